@@ -1,0 +1,10 @@
+package io.trimtab.ps;
+
+/**
+ * A live shard as it reports itself over TCP.
+ *
+ * @param address where it listens
+ * @param pid operating-system process id of the JVM it runs in
+ * @param tables number of table parts it holds
+ */
+public record ShardInfo(ShardAddress address, long pid, int tables) {}

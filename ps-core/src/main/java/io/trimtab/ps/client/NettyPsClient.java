@@ -1,0 +1,240 @@
+package io.trimtab.ps.client;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.trimtab.ps.ClientOptions;
+import io.trimtab.ps.PsClient;
+import io.trimtab.ps.PsException;
+import io.trimtab.ps.Push;
+import io.trimtab.ps.ShardAddress;
+import io.trimtab.ps.TableHandle;
+import io.trimtab.ps.partition.KeyPartitioner;
+import io.trimtab.ps.protocol.Request;
+import io.trimtab.ps.protocol.Response;
+import io.trimtab.ps.transport.TransportClient;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@link PsClient} over Netty TCP: one connection per shard address, shared by all threads,
+ * reopened if it closed. Thread-safe.
+ */
+public final class NettyPsClient implements PsClient {
+  private final ClientOptions options;
+  private final EventLoopGroup group;
+  private final Map<ShardAddress, TransportClient> connections = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  public NettyPsClient(ClientOptions options) {
+    this.options = options;
+    this.group = new NioEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("trimtab-client", true));
+  }
+
+  /** The options this client was built with. */
+  public ClientOptions options() {
+    return options;
+  }
+
+  /** Sends one raw request to one shard (driver-side control messages). */
+  public CompletableFuture<Response> send(ShardAddress shard, Request request) {
+    try {
+      return connection(shard).send(request);
+    } catch (PsException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Blocking {@link #send} with the request timeout. */
+  public Response call(ShardAddress shard, Request request, String what) {
+    return await(send(shard, request), what);
+  }
+
+  @Override
+  public CompletableFuture<double[]> pullAsync(TableHandle table, long[] keys, long minClock) {
+    if (keys.length == 0) {
+      throw new IllegalArgumentException("Pull from table '" + table.name() + "' with no keys (expected at least one)");
+    }
+    int width = table.spec().width();
+    Split split = Split.of(table.partitioner(), keys);
+    double[] out = new double[keys.length * width];
+    CompletableFuture<?>[] parts = new CompletableFuture<?>[split.shardCount()];
+    int n = 0;
+    for (int s = 0; s < split.shardCount(); s++) {
+      if (split.keys[s].length == 0) {
+        continue;
+      }
+      int shard = s;
+      parts[n++] = send(table.shards().get(s), new Request.Pull(table.id(), minClock, split.keys[s]))
+          .thenAccept(r -> {
+            double[] v = ((Response.Values) r).values();
+            int[] pos = split.positions[shard];
+            for (int i = 0; i < pos.length; i++) {
+              System.arraycopy(v, i * width, out, pos[i] * width, width);
+            }
+          });
+    }
+    return CompletableFuture.allOf(java.util.Arrays.copyOf(parts, n)).thenApply(x -> out);
+  }
+
+  @Override
+  public CompletableFuture<Void> pushAsync(TableHandle table, Push push) {
+    long[] keys = push.keys();
+    int width = table.spec().width();
+    if (push.deltas().length != (long) keys.length * width) {
+      throw new IllegalArgumentException("Push to table '" + table.name() + "': " + push.deltas().length
+          + " values for " + keys.length + " keys of width " + width + " (expected " + (long) keys.length * width + ")");
+    }
+    if (!push.clocked() && keys.length == 0) {
+      throw new IllegalArgumentException("Push to table '" + table.name() + "' with no keys (expected at least one)");
+    }
+    Split split = Split.of(table.partitioner(), keys);
+    CompletableFuture<?>[] parts = new CompletableFuture<?>[split.shardCount()];
+    int n = 0;
+    for (int s = 0; s < split.shardCount(); s++) {
+      if (split.keys[s].length == 0 && !push.clocked()) {
+        continue;
+      }
+      double[] deltas = split.gather(s, push.deltas(), width);
+      parts[n++] = send(table.shards().get(s), new Request.Push(table.id(), push.worker(), push.clock(), push.count(),
+          split.keys[s], deltas));
+    }
+    return CompletableFuture.allOf(java.util.Arrays.copyOf(parts, n));
+  }
+
+  @Override
+  public double[] pull(TableHandle table, long[] keys, long minClock) {
+    return await(pullAsync(table, keys, minClock), "Pull of " + keys.length + " keys from table '" + table.name()
+        + "'" + (minClock > 0 ? " at clock " + minClock : ""));
+  }
+
+  @Override
+  public void push(TableHandle table, Push push) {
+    await(pushAsync(table, push), "Push of " + push.keys().length + " keys to table '" + table.name() + "'"
+        + (push.clocked() ? " for clock " + push.clock() + " by worker " + push.worker() : ""));
+  }
+
+  /**
+   * Waits for {@code f} up to the request timeout.
+   *
+   * @throws PsException starting with {@code what} on failure or timeout
+   */
+  public <T> T await(CompletableFuture<T> f, String what) {
+    long ms = options.requestTimeout().toMillis();
+    try {
+      return f.get(ms, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      throw new PsException(what + " timed out after " + ms + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PsException(what + " was interrupted", e);
+    } catch (ExecutionException | CompletionException e) {
+      Throwable c = e.getCause() == null ? e : e.getCause();
+      if (c instanceof CompletionException && c.getCause() != null) {
+        c = c.getCause();
+      }
+      if (c instanceof PsException pe) {
+        throw new PsException(what + " failed: " + pe.getMessage(), pe);
+      }
+      throw new PsException(what + " failed: " + c, c);
+    }
+  }
+
+  private TransportClient connection(ShardAddress address) {
+    if (closed) {
+      throw new PsException("Client is closed (cannot reach shard " + address + ")");
+    }
+    TransportClient c = connections.get(address);
+    if (c != null && c.isActive()) {
+      return c;
+    }
+    synchronized (this) {
+      c = connections.get(address);
+      if (c == null || !c.isActive()) {
+        c = TransportClient.connect(address, group, (int) options.connectTimeout().toMillis());
+        connections.put(address, c);
+      }
+      return c;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    connections.values().forEach(TransportClient::close);
+    connections.clear();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+  }
+
+  /** Keys grouped by shard, with each key's position in the request. */
+  private static final class Split {
+    final long[][] keys;
+    final int[][] positions;
+
+    private Split(long[][] keys, int[][] positions) {
+      this.keys = keys;
+      this.positions = positions;
+    }
+
+    static Split of(KeyPartitioner p, long[] keys) {
+      int shards = p.numShards();
+      if (shards == 1) {
+        int[] all = new int[keys.length];
+        for (int i = 0; i < all.length; i++) {
+          all[i] = i;
+        }
+        return new Split(new long[][] {keys}, new int[][] {all});
+      }
+      int[] owner = new int[keys.length];
+      int[] counts = new int[shards];
+      for (int i = 0; i < keys.length; i++) {
+        owner[i] = p.shardOf(keys[i]);
+        counts[owner[i]]++;
+      }
+      long[][] k = new long[shards][];
+      int[][] pos = new int[shards][];
+      for (int s = 0; s < shards; s++) {
+        k[s] = new long[counts[s]];
+        pos[s] = new int[counts[s]];
+      }
+      int[] fill = new int[shards];
+      for (int i = 0; i < keys.length; i++) {
+        int s = owner[i];
+        k[s][fill[s]] = keys[i];
+        pos[s][fill[s]++] = i;
+      }
+      return new Split(k, pos);
+    }
+
+    int shardCount() {
+      return keys.length;
+    }
+
+    double[] gather(int shard, double[] deltas, int width) {
+      int[] pos = positions[shard];
+      if (keys.length == 1) {
+        return deltas;
+      }
+      double[] out = new double[pos.length * width];
+      for (int i = 0; i < pos.length; i++) {
+        System.arraycopy(deltas, pos[i] * width, out, i * width, width);
+      }
+      return out;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NettyPsClient" + List.copyOf(connections.keySet());
+  }
+}

@@ -1,0 +1,29 @@
+package io.trimtab.ps.partition;
+
+import java.io.Serializable;
+
+/**
+ * Maps every key of a table to exactly one of {@link #numShards()} shards. For dense tables the
+ * partitioner also gives each key's index inside its shard, so that a shard stores its keys in a
+ * flat array: for each shard s, {@code denseLocalIndex} is a bijection from the keys of s in
+ * {@code [0, dimension)} onto {@code [0, denseShardSize(s, dimension))}.
+ *
+ * <p>Implementations are immutable and thread-safe; they travel inside table handles to Spark tasks.
+ */
+public interface KeyPartitioner extends Serializable {
+
+  /** Number of shards, >= 1. */
+  int numShards();
+
+  /** The shard that owns {@code key}, in {@code [0, numShards())}. */
+  int shardOf(long key);
+
+  /** Index of a dense key inside its shard's array. */
+  long denseLocalIndex(long key);
+
+  /** Number of keys in {@code [0, dimension)} owned by {@code shard}. */
+  long denseShardSize(int shard, long dimension);
+
+  /** Which partitioner this is, for logs and configuration. */
+  PartitionerKind kind();
+}

@@ -1,0 +1,251 @@
+package io.trimtab.ps.protocol;
+
+import io.trimtab.ps.TableKind;
+import io.trimtab.ps.TableSpec;
+import io.trimtab.ps.UpdateRule;
+import io.trimtab.ps.partition.HashPartitioner;
+import io.trimtab.ps.partition.KeyPartitioner;
+import io.trimtab.ps.partition.RangePartitioner;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Binary encoding of requests and responses (no Java serialization). A frame body is
+ * {@code [type:1][requestId:8][payload]}; the transport prefixes each frame with its length.
+ * Keys are written as zig-zag varints of their difference to the previous key (1-2 bytes per key
+ * for sorted dense keys), values as raw IEEE-754 doubles.
+ */
+public final class Codec {
+  private static final byte CREATE = 1, DROP = 2, SET_WORKERS = 3, PULL = 4, PUSH = 5, STATUS = 6;
+  private static final byte ACK = 20, VALUES = 21, STATUS_REPLY = 22, FAILURE = 23;
+
+  private Codec() {}
+
+  /** A decoded message and the id of the request it belongs to. */
+  public record Frame<T>(long requestId, T message) {}
+
+  public static void encodeRequest(long id, Request r, ByteBuf out) {
+    if (r instanceof Request.CreateTable c) {
+        header(out, CREATE, id);
+        out.writeInt(c.tableId());
+        writeSpec(out, c.spec());
+        out.writeInt(c.shard());
+        writePartitioner(out, c.partitioner());
+    } else if (r instanceof Request.DropTable d) {
+        header(out, DROP, id);
+        out.writeInt(d.tableId());
+    } else if (r instanceof Request.SetWorkers s) {
+        header(out, SET_WORKERS, id);
+        out.writeInt(s.tableId());
+        out.writeInt(s.numWorkers());
+    } else if (r instanceof Request.Pull p) {
+        header(out, PULL, id);
+        out.writeInt(p.tableId());
+        out.writeLong(p.minClock());
+        writeKeys(out, p.keys());
+    } else if (r instanceof Request.Push p) {
+        header(out, PUSH, id);
+        out.writeInt(p.tableId());
+        out.writeInt(p.worker());
+        out.writeLong(p.clock());
+        out.writeDouble(p.count());
+        writeKeys(out, p.keys());
+        writeDoubles(out, p.values());
+    } else if (r instanceof Request.Status s) {
+        header(out, STATUS, id);
+        out.writeInt(s.tableId());
+    } else {
+      throw new IllegalArgumentException("Unknown request " + r);
+    }
+  }
+
+  public static Frame<Request> decodeRequest(ByteBuf in) {
+    byte type = in.readByte();
+    long id = in.readLong();
+    Request r = switch (type) {
+      case CREATE -> new Request.CreateTable(in.readInt(), readSpec(in), in.readInt(), readPartitioner(in));
+      case DROP -> new Request.DropTable(in.readInt());
+      case SET_WORKERS -> new Request.SetWorkers(in.readInt(), in.readInt());
+      case PULL -> new Request.Pull(in.readInt(), in.readLong(), readKeys(in));
+      case PUSH -> new Request.Push(in.readInt(), in.readInt(), in.readLong(), in.readDouble(), readKeys(in),
+          readDoubles(in));
+      case STATUS -> new Request.Status(in.readInt());
+      default -> throw new IllegalArgumentException("Unknown request type " + type + " (expected 1..6)");
+    };
+    return new Frame<>(id, r);
+  }
+
+  public static void encodeResponse(long id, Response r, ByteBuf out) {
+    if (r instanceof Response.Ack) {
+      header(out, ACK, id);
+    } else if (r instanceof Response.Values v) {
+        header(out, VALUES, id);
+        out.writeLong(v.clock());
+        writeDoubles(out, v.values());
+    } else if (r instanceof Response.Status s) {
+        header(out, STATUS_REPLY, id);
+        out.writeLong(s.pid());
+        out.writeInt(s.tables());
+        out.writeLong(s.clock());
+        out.writeLong(s.numKeys());
+        out.writeLong(s.parameterBytes());
+        out.writeLong(s.stateBytes());
+    } else if (r instanceof Response.Failure f) {
+        header(out, FAILURE, id);
+        writeString(out, f.message());
+    } else {
+      throw new IllegalArgumentException("Unknown response " + r);
+    }
+  }
+
+  public static Frame<Response> decodeResponse(ByteBuf in) {
+    byte type = in.readByte();
+    long id = in.readLong();
+    Response r = switch (type) {
+      case ACK -> new Response.Ack();
+      case VALUES -> new Response.Values(in.readLong(), readDoubles(in));
+      case STATUS_REPLY -> new Response.Status(in.readLong(), in.readInt(), in.readLong(), in.readLong(),
+          in.readLong(), in.readLong());
+      case FAILURE -> new Response.Failure(readString(in));
+      default -> throw new IllegalArgumentException("Unknown response type " + type + " (expected 20..23)");
+    };
+    return new Frame<>(id, r);
+  }
+
+  private static void header(ByteBuf out, byte type, long id) {
+    out.writeByte(type);
+    out.writeLong(id);
+  }
+
+  static void writeKeys(ByteBuf out, long[] keys) {
+    out.writeInt(keys.length);
+    long prev = 0;
+    for (long k : keys) {
+      long d = k - prev;
+      writeVarLong(out, (d << 1) ^ (d >> 63));
+      prev = k;
+    }
+  }
+
+  static long[] readKeys(ByteBuf in) {
+    int n = in.readInt();
+    checkCount(n, in.readableBytes(), 1, "keys");
+    long[] keys = new long[n];
+    long prev = 0;
+    for (int i = 0; i < n; i++) {
+      long z = readVarLong(in);
+      prev += (z >>> 1) ^ -(z & 1);
+      keys[i] = prev;
+    }
+    return keys;
+  }
+
+  private static void writeDoubles(ByteBuf out, double[] v) {
+    out.writeInt(v.length);
+    out.ensureWritable(v.length * 8);
+    for (double d : v) {
+      out.writeDouble(d);
+    }
+  }
+
+  private static double[] readDoubles(ByteBuf in) {
+    int n = in.readInt();
+    checkCount(n, in.readableBytes(), 8, "values");
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = in.readDouble();
+    }
+    return v;
+  }
+
+  private static void checkCount(int n, int readable, int minBytesEach, String what) {
+    if (n < 0 || (long) n * minBytesEach > readable) {
+      throw new IllegalArgumentException("Corrupt frame: " + n + " " + what + " announced, " + readable
+          + " bytes left");
+    }
+  }
+
+  private static void writeVarLong(ByteBuf out, long v) {
+    while ((v & ~0x7FL) != 0) {
+      out.writeByte((int) ((v & 0x7F) | 0x80));
+      v >>>= 7;
+    }
+    out.writeByte((int) v);
+  }
+
+  private static long readVarLong(ByteBuf in) {
+    long v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      byte b = in.readByte();
+      v |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        return v;
+      }
+    }
+    throw new IllegalArgumentException("Corrupt frame: varint longer than 10 bytes");
+  }
+
+  private static void writeString(ByteBuf out, String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.writeBytes(b);
+  }
+
+  private static String readString(ByteBuf in) {
+    int n = in.readInt();
+    checkCount(n, in.readableBytes(), 1, "string bytes");
+    byte[] b = new byte[n];
+    in.readBytes(b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  private static void writeSpec(ByteBuf out, TableSpec s) {
+    writeString(out, s.name());
+    out.writeByte(s.kind().ordinal());
+    out.writeLong(s.dimension());
+    out.writeInt(s.width());
+    out.writeByte(s.rule().kind().ordinal());
+    out.writeDouble(s.rule().learningRate());
+    out.writeDouble(s.rule().l2());
+  }
+
+  private static TableSpec readSpec(ByteBuf in) {
+    String name = readString(in);
+    TableKind kind = TableKind.values()[in.readByte()];
+    long dim = in.readLong();
+    int width = in.readInt();
+    UpdateRule rule = new UpdateRule(UpdateRule.Kind.values()[in.readByte()], in.readDouble(), in.readDouble());
+    return new TableSpec(name, kind, dim, width, rule);
+  }
+
+  private static void writePartitioner(ByteBuf out, KeyPartitioner p) {
+    if (p instanceof HashPartitioner h) {
+        out.writeByte(0);
+        out.writeInt(h.numShards());
+    } else if (p instanceof RangePartitioner r) {
+        out.writeByte(1);
+        long[] starts = r.starts();
+        out.writeInt(starts.length);
+        for (long s : starts) {
+          out.writeLong(s);
+        }
+    } else {
+      throw new IllegalArgumentException("Cannot send partitioner " + p.getClass().getName()
+          + " (expected HashPartitioner or RangePartitioner)");
+    }
+  }
+
+  private static KeyPartitioner readPartitioner(ByteBuf in) {
+    byte type = in.readByte();
+    int n = in.readInt();
+    if (type == 0) {
+      return new HashPartitioner(n);
+    }
+    checkCount(n, in.readableBytes(), 8, "range starts");
+    long[] starts = new long[n];
+    for (int i = 0; i < n; i++) {
+      starts[i] = in.readLong();
+    }
+    return new RangePartitioner(starts);
+  }
+}

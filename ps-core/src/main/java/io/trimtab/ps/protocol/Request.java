@@ -1,0 +1,33 @@
+package io.trimtab.ps.protocol;
+
+import io.trimtab.ps.TableSpec;
+import io.trimtab.ps.partition.KeyPartitioner;
+
+/** Messages a client sends to a shard server. Internal to Trimtab. */
+public sealed interface Request {
+
+  /** Create this shard's part of a table. */
+  record CreateTable(int tableId, TableSpec spec, int shard, KeyPartitioner partitioner) implements Request {}
+
+  /** Drop this shard's part of a table. */
+  record DropTable(int tableId) implements Request {}
+
+  /**
+   * Set how many workers push to a table per clock. From then on the table's clock advances when
+   * every worker has pushed for it; 0 turns clocked pushes off.
+   */
+  record SetWorkers(int tableId, int numWorkers) implements Request {}
+
+  /** Read the values of {@code keys}, once the table's clock has reached {@code minClock}. */
+  record Pull(int tableId, long minClock, long[] keys) implements Request {}
+
+  /**
+   * Deltas for {@code keys} ({@code keys.length * width} values). {@code worker < 0}: apply at once;
+   * otherwise the push counts for {@code clock} and is applied with the clock's other pushes.
+   */
+  record Push(int tableId, int worker, long clock, double count, long[] keys, double[] values)
+      implements Request {}
+
+  /** Server facts; with {@code tableId >= 0} also that table part's facts. */
+  record Status(int tableId) implements Request {}
+}

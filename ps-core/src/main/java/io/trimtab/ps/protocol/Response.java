@@ -1,0 +1,18 @@
+package io.trimtab.ps.protocol;
+
+/** Messages a shard server answers with. Internal to Trimtab. */
+public sealed interface Response {
+
+  /** The request was carried out. */
+  record Ack() implements Response {}
+
+  /** Values of the pulled keys, in request order, and the clock they were read at. */
+  record Values(long clock, double[] values) implements Response {}
+
+  /** Facts about the server and, if asked, one table part. */
+  record Status(long pid, int tables, long clock, long numKeys, long parameterBytes, long stateBytes)
+      implements Response {}
+
+  /** The request failed; the message says what was wrong and what was expected. */
+  record Failure(String message) implements Response {}
+}

@@ -1,0 +1,111 @@
+package io.trimtab.ps.server;
+
+import io.trimtab.ps.TableKind;
+import io.trimtab.ps.protocol.Request;
+import io.trimtab.ps.protocol.Response;
+import io.trimtab.ps.transport.RequestHandler;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The request handler of one shard server: the table parts it holds and the dispatch of requests to
+ * them. Each part is locked while a request touches it; replies to pulls that waited for a clock are
+ * sent after the lock is released.
+ */
+final class Shard implements RequestHandler {
+  private static final Response.Ack ACK = new Response.Ack();
+  private static final long PID = ProcessHandle.current().pid();
+  private final Map<Integer, TablePart> parts = new ConcurrentHashMap<>();
+
+  int tableCount() {
+    return parts.size();
+  }
+
+  @Override
+  public void handle(Request request, Responder responder) {
+    if (request instanceof Request.Pull p) {
+      pull(p, responder);
+    } else if (request instanceof Request.Push p) {
+      TablePart part = part(p.tableId());
+      List<Runnable> ready;
+      synchronized (part) {
+        ready = part.push(p.worker(), p.clock(), p.count(), p.keys(), p.values());
+      }
+      responder.reply(ACK);
+      ready.forEach(Runnable::run);
+    } else if (request instanceof Request.CreateTable c) {
+      TablePart part = c.spec().kind() == TableKind.DENSE
+          ? new DenseTablePart(c.tableId(), c.spec(), c.shard(), c.partitioner())
+          : new SparseTablePart(c.tableId(), c.spec(), c.shard(), c.partitioner());
+      TablePart previous = parts.putIfAbsent(c.tableId(), part);
+      if (previous != null) {
+        throw new IllegalStateException("Table id " + c.tableId() + " already exists on this shard as '"
+            + previous.spec.name() + "' (expected a new id)");
+      }
+      responder.reply(ACK);
+    } else if (request instanceof Request.DropTable d) {
+      TablePart part = parts.remove(d.tableId());
+      if (part != null) {
+        List<Runnable> failed;
+        synchronized (part) {
+          failed = part.abandon(part.describe() + " was dropped");
+        }
+        failed.forEach(Runnable::run);
+      }
+      responder.reply(ACK);
+    } else if (request instanceof Request.SetWorkers s) {
+      TablePart part = part(s.tableId());
+      synchronized (part) {
+        part.setWorkers(s.numWorkers());
+      }
+      responder.reply(ACK);
+    } else if (request instanceof Request.Status s) {
+      if (s.tableId() < 0) {
+        responder.reply(new Response.Status(PID, parts.size(), 0, 0, 0, 0));
+        return;
+      }
+      TablePart part = part(s.tableId());
+      synchronized (part) {
+        responder.reply(new Response.Status(PID, parts.size(), part.clock(), part.numKeys(), part.parameterBytes(),
+            part.stateBytes()));
+      }
+    } else {
+      throw new IllegalArgumentException("Unsupported request " + request.getClass().getSimpleName());
+    }
+  }
+
+  private void pull(Request.Pull p, Responder responder) {
+    TablePart part = part(p.tableId());
+    Response immediate = null;
+    synchronized (part) {
+      if (p.minClock() <= part.clock()) {
+        immediate = new Response.Values(part.clock(), part.read(p.keys()));
+      } else {
+        part.await(p.minClock(), p.keys(), new TablePart.ReadyPull() {
+          @Override
+          public void ready(long clock, double[] values) {
+            responder.reply(new Response.Values(clock, values));
+          }
+
+          @Override
+          public void failed(String reason) {
+            responder.reply(new Response.Failure(reason));
+          }
+        });
+      }
+    }
+    if (immediate != null) {
+      responder.reply(immediate);
+    }
+  }
+
+  private TablePart part(int tableId) {
+    TablePart part = parts.get(tableId);
+    if (part == null) {
+      throw new IllegalArgumentException("Unknown table id " + tableId + " on this shard (known: "
+          + parts.keySet() + ")");
+    }
+    return part;
+  }
+}

@@ -1,0 +1,53 @@
+package io.trimtab.ps.server;
+
+import io.trimtab.ps.ShardAddress;
+import io.trimtab.ps.transport.TransportServer;
+
+/**
+ * A parameter-server shard: a TCP server holding its part of every table. In Spark, one runs in each
+ * executor JVM (started by the Trimtab plugin) and lives until the executor ends; in tests several
+ * run in one JVM on loopback.
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent; clients of a closed shard get
+ * "connection closed" errors naming its address.
+ */
+public final class ShardServer implements AutoCloseable {
+  private final Shard shard = new Shard();
+  private final TransportServer transport;
+  private final ShardAddress address;
+
+  private ShardServer(String host, int port, int ioThreads) {
+    this.transport = new TransportServer(host, port, ioThreads, shard);
+    this.address = new ShardAddress(host, transport.port());
+  }
+
+  /**
+   * Starts a shard listening on {@code host:port} (port 0: any free port).
+   *
+   * @param ioThreads Netty I/O threads, >= 1
+   * @throws io.trimtab.ps.PsException if the port cannot be bound
+   */
+  public static ShardServer start(String host, int port, int ioThreads) {
+    return new ShardServer(host, port, ioThreads);
+  }
+
+  /** Where clients reach this shard. */
+  public ShardAddress address() {
+    return address;
+  }
+
+  /** Number of table parts held. */
+  public int tableCount() {
+    return shard.tableCount();
+  }
+
+  @Override
+  public void close() {
+    transport.close();
+  }
+
+  @Override
+  public String toString() {
+    return "ShardServer[" + address + "]";
+  }
+}

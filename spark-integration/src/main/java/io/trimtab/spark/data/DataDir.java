@@ -50,7 +50,8 @@ public final class DataDir {
   public static Path require(String relative) {
     String property = System.getProperty(PROPERTY);
     String env = System.getenv(ENV);
-    return require(root(property, env, System.getProperty("user.home")), relative, source(property, env));
+    Path root = root(property, env, System.getProperty("user.home"));
+    return require(root, relative, source(property, env));
   }
 
   /** Resolves the data directory from the given property, environment and home values. */
@@ -84,8 +85,7 @@ public final class DataDir {
       throw new IllegalStateException(
           "Missing built-in data: " + path + " does not exist (data directory " + root
               + ", from " + source + "). Run bin/fetch-data to fetch the built-in data sets"
-              + " into ${" + ENV + ":-$HOME/" + DEFAULT_UNDER_HOME + "}, with " + ENV
-              + " set to the same directory.");
+              + " (for this directory: " + ENV + "=" + root + " bin/fetch-data).");
     }
     return path;
   }

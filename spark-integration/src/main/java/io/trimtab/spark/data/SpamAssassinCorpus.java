@@ -72,8 +72,8 @@ final class SpamAssassinCorpus {
       node = JSON.readTree(list.toFile());
     } catch (IOException e) {
       throw new IllegalStateException(
-          "Cannot read the SpamAssassin file list " + list + " (" + e + "); delete " + list.getParent()
-              + " and run bin/fetch-data again", e);
+          "Cannot read the SpamAssassin file list " + list + " (" + e + "); delete "
+              + list.getParent() + " and run bin/fetch-data again", e);
     }
     if (node == null || !node.isArray() || node.isEmpty()) {
       throw new IllegalStateException(

@@ -99,16 +99,17 @@ record SpamMessage(String id, String group, String subject, String body) {
       return 0.0;
     }
     throw new IllegalArgumentException(
-        "Unknown SpamAssassin group '" + group
-            + "' (expected a name starting with 'spam' or containing 'ham', e.g. spam-1, easy-ham-2)");
+        "Unknown SpamAssassin group '" + group + "' (expected a name starting with 'spam'"
+            + " or containing 'ham', e.g. spam-1, easy-ham-2)");
   }
 
   private static String field(JsonNode node, String name) {
     JsonNode value = node.get(name);
     if (value == null || !value.isTextual()) {
+      String found =
+          value == null ? "missing" : value.getNodeType().toString().toLowerCase(Locale.ROOT);
       throw new IllegalArgumentException(
-          "Invalid SpamAssassin record: field '" + name + "' is "
-              + (value == null ? "missing" : value.getNodeType().toString().toLowerCase(Locale.ROOT))
+          "Invalid SpamAssassin record: field '" + name + "' is " + found
               + " (expected a string; records have id, group, checksum and text)");
     }
     return value.asText();

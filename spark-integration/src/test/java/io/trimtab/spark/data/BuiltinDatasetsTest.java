@@ -46,7 +46,8 @@ class BuiltinDatasetsTest {
 
     assertThat(rows).hasSize(270);
     assertThat(countByLabel(rows)).isEqualTo(Map.of(0.0, 150L, 1.0, 120L));
-    assertThat(rows).allSatisfy(row -> assertThat(row.<Vector>getAs("features").size()).isEqualTo(13));
+    assertThat(rows)
+        .allSatisfy(row -> assertThat(row.<Vector>getAs("features").size()).isEqualTo(13));
   }
 
   @Test

@@ -40,6 +40,7 @@ class DataDirTest {
         .hasMessageStartingWith(
             "Missing built-in data: " + root.resolve("spam-assassin/file_list.json")
                 + " does not exist (data directory " + root + ", from test).")
-        .hasMessageContaining("Run bin/fetch-data");
+        .hasMessageEndingWith("Run bin/fetch-data to fetch the built-in data sets"
+            + " (for this directory: TRIMTAB_DATA=" + root + " bin/fetch-data).");
   }
 }

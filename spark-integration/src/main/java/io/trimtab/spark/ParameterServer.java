@@ -1,0 +1,139 @@
+package io.trimtab.spark;
+
+import io.trimtab.ps.PsClient;
+import io.trimtab.ps.PsMaster;
+import io.trimtab.ps.ShardAddress;
+import io.trimtab.ps.ShardInfo;
+import io.trimtab.ps.TableHandle;
+import io.trimtab.ps.TableSpec;
+import io.trimtab.ps.partition.PartitionerKind;
+import io.trimtab.spark.plugin.ShardRegistration;
+import io.trimtab.spark.plugin.ShardRegistry;
+import java.time.Duration;
+import java.util.List;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The parameter server of a Spark application, seen from the driver: one shard in every executor
+ * JVM, started by {@link io.trimtab.spark.plugin.TrimtabPlugin}. Get it with
+ * {@link Trimtab#parameterServer(SparkSession)}; create tables, hand their {@link TableHandle}s to
+ * tasks, and pull/push with a {@link PsClient}. Thread-safe; it lives until the SparkContext stops.
+ */
+public final class ParameterServer {
+  private static ParameterServer current;
+
+  private final SparkContext sc;
+  private final PsMaster master;
+  private final List<ShardRegistration> registrations;
+  private final TrimtabConf conf;
+
+  private ParameterServer(SparkContext sc, PsMaster master, List<ShardRegistration> registrations, TrimtabConf conf) {
+    this.sc = sc;
+    this.master = master;
+    this.registrations = registrations;
+    this.conf = conf;
+  }
+
+  static synchronized ParameterServer of(SparkSession spark) {
+    SparkContext sc = spark.sparkContext();
+    SparkChecks.requirePlugin(sc.getConf());
+    SparkChecks.requireStaticExecutors(sc.getConf());
+    ShardRegistry registry = ShardRegistry.current()
+        .filter(r -> r.belongsTo(sc))
+        .orElseThrow(() -> new IllegalStateException("Trimtab's plugin is listed in spark.plugins but its driver side "
+            + "did not start in application " + sc.applicationId() + "; check that the Trimtab jar is on the driver's "
+            + "class path (spark-submit --jars or the application jar)"));
+    if (current != null && current.sc == sc && !sc.isStopped()) {
+      return current;
+    }
+    TrimtabConf conf = new TrimtabConf(sc.getConf());
+    Duration timeout = conf.registrationTimeout();
+    List<String> executors = awaitExecutors(sc, timeout);
+    List<ShardRegistration> regs = registry.await(executors, timeout);
+    List<ShardAddress> addresses = regs.stream().map(r -> new ShardAddress(r.host(), r.port())).toList();
+    PsMaster master = new PsMaster(addresses, conf.clientOptions());
+    registry.closeOnStop(master);
+    current = new ParameterServer(sc, master, regs, conf);
+    return current;
+  }
+
+  private static List<String> awaitExecutors(SparkContext sc, Duration timeout) {
+    int expected = SparkChecks.expectedExecutors(sc.getConf());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<String> ids = SparkChecks.executorIds(sc);
+    while (ids.size() < expected) {
+      if (System.nanoTime() > deadline) {
+        if (ids.isEmpty()) {
+          throw new IllegalStateException("No executor registered with the driver within " + timeout.toSeconds()
+              + " s (expected " + expected + "); Trimtab's shards live in executors. Check the cluster "
+              + "(master " + sc.master() + ") or raise spark.trimtab.registrationTimeout");
+        }
+        break;
+      }
+      try {
+        Thread.sleep(100); // polling Spark's executor list: Spark offers no blocking wait for executors
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for executors", e);
+      }
+      ids = SparkChecks.executorIds(sc);
+    }
+    return ids;
+  }
+
+  /** Creates a table over all shards. */
+  public TableHandle createTable(TableSpec spec, PartitionerKind partitioner) {
+    return master.createTable(spec, partitioner);
+  }
+
+  /** Creates a table over the first {@code numShards} shards. */
+  public TableHandle createTable(TableSpec spec, PartitionerKind partitioner, int numShards) {
+    return master.createTable(spec, partitioner, numShards);
+  }
+
+  /** Drops a table and frees its memory on every shard. */
+  public void dropTable(TableHandle table) {
+    master.dropTable(table);
+  }
+
+  /** The driver's PS client. */
+  public PsClient client() {
+    return master.client();
+  }
+
+  /** The PS master (table control, stats). */
+  public PsMaster master() {
+    return master;
+  }
+
+  /** The shards as they registered (executor id, address, process id). */
+  public List<ShardRegistration> registrations() {
+    return registrations;
+  }
+
+  /** The shards as they answer over TCP right now. */
+  public List<ShardInfo> shardInfo() {
+    return master.shardInfo();
+  }
+
+  /** Number of shards. */
+  public int numShards() {
+    return registrations.size();
+  }
+
+  /** Tasks the cluster can run at once. */
+  public int taskSlots() {
+    return SparkChecks.taskSlots(sc);
+  }
+
+  /** Trimtab's settings of this application. */
+  public TrimtabConf conf() {
+    return conf;
+  }
+
+  /** Fails with a clear message unless {@code workers} tasks can run at once. */
+  public void requireWorkers(int workers) {
+    SparkChecks.requireSlots(workers, taskSlots(), sc.getConf());
+  }
+}

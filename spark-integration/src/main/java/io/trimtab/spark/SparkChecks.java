@@ -1,0 +1,79 @@
+package io.trimtab.spark;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import scala.collection.JavaConverters;
+
+/**
+ * Checks of the Spark settings Trimtab depends on, run on the driver before any job, so that a
+ * wrong setting fails at once with one message naming the setting and the fix rather than as a hang
+ * or as an exception deep inside a task.
+ */
+public final class SparkChecks {
+  private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,.*\\]");
+
+  private SparkChecks() {}
+
+  /** Fails unless Trimtab's plugin is listed in {@code spark.plugins}. */
+  public static void requirePlugin(SparkConf conf) {
+    String plugins = conf.get("spark.plugins", "");
+    boolean listed = Arrays.stream(plugins.split(",")).map(String::trim).anyMatch(TrimtabConf.PLUGIN_CLASS::equals);
+    if (!listed) {
+      throw new IllegalStateException("Trimtab's plugin is not enabled: set spark.plugins="
+          + TrimtabConf.PLUGIN_CLASS + " when creating the session or in spark-submit --conf (spark.plugins is "
+          + (plugins.isEmpty() ? "unset" : "'" + plugins + "'") + ")");
+    }
+  }
+
+  /** Fails if dynamic allocation is on: shards live in executors, which must not come and go. */
+  public static void requireStaticExecutors(SparkConf conf) {
+    if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+      throw new IllegalStateException("Trimtab keeps parameter shards inside executors, so executors must not be "
+          + "added or removed during training: set spark.dynamicAllocation.enabled=false (it is true)");
+    }
+  }
+
+  /**
+   * Fails unless {@code workers} tasks can run at once: synchronous training runs one task per data
+   * partition and every task waits for the others at each clock.
+   */
+  public static void requireSlots(int workers, int slots, SparkConf conf) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("Invalid number of workers: " + workers + " (must be >= 1)");
+    }
+    if (workers > slots) {
+      throw new IllegalStateException("Trimtab needs " + workers + " worker tasks running at once (one per data "
+          + "partition) but the cluster has " + slots + " task slots (executor cores / spark.task.cpus="
+          + conf.get("spark.task.cpus", "1") + "): set the number of workers to at most " + slots
+          + ", or add executors or cores");
+    }
+  }
+
+  /** Task slots of the cluster right now: tasks that can run at once. */
+  public static int taskSlots(SparkContext sc) {
+    return sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
+  }
+
+  /** Ids of the live executors ("driver" in local mode). */
+  public static List<String> executorIds(SparkContext sc) {
+    List<String> ids = JavaConverters.seqAsJavaList(sc.getExecutorIds());
+    return ids.isEmpty() && sc.isLocal() ? List.of("driver") : List.copyOf(ids);
+  }
+
+  /** Executors the application asked for, when the master or the configuration says (else 1). */
+  public static int expectedExecutors(SparkConf conf) {
+    String master = conf.get("spark.master", "");
+    Matcher m = LOCAL_CLUSTER.matcher(master);
+    if (m.matches()) {
+      return Integer.parseInt(m.group(1));
+    }
+    if (master.startsWith("local")) {
+      return 1;
+    }
+    return conf.getInt("spark.executor.instances", 1);
+  }
+}

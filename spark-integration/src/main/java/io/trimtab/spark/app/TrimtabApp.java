@@ -1,0 +1,140 @@
+package io.trimtab.spark.app;
+
+import io.trimtab.spark.ParameterServer;
+import io.trimtab.spark.Trimtab;
+import io.trimtab.spark.TrimtabConf;
+import io.trimtab.spark.data.BuiltinDatasets;
+import io.trimtab.spark.ml.Evaluation;
+import io.trimtab.spark.ml.PsLogisticRegression;
+import io.trimtab.spark.ml.PsLogisticRegressionModel;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The spark-submit application: trains sparse logistic regression on Trimtab's parameter server,
+ * from a LibSVM file or a built-in data set, printing one line per epoch and the test metrics.
+ *
+ * <pre>
+ * spark-submit --class io.trimtab.spark.app.TrimtabApp trimtab-spark-*-app.jar --dataset spam
+ * spark-submit --class io.trimtab.spark.app.TrimtabApp trimtab-spark-*-app.jar --data file.libsvm
+ * </pre>
+ */
+@Command(name = "trimtab", mixinStandardHelpOptions = true,
+    description = "Train sparse logistic regression on Trimtab's parameter server inside Spark executors.")
+public final class TrimtabApp implements Callable<Integer> {
+
+  @Option(names = "--data", description = "LibSVM file to train on (labels 0/1 or -1/+1); overrides --dataset")
+  String data;
+
+  @Option(names = "--dataset", defaultValue = "spam",
+      description = "Built-in real data set: heart_scale or spam (default: ${DEFAULT-VALUE})")
+  String dataset;
+
+  @Option(names = "--num-features", defaultValue = "0",
+      description = "Features of the LibSVM file (0: inferred by Spark)")
+  int numFeatures;
+
+  @Option(names = "--master", description = "Spark master when not given by spark-submit (default local-cluster[2,1,1024])")
+  String master;
+
+  @Option(names = "--epochs", defaultValue = "10") int epochs;
+
+  @Option(names = "--batches", defaultValue = "10", description = "Mini-batches (clocks) per epoch") int batches;
+
+  @Option(names = "--workers", defaultValue = "0", description = "Worker tasks (0: all task slots)") int workers;
+
+  @Option(names = "--updater", defaultValue = "adagrad", description = "sgd or adagrad") String updater;
+
+  @Option(names = "--step-size", defaultValue = "0.1") double stepSize;
+
+  @Option(names = "--reg", defaultValue = "1e-4", description = "L2 strength") double reg;
+
+  @Option(names = "--partitioner", defaultValue = "hash", description = "hash or range") String partitioner;
+
+  @Option(names = "--test-fraction", defaultValue = "0.2") double testFraction;
+
+  @Option(names = "--seed", defaultValue = "7") long seed;
+
+  private final PrintStream out;
+
+  TrimtabApp(PrintStream out) {
+    this.out = out;
+  }
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new TrimtabApp(System.out)).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    if (!(testFraction > 0 && testFraction < 1)) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "Invalid --test-fraction: " + testFraction + " (expected a number between 0 and 1, exclusive)");
+    }
+    SparkConf conf = new SparkConf().setAppName("trimtab");
+    if (!conf.contains("spark.master")) {
+      conf.setMaster(master != null ? master : "local-cluster[2,1,1024]");
+    }
+    String plugins = conf.get("spark.plugins", "");
+    if (!Arrays.asList(plugins.split(",")).contains(TrimtabConf.PLUGIN_CLASS)) {
+      conf.set("spark.plugins", plugins.isEmpty() ? TrimtabConf.PLUGIN_CLASS : plugins + "," + TrimtabConf.PLUGIN_CLASS);
+    }
+    if (LocalCluster.isLocalCluster(conf.get("spark.master"))) {
+      LocalCluster.configure(conf, LocalCluster.currentClassPath());
+    }
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    try {
+      run(spark);
+    } finally {
+      spark.stop();
+    }
+    return 0;
+  }
+
+  private void run(SparkSession spark) {
+    Dataset<Row> all = load(spark);
+    Dataset<Row>[] split = all.randomSplit(new double[] {1 - testFraction, testFraction}, seed);
+    Dataset<Row> train = split[0].cache();
+    Dataset<Row> test = split[1].cache();
+    ParameterServer ps = Trimtab.parameterServer(spark);
+    out.printf(Locale.ROOT, "trimtab: %d shards in executors %s, %d task slots, master %s%n", ps.numShards(),
+        ps.registrations().stream().map(r -> r.executorId() + "@" + r.host() + ":" + r.port() + " pid " + r.pid())
+            .toList(), ps.taskSlots(), spark.sparkContext().master());
+    out.printf(Locale.ROOT, "data: %s, %d training rows, %d test rows%n", data != null ? data : dataset, train.count(),
+        test.count());
+    PsLogisticRegressionModel model = new PsLogisticRegression()
+        .setEpochs(epochs).setBatchesPerEpoch(batches).setNumWorkers(workers).setUpdater(updater)
+        .setStepSize(stepSize).setRegParam(reg).setPartitioner(partitioner).setSeed(seed)
+        .setEpochListener(m -> out.println(m.format(epochs)))
+        .fit(train);
+    Evaluation ev = model.evaluate(test);
+    out.println("test: " + ev);
+  }
+
+  private Dataset<Row> load(SparkSession spark) {
+    if (data == null) {
+      return BuiltinDatasets.load(spark, dataset);
+    }
+    var reader = spark.read().format("libsvm");
+    if (numFeatures > 0) {
+      reader = reader.option("numFeatures", numFeatures);
+    }
+    Dataset<Row> raw = reader.load(data);
+    // LibSVM binary files often use -1/+1; the trainer wants 0/1 and rejects any other label by row.
+    return raw.withColumn("label", org.apache.spark.sql.functions.when(raw.col("label").equalTo(-1.0), 0.0)
+        .otherwise(raw.col("label")));
+  }
+}

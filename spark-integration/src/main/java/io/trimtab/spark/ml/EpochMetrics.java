@@ -1,0 +1,29 @@
+package io.trimtab.spark.ml;
+
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * What one training epoch did.
+ *
+ * @param epoch 1-based epoch number
+ * @param trainLoss mean log-loss of the epoch's examples, each computed with the weights its
+ *     mini-batch pulled (before that mini-batch's update)
+ * @param examples examples processed
+ * @param seconds wall time of the epoch, driver-side, including scheduling
+ * @param clock the table's clock after the epoch
+ */
+public record EpochMetrics(int epoch, double trainLoss, long examples, double seconds, long clock)
+    implements Serializable {
+
+  /** Examples per second of wall time. */
+  public double examplesPerSecond() {
+    return seconds > 0 ? examples / seconds : Double.NaN;
+  }
+
+  /** One line for logs and the console. */
+  public String format(int totalEpochs) {
+    return String.format(Locale.ROOT, "epoch %d/%d  train log-loss %.5f  time %.2f s  examples/s %,.0f  clock %d",
+        epoch, totalEpochs, trainLoss, seconds, examplesPerSecond(), clock);
+  }
+}

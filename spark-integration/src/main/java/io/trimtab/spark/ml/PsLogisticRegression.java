@@ -1,0 +1,203 @@
+package io.trimtab.spark.ml;
+
+import io.trimtab.ps.TableHandle;
+import io.trimtab.ps.TableSpec;
+import io.trimtab.ps.UpdateRule;
+import io.trimtab.ps.partition.PartitionerKind;
+import io.trimtab.spark.ParameterServer;
+import io.trimtab.spark.Trimtab;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * Sparse binary logistic regression trained on Trimtab's parameter server: the weights live in a
+ * dense PS table split across the executors' shards, Spark tasks are the workers, and every epoch
+ * is synchronous (BSP): {@code batchesPerEpoch} clocks, each one mini-batch per worker.
+ *
+ * <p>A trainer holds configuration only; {@link #fit} may be called many times. Not thread-safe
+ * while being configured.
+ *
+ * <pre>{@code
+ * PsLogisticRegressionModel model = new PsLogisticRegression()
+ *     .setEpochs(10).setStepSize(0.5).setUpdater("adagrad")
+ *     .fit(spark.read().format("libsvm").load("data.txt"));
+ * Evaluation test = model.evaluate(testData);
+ * }</pre>
+ */
+public final class PsLogisticRegression {
+  private String labelCol = "label";
+  private String featuresCol = "features";
+  private int epochs = 10;
+  private int batchesPerEpoch = 10;
+  private int numWorkers = 0;
+  private int numShards = 0;
+  private double stepSize = 0.1;
+  private double regParam = 0.0;
+  private UpdateRule.Kind updater = UpdateRule.Kind.ADAGRAD;
+  private PartitionerKind partitioner = PartitionerKind.HASH;
+  private long seed = 42;
+  private Consumer<EpochMetrics> onEpoch = m -> {};
+
+  public PsLogisticRegression setLabelCol(String col) {
+    this.labelCol = col;
+    return this;
+  }
+
+  public PsLogisticRegression setFeaturesCol(String col) {
+    this.featuresCol = col;
+    return this;
+  }
+
+  /** Passes over the data, >= 1 (default 10). */
+  public PsLogisticRegression setEpochs(int epochs) {
+    if (epochs < 1) {
+      throw new IllegalArgumentException("Invalid epochs: " + epochs + " (must be >= 1)");
+    }
+    this.epochs = epochs;
+    return this;
+  }
+
+  /** Mini-batches (clocks) per epoch per worker, >= 1 (default 10). 1 gives full-batch gradient descent. */
+  public PsLogisticRegression setBatchesPerEpoch(int batches) {
+    if (batches < 1) {
+      throw new IllegalArgumentException("Invalid batches per epoch: " + batches + " (must be >= 1)");
+    }
+    this.batchesPerEpoch = batches;
+    return this;
+  }
+
+  /** Worker tasks = data partitions (default 0: every task slot of the cluster). */
+  public PsLogisticRegression setNumWorkers(int workers) {
+    if (workers < 0) {
+      throw new IllegalArgumentException("Invalid number of workers: " + workers + " (must be >= 1, or 0 for all task slots)");
+    }
+    this.numWorkers = workers;
+    return this;
+  }
+
+  /** Shards the weight table is split over (default 0: all shards, one per executor). */
+  public PsLogisticRegression setNumShards(int shards) {
+    if (shards < 0) {
+      throw new IllegalArgumentException("Invalid number of shards: " + shards + " (must be >= 1, or 0 for all)");
+    }
+    this.numShards = shards;
+    return this;
+  }
+
+  /** Learning rate of the server-side updater, > 0 (default 0.1). */
+  public PsLogisticRegression setStepSize(double stepSize) {
+    UpdateRule.sgd(stepSize, 0);
+    this.stepSize = stepSize;
+    return this;
+  }
+
+  /** L2 strength, >= 0 (default 0), applied by the server to the weights each step touches. */
+  public PsLogisticRegression setRegParam(double l2) {
+    UpdateRule.sgd(1, l2);
+    this.regParam = l2;
+    return this;
+  }
+
+  /** Server-side update rule: "sgd" or "adagrad" (default). */
+  public PsLogisticRegression setUpdater(String name) {
+    String n = name == null ? "" : name.trim().toUpperCase(Locale.ROOT);
+    if (!n.equals("SGD") && !n.equals("ADAGRAD")) {
+      throw new IllegalArgumentException("Unknown updater: '" + name + "' (expected sgd or adagrad)");
+    }
+    this.updater = UpdateRule.Kind.valueOf(n);
+    return this;
+  }
+
+  /** Key partitioner of the weight table: "hash" (default) or "range". */
+  public PsLogisticRegression setPartitioner(String name) {
+    this.partitioner = PartitionerKind.parse(name);
+    return this;
+  }
+
+  /** Seed of the per-epoch shuffle of each partition (0: no shuffle, fixed mini-batches). */
+  public PsLogisticRegression setSeed(long seed) {
+    this.seed = seed;
+    return this;
+  }
+
+  /** Called on the driver after every epoch (e.g. to print progress). */
+  public PsLogisticRegression setEpochListener(Consumer<EpochMetrics> listener) {
+    this.onEpoch = listener == null ? m -> {} : listener;
+    return this;
+  }
+
+  public int getEpochs() {
+    return epochs;
+  }
+
+  public int getBatchesPerEpoch() {
+    return batchesPerEpoch;
+  }
+
+  /**
+   * Trains on {@code data} (label 0/1, features vector).
+   *
+   * @throws IllegalArgumentException naming the column or row if the data are not usable
+   * @throws IllegalStateException naming the setting if the cluster cannot run the requested workers
+   */
+  public PsLogisticRegressionModel fit(Dataset<Row> data) {
+    Examples.checkSchema(data.schema(), labelCol, featuresCol);
+    SparkSession spark = data.sparkSession();
+    ParameterServer ps = Trimtab.parameterServer(spark);
+    int workers = numWorkers > 0 ? numWorkers : ps.taskSlots();
+    ps.requireWorkers(workers);
+    int shards = numShards > 0 ? numShards : ps.numShards();
+    int dim = Examples.numFeatures(data, featuresCol);
+
+    JavaRDD<Example> examples = Examples.toExamples(data, labelCol, featuresCol, dim)
+        .repartition(workers)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long count = UserErrors.unwrap(examples::count);
+    UpdateRule rule = new UpdateRule(updater, stepSize, regParam);
+    String name = "logreg-" + UUID.randomUUID();
+    TableHandle table = ps.createTable(TableSpec.dense(name, dim + 1L, 1, rule), partitioner, shards);
+    try {
+      ps.master().setWorkers(table, workers);
+      List<EpochMetrics> history = new ArrayList<>();
+      ClassTag<double[]> tag = ClassTag$.MODULE$.apply(double[].class);
+      long clock = 0;
+      for (int e = 1; e <= epochs; e++) {
+        long start = System.nanoTime();
+        LrEpochTask task = new LrEpochTask(table, ps.conf().clientOptions(), clock, batchesPerEpoch, dim,
+            seed == 0 ? 0 : seed * 1_000_003L + e);
+        RDD<double[]> out = examples.rdd().barrier().mapPartitions(task, false, tag);
+        double loss = 0;
+        long n = 0;
+        for (double[] r : out.toJavaRDD().collect()) {
+          loss += r[0];
+          n += (long) r[1];
+        }
+        clock += batchesPerEpoch;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        EpochMetrics m = new EpochMetrics(e, n > 0 ? loss / n : Double.NaN, n, seconds, clock);
+        history.add(m);
+        onEpoch.accept(m);
+      }
+      long[] keys = new long[dim + 1];
+      for (int i = 0; i <= dim; i++) {
+        keys[i] = i;
+      }
+      double[] w = ps.client().pull(table, keys, clock);
+      return new PsLogisticRegressionModel(java.util.Arrays.copyOf(w, dim), w[dim], history, count);
+    } finally {
+      ps.dropTable(table);
+      examples.unpersist(false);
+    }
+  }
+}

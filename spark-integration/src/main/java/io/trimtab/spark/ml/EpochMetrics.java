@@ -12,9 +12,12 @@ import java.util.Locale;
  * @param examples examples processed
  * @param seconds wall time of the epoch, driver-side, including scheduling
  * @param clock the table's clock after the epoch
+ * @param pullSeconds time workers spent in pulls (summed over tasks), including waits for other workers
+ * @param computeSeconds time workers spent computing gradients (summed over tasks)
+ * @param pushSeconds time workers spent sending pushes (summed over tasks)
  */
-public record EpochMetrics(int epoch, double trainLoss, long examples, double seconds, long clock)
-    implements Serializable {
+public record EpochMetrics(int epoch, double trainLoss, long examples, double seconds, long clock,
+    double pullSeconds, double computeSeconds, double pushSeconds) implements Serializable {
 
   /** Examples per second of wall time. */
   public double examplesPerSecond() {

@@ -7,7 +7,6 @@ import io.trimtab.ps.TableHandle;
 import io.trimtab.spark.plugin.ExecutorClients;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -18,138 +17,110 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * One worker's epoch of synchronous (BSP) logistic regression, run as a Spark barrier task over one
- * data partition. The partition is cut into {@code batches} mini-batches; for mini-batch b the task
- * pulls the weights of the features the batch touches once every worker's pushes for clock
- * {@code baseClock + b - 1} are applied, computes the summed log-loss gradient, and pushes it for
- * clock {@code baseClock + b}. Every worker pushes once per clock (empty if its batch is empty), so
- * every shard knows when a clock is complete. Weight key {@code numFeatures} is the intercept.
+ * partition of prepared {@link MiniBatch}es. At clock {@code baseClock + b} the task takes its b-th
+ * batch (in a per-epoch seeded order), pulls the weights of the keys the batch touches once every
+ * worker's pushes for the clocks before are applied, computes the summed log-loss gradient, and
+ * pushes it for that clock. Every worker pushes once per clock (empty if its batch is empty), so
+ * every shard knows when a clock is complete.
  *
  * <p>Returns one {@code double[]{lossSum, examples, pullNanos, computeNanos, pushNanos}} per task.
  */
-final class LrEpochTask extends AbstractFunction1<Iterator<Example>, Iterator<double[]>> implements Serializable {
+final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<double[]>> implements Serializable {
   private static final long serialVersionUID = 1L;
+  private static final long[] NO_KEYS = new long[0];
+  private static final double[] NO_VALUES = new double[0];
   private final TableHandle table;
   private final ClientOptions clientOptions;
   private final long baseClock;
-  private final int batches;
-  private final int numFeatures;
-  private final long shuffleSeed;
+  private final long orderSeed;
 
-  LrEpochTask(TableHandle table, ClientOptions clientOptions, long baseClock, int batches, int numFeatures,
-      long shuffleSeed) {
+  LrEpochTask(TableHandle table, ClientOptions clientOptions, long baseClock, long orderSeed) {
     this.table = table;
     this.clientOptions = clientOptions;
     this.baseClock = baseClock;
-    this.batches = batches;
-    this.numFeatures = numFeatures;
-    this.shuffleSeed = shuffleSeed;
+    this.orderSeed = orderSeed;
   }
 
   @Override
-  public Iterator<double[]> apply(Iterator<Example> it) {
+  public Iterator<double[]> apply(Iterator<MiniBatch> it) {
     int worker = TaskContext.getPartitionId();
-    List<Example> rows = new ArrayList<>();
-    JavaConverters.asJavaIterator(it).forEachRemaining(rows::add);
-    Example[] order = rows.toArray(new Example[0]);
-    if (shuffleSeed != 0) {
-      shuffle(order, new SplittableRandom(shuffleSeed * 31 + worker));
-    }
+    List<MiniBatch> batches = new ArrayList<>();
+    JavaConverters.asJavaIterator(it).forEachRemaining(batches::add);
+    int[] order = order(batches.size(), orderSeed == 0 ? 0 : orderSeed * 31 + worker);
     PsClient client = ExecutorClients.shared(clientOptions);
     double lossSum = 0;
+    long examples = 0;
     long pullNs = 0;
     long computeNs = 0;
     long pushNs = 0;
     CompletableFuture<Void> lastPush = CompletableFuture.completedFuture(null);
-    int n = order.length;
-    for (int b = 0; b < batches; b++) {
-      int lo = (int) ((long) n * b / batches);
-      int hi = (int) ((long) n * (b + 1) / batches);
+    for (int b = 0; b < order.length; b++) {
+      MiniBatch batch = batches.get(order[b]);
       long clock = baseClock + b;
-      if (lo == hi) {
+      long t0 = System.nanoTime();
+      if (batch.rows() == 0) {
         lastPush.join();
-        lastPush = client.pushAsync(table, Push.atClock(worker, clock, 0, new long[0], new double[0]));
+        lastPush = client.pushAsync(table, Push.atClock(worker, clock, 0, NO_KEYS, NO_VALUES));
+        pushNs += System.nanoTime() - t0;
         continue;
       }
-      long t0 = System.nanoTime();
-      long[] keys = batchKeys(order, lo, hi);
+      double[] w = client.pull(table, batch.keys(), clock);
       long t1 = System.nanoTime();
-      double[] w = client.pull(table, keys, clock);
+      double[] grad = new double[w.length];
+      lossSum += gradient(batch, w, grad);
+      examples += batch.rows();
       long t2 = System.nanoTime();
-      double[] grad = new double[keys.length];
-      int bias = keys.length - 1;
-      for (int i = lo; i < hi; i++) {
-        Example e = order[i];
-        int[] idx = e.indices();
-        double[] val = e.values();
-        int[] pos = new int[idx.length];
-        double z = w[bias];
-        for (int j = 0; j < idx.length; j++) {
-          pos[j] = Arrays.binarySearch(keys, 0, bias, idx[j]);
-          z += w[pos[j]] * val[j];
-        }
-        lossSum += LogisticLoss.loss(e.label(), z);
-        double g = LogisticLoss.sigmoid(z) - e.label();
-        for (int j = 0; j < idx.length; j++) {
-          grad[pos[j]] += g * val[j];
-        }
-        grad[bias] += g;
-      }
-      long t3 = System.nanoTime();
       lastPush.join();
-      lastPush = client.pushAsync(table, Push.atClock(worker, clock, hi - lo, keys, grad));
-      long t4 = System.nanoTime();
-      pullNs += t2 - t1;
-      computeNs += (t1 - t0) + (t3 - t2);
-      pushNs += t4 - t3;
+      lastPush = client.pushAsync(table, Push.atClock(worker, clock, batch.rows(), batch.keys(), grad));
+      long t3 = System.nanoTime();
+      pullNs += t1 - t0;
+      computeNs += t2 - t1;
+      pushNs += t3 - t2;
     }
-    long t5 = System.nanoTime();
+    long t4 = System.nanoTime();
     lastPush.join();
-    pushNs += System.nanoTime() - t5;
-    double[] result = {lossSum, n, pullNs, computeNs, pushNs};
+    pushNs += System.nanoTime() - t4;
+    double[] result = {lossSum, examples, pullNs, computeNs, pushNs};
     return JavaConverters.asScalaIterator(List.of(result).iterator());
   }
 
-  /** Sorted distinct feature keys of rows [lo, hi), then the intercept key last. */
-  private long[] batchKeys(Example[] rows, int lo, int hi) {
-    int nnz = 0;
-    for (int i = lo; i < hi; i++) {
-      nnz += rows[i].indices().length;
-    }
-    int[] all = new int[nnz];
-    int k = 0;
-    for (int i = lo; i < hi; i++) {
-      int[] idx = rows[i].indices();
-      System.arraycopy(idx, 0, all, k, idx.length);
-      k += idx.length;
-    }
-    Arrays.sort(all);
-    long[] keys = new long[distinct(all) + 1];
-    int u = 0;
-    for (int i = 0; i < all.length; i++) {
-      if (i == 0 || all[i] != all[i - 1]) {
-        keys[u++] = all[i];
+  /** Adds the batch's summed log-loss gradient to {@code grad}; returns its summed loss. */
+  static double gradient(MiniBatch batch, double[] w, double[] grad) {
+    int bias = w.length - 1;
+    int[] start = batch.rowStart();
+    int[] pos = batch.positions();
+    double[] val = batch.values();
+    double[] labels = batch.labels();
+    double loss = 0;
+    for (int r = 0; r < labels.length; r++) {
+      double z = w[bias];
+      for (int k = start[r]; k < start[r + 1]; k++) {
+        z += w[pos[k]] * val[k];
       }
+      loss += LogisticLoss.loss(labels[r], z);
+      double g = LogisticLoss.sigmoid(z) - labels[r];
+      for (int k = start[r]; k < start[r + 1]; k++) {
+        grad[pos[k]] += g * val[k];
+      }
+      grad[bias] += g;
     }
-    keys[u] = numFeatures;
-    return keys;
+    return loss;
   }
 
-  private static int distinct(int[] sorted) {
-    int d = 0;
-    for (int i = 0; i < sorted.length; i++) {
-      if (i == 0 || sorted[i] != sorted[i - 1]) {
-        d++;
+  private static int[] order(int n, long seed) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    if (seed != 0) {
+      SplittableRandom rnd = new SplittableRandom(seed);
+      for (int i = n - 1; i > 0; i--) {
+        int j = rnd.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
       }
     }
-    return d;
-  }
-
-  private static void shuffle(Example[] a, SplittableRandom rnd) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      Example t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
+    return order;
   }
 }

@@ -125,7 +125,10 @@ public final class PsLogisticRegression {
     return this;
   }
 
-  /** Seed of the per-epoch shuffle of each partition (0: no shuffle, fixed mini-batches). */
+  /**
+   * Seed of the shuffle that cuts each partition into mini-batches once, and of each epoch's order
+   * of mini-batches (0: rows in partition order, batches in the same order every epoch).
+   */
   public PsLogisticRegression setSeed(long seed) {
     this.seed = seed;
     return this;
@@ -160,10 +163,17 @@ public final class PsLogisticRegression {
     int shards = numShards > 0 ? numShards : ps.numShards();
     int dim = Examples.numFeatures(data, featuresCol);
 
-    JavaRDD<Example> examples = Examples.toExamples(data, labelCol, featuresCol, dim)
+    int batches = batchesPerEpoch;
+    long prepSeed = seed;
+    JavaRDD<MiniBatch> prepared = Examples.toExamples(data, labelCol, featuresCol, dim)
         .repartition(workers)
+        .mapPartitions(it -> {
+          List<Example> rows = new ArrayList<>();
+          it.forEachRemaining(rows::add);
+          return MiniBatch.prepare(rows, batches, prepSeed, dim).iterator();
+        }, true)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    long count = UserErrors.unwrap(examples::count);
+    long count = UserErrors.unwrap(() -> prepared.map(MiniBatch::rows).fold(0, Integer::sum).longValue());
     UpdateRule rule = new UpdateRule(updater, stepSize, regParam);
     String name = "logreg-" + UUID.randomUUID();
     TableHandle table = ps.createTable(TableSpec.dense(name, dim + 1L, 1, rule), partitioner, shards);
@@ -174,18 +184,23 @@ public final class PsLogisticRegression {
       long clock = 0;
       for (int e = 1; e <= epochs; e++) {
         long start = System.nanoTime();
-        LrEpochTask task = new LrEpochTask(table, ps.conf().clientOptions(), clock, batchesPerEpoch, dim,
+        LrEpochTask task = new LrEpochTask(table, ps.conf().clientOptions(), clock,
             seed == 0 ? 0 : seed * 1_000_003L + e);
-        RDD<double[]> out = examples.rdd().barrier().mapPartitions(task, false, tag);
+        RDD<double[]> out = prepared.rdd().barrier().mapPartitions(task, false, tag);
         double loss = 0;
         long n = 0;
-        for (double[] r : out.toJavaRDD().collect()) {
+        double[] ns = new double[3];
+        for (double[] r : UserErrors.unwrap(() -> out.toJavaRDD().collect())) {
           loss += r[0];
           n += (long) r[1];
+          ns[0] += r[2];
+          ns[1] += r[3];
+          ns[2] += r[4];
         }
         clock += batchesPerEpoch;
         double seconds = (System.nanoTime() - start) / 1e9;
-        EpochMetrics m = new EpochMetrics(e, n > 0 ? loss / n : Double.NaN, n, seconds, clock);
+        EpochMetrics m = new EpochMetrics(e, n > 0 ? loss / n : Double.NaN, n, seconds, clock, ns[0] / 1e9,
+            ns[1] / 1e9, ns[2] / 1e9);
         history.add(m);
         onEpoch.accept(m);
       }
@@ -197,7 +212,7 @@ public final class PsLogisticRegression {
       return new PsLogisticRegressionModel(java.util.Arrays.copyOf(w, dim), w[dim], history, count);
     } finally {
       ps.dropTable(table);
-      examples.unpersist(false);
+      prepared.unpersist(false);
     }
   }
 }

@@ -158,6 +158,42 @@ class ShardServerTest {
         .hasMessageContaining("from worker 2: the table has 2 workers (expected worker 0 .. 1)");
   }
 
+  @ParameterizedTest
+  @EnumSource(TableKind.class)
+  void manyClocks_sumEveryWorkersPushExactlyOnce(TableKind kind) throws Exception {
+    TableSpec spec = kind == TableKind.DENSE ? TableSpec.dense("m", 50, 2, UpdateRule.add())
+        : TableSpec.sparse("m", 2, UpdateRule.add());
+    TableHandle t = master.createTable(spec, PartitionerKind.RANGE);
+    int workers = 3;
+    master.setWorkers(t, workers);
+    long[] keys = {0, 7, 13, 24, 49};
+    double[] expected = new double[keys.length * 2];
+    for (int clock = 0; clock < 6; clock++) {
+      List<CompletableFuture<Void>> acks = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        double[] d = new double[keys.length * 2];
+        for (int i = 0; i < d.length; i++) {
+          d[i] = (clock + 1) * (w + 1) + i;
+          expected[i] += d[i];
+        }
+        // worker 2 skips keys at even clocks: an empty clocked push still completes the clock
+        acks.add(w == 2 && clock % 2 == 0
+            ? client.pushAsync(t, Push.atClock(w, clock, 0, new long[0], new double[0]))
+            : client.pushAsync(t, Push.atClock(w, clock, 0, keys, d)));
+        if (w == 2 && clock % 2 == 0) {
+          for (int i = 0; i < d.length; i++) {
+            expected[i] -= d[i];
+          }
+        }
+      }
+      for (CompletableFuture<Void> a : acks) {
+        a.get(10, TimeUnit.SECONDS);
+      }
+      assertThat(client.pull(t, keys, clock + 1)).containsExactly(expected);
+    }
+    assertThat(master.stats(t).clock()).isEqualTo(6);
+  }
+
   @Test
   void badRequests_giveClearErrors() {
     TableHandle t = master.createTable(TableSpec.dense("w", 10, 2, UpdateRule.add()), PartitionerKind.RANGE);

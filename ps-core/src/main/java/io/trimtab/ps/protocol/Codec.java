@@ -140,11 +140,18 @@ public final class Codec {
     return keys;
   }
 
+  /** Doubles in bulk through an NIO view when the buffer has one (big-endian either way). */
   private static void writeDoubles(ByteBuf out, double[] v) {
     out.writeInt(v.length);
-    out.ensureWritable(v.length * 8);
-    for (double d : v) {
-      out.writeDouble(d);
+    int bytes = v.length * 8;
+    out.ensureWritable(bytes);
+    if (out.nioBufferCount() == 1) {
+      out.nioBuffer(out.writerIndex(), bytes).asDoubleBuffer().put(v);
+      out.writerIndex(out.writerIndex() + bytes);
+    } else {
+      for (double d : v) {
+        out.writeDouble(d);
+      }
     }
   }
 
@@ -152,8 +159,13 @@ public final class Codec {
     int n = in.readInt();
     checkCount(n, in.readableBytes(), 8, "values");
     double[] v = new double[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = in.readDouble();
+    if (in.nioBufferCount() == 1) {
+      in.nioBuffer(in.readerIndex(), n * 8).asDoubleBuffer().get(v);
+      in.skipBytes(n * 8);
+    } else {
+      for (int i = 0; i < n; i++) {
+        v[i] = in.readDouble();
+      }
     }
     return v;
   }

@@ -47,6 +47,11 @@ final class DenseTablePart extends TablePart {
   }
 
   @Override
+  int fixedSlots() {
+    return localSize;
+  }
+
+  @Override
   double[] values() {
     return values;
   }

@@ -8,7 +8,7 @@ import java.util.Arrays;
 
 /**
  * A shard's slice of a sparse table: an open-addressing map from 64-bit key to slot (primitive
- * arrays, no per-entry objects) and value arrays that double when full. A key gets a slot on its
+ * arrays, no per-entry objects) and value arrays that grow by half when full. A key gets a slot on its
  * first push; pulling a key that was never pushed reads zeros and creates nothing.
  */
 final class SparseTablePart extends TablePart {
@@ -48,12 +48,18 @@ final class SparseTablePart extends TablePart {
           + " (use more shards)");
     }
     if ((slot + 1) * width > values.length) {
-      int cap = (int) Math.min(Integer.MAX_VALUE - 16L, Math.max(2L * values.length, (long) (slot + 1) * width));
+      // grow by half: with the map's power-of-two tables, doubling both would waste up to 2x twice
+      int cap = (int) Math.min(Integer.MAX_VALUE - 16L, Math.max(values.length + (values.length >> 1), (long) (slot + 1) * width));
       values = Arrays.copyOf(values, cap);
       state = Arrays.copyOf(state, cap * stateWidth);
     }
     slots.put(key, slot);
     return slot;
+  }
+
+  @Override
+  int fixedSlots() {
+    return 0;
   }
 
   @Override

@@ -115,9 +115,20 @@ abstract class TablePart {
     }
     validateKeys(keys);
     if (worker < 0) {
-      Step s = new Step();
-      s.add(this, count, keys, deltas);
-      s.applyTo(this);
+      // Unclocked: apply key by key as it arrives (a key listed twice is updated twice, in order).
+      double norm = count > 0 ? count : 1.0;
+      int[] slots = new int[keys.length];
+      for (int i = 0; i < keys.length; i++) {
+        slots[i] = slotForWrite(keys[i]); // may grow the arrays of a sparse part: read them after
+      }
+      double[] v = values();
+      double[] st = state();
+      for (int i = 0; i < keys.length; i++) {
+        int base = slots[i] * width;
+        for (int j = 0; j < width; j++) {
+          update(v, st, base + j, deltas[i * width + j] / norm);
+        }
+      }
       return List.of();
     }
     if (worker >= numWorkers) {
@@ -128,7 +139,7 @@ abstract class TablePart {
       throw new IllegalStateException("Stale push to " + describe() + " from worker " + worker + " for clock "
           + pushClock + ": clock " + pushClock + " was already applied (table clock " + clock + ")");
     }
-    Step s = steps.computeIfAbsent(pushClock, c -> new Step());
+    Step s = steps.computeIfAbsent(pushClock, c -> newStep());
     if (s.pushed.get(worker)) {
       throw new IllegalStateException("Duplicate push to " + describe() + " from worker " + worker
           + " for clock " + pushClock + " (each worker pushes once per clock)");
@@ -138,7 +149,9 @@ abstract class TablePart {
     List<Runnable> ready = new ArrayList<>();
     while (!steps.isEmpty() && steps.firstKey() == clock && steps.firstEntry().getValue().pushed.cardinality()
         == numWorkers) {
-      steps.pollFirstEntry().getValue().applyTo(this);
+      Step done = steps.pollFirstEntry().getValue();
+      done.applyTo(this);
+      release(done);
       clock++;
       collectReady(ready);
     }
@@ -219,21 +232,102 @@ abstract class TablePart {
 
   private record WaitingPull(long minClock, long[] keys, ReadyPull onReady) {}
 
+  /**
+   * Number of slots if they are a fixed dense range (dense tables): steps of parts up to
+   * {@link #MAX_FLAT_SUMS} doubles then sum into a flat array indexed by slot, reused between clocks;
+   * 0 for sparse tables, whose steps (like those of larger dense parts) sum into a hash map.
+   */
+  abstract int fixedSlots();
+
+  private final java.util.ArrayDeque<DenseSums> sumsPool = new java.util.ArrayDeque<>();
+
+  /** Largest part (slots x width) whose clocks sum into a flat array: 4M doubles, 32 MiB. */
+  private static final int MAX_FLAT_SUMS = 1 << 22;
+
+  private Step newStep() {
+    int slots = fixedSlots();
+    if (slots == 0 || (long) slots * width > MAX_FLAT_SUMS) {
+      return new Step(null);
+    }
+    DenseSums d = sumsPool.poll();
+    return new Step(d != null ? d : new DenseSums(slots, width));
+  }
+
+  private void release(Step s) {
+    if (s.dense != null) {
+      sumsPool.push(s.dense);
+    }
+  }
+
+  /** Sums indexed by slot, with the list of touched slots; all zero again after {@link #drainInto}. */
+  private static final class DenseSums {
+    final double[] sums;
+    final BitSet touched;
+    int[] order = new int[64];
+    int n;
+
+    DenseSums(int slots, int width) {
+      sums = new double[slots * width];
+      touched = new BitSet(slots);
+    }
+
+    void add(int slot, double[] deltas, int in, int w) {
+      if (!touched.get(slot)) {
+        touched.set(slot);
+        if (n == order.length) {
+          order = java.util.Arrays.copyOf(order, n * 2);
+        }
+        order[n++] = slot;
+      }
+      int off = slot * w;
+      for (int j = 0; j < w; j++) {
+        sums[off + j] += deltas[in + j];
+      }
+    }
+
+    void drainInto(TablePart part, double norm) {
+      int w = part.width;
+      double[] v = part.values();
+      double[] st = part.state();
+      for (int i = 0; i < n; i++) {
+        int off = order[i] * w;
+        for (int j = 0; j < w; j++) {
+          part.update(v, st, off + j, sums[off + j] / norm);
+          sums[off + j] = 0;
+        }
+        touched.clear(order[i]);
+      }
+      n = 0;
+    }
+  }
+
   /** The summed deltas of one clock (or of one unclocked push), keyed by slot. */
   private static final class Step {
     final BitSet pushed = new BitSet();
-    final Int2IntOpenHashMap slotToPos = new Int2IntOpenHashMap();
+    final DenseSums dense;
+    Int2IntOpenHashMap slotToPos;
     double count;
-    double[] sums = new double[16];
+    double[] sums;
     int used;
 
-    Step() {
-      slotToPos.defaultReturnValue(-1);
+    Step(DenseSums dense) {
+      this.dense = dense;
+      if (dense == null) {
+        slotToPos = new Int2IntOpenHashMap();
+        slotToPos.defaultReturnValue(-1);
+        sums = new double[16];
+      }
     }
 
     void add(TablePart part, double n, long[] keys, double[] deltas) {
       int w = part.width;
       count += n;
+      if (dense != null) {
+        for (int i = 0; i < keys.length; i++) {
+          dense.add(part.slotForWrite(keys[i]), deltas, i * w, w);
+        }
+        return;
+      }
       for (int i = 0; i < keys.length; i++) {
         int slot = part.slotForWrite(keys[i]);
         int pos = slotToPos.get(slot);
@@ -253,8 +347,12 @@ abstract class TablePart {
     }
 
     void applyTo(TablePart part) {
-      int w = part.width;
       double norm = count > 0 ? count : 1.0;
+      if (dense != null) {
+        dense.drainInto(part, norm);
+        return;
+      }
+      int w = part.width;
       double[] v = part.values();
       double[] st = part.state();
       for (Int2IntOpenHashMap.Entry e : slotToPos.int2IntEntrySet()) {

@@ -1,0 +1,63 @@
+package io.trimtab.spark.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The spark-submit application, submitted for real: {@code org.apache.spark.deploy.SparkSubmit} in a
+ * separate JVM with the shaded application jar, on a local-cluster master (two executor JVMs).
+ */
+class TrimtabAppIT {
+
+  @Test
+  void sparkSubmit_trainsOnBuiltinData_printingOneLinePerEpoch() throws Exception {
+    Path target = Path.of(System.getProperty("basedir", "."), "target");
+    Path appJar;
+    try (Stream<Path> s = Files.list(target)) {
+      appJar = s.filter(p -> p.getFileName().toString().endsWith("-app.jar")).findFirst()
+          .orElseThrow(() -> new AssertionError("no *-app.jar in " + target + " (run mvn package first)"));
+    }
+    // Spark and its dependencies, as a Spark installation provides them; Trimtab and its own
+    // dependencies come only from the application jar, which so proves to be self-contained.
+    String sparkClassPath = String.join(File.pathSeparator, Stream.of(
+            Files.readString(target.resolve("classpath.txt")).trim().split(File.pathSeparator))
+        .filter(e -> !e.contains("trimtab") && !e.contains("picocli") && !e.contains("fastutil"))
+        .toList());
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String opt : System.getProperty("trimtab.java17.opens", "").split(" ")) {
+      if (!opt.isBlank()) {
+        cmd.add(opt);
+      }
+    }
+    cmd.addAll(List.of("-cp", sparkClassPath, "org.apache.spark.deploy.SparkSubmit",
+        "--master", "local-cluster[2,1,1024]",
+        "--conf", "spark.plugins=io.trimtab.spark.plugin.TrimtabPlugin",
+        "--conf", "spark.executor.extraClassPath=" + sparkClassPath + File.pathSeparator + appJar,
+        "--conf", "spark.ui.enabled=false",
+        "--class", "io.trimtab.spark.app.TrimtabApp",
+        appJar.toString(), "--dataset", "heart_scale", "--epochs", "3", "--batches", "2"));
+    Path log = Files.createTempFile("trimtab-submit", ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    boolean done = p.waitFor(180, TimeUnit.SECONDS);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    assertThat(done).as("spark-submit finished within 180 s; output:%n%s", out).isTrue();
+    assertThat(p.exitValue()).as("exit code; output:%n%s", out).isZero();
+    assertThat(out).contains("trimtab: 2 shards in executors");
+    assertThat(out).containsPattern("epoch 1/3  train log-loss 0\\.\\d+");
+    assertThat(out).containsPattern("epoch 3/3  train log-loss 0\\.\\d+");
+    assertThat(out).containsPattern("test: log-loss 0\\.\\d+  AUC 0\\.\\d+");
+  }
+}

@@ -132,8 +132,11 @@ public final class FoundationBenchmark {
       System.out.printf(Locale.ROOT, "## Training throughput: PS on %s (%d shards, %d task slots) vs bare single-threaded SGD%n",
           spark.sparkContext().master(), ps.numShards(), slots);
       System.out.println("data,rows,epochs,batches_per_epoch,ps_examples_per_s_steady,ps_per_core,bare_examples_per_s,"
-          + "ratio_ps/(bare*cores),compute_share,ps_final_train_loss,bare_final_train_loss");
+          + "ratio_ps/(bare*cores),compute_share,epoch_wall_s,worker_pull_s,worker_compute_s,worker_push_s,"
+          + "ps_final_train_loss,bare_final_train_loss");
 
+      System.out.printf(Locale.ROOT, "# spark no-op barrier stage over %d tasks: %.3f s (median of 5)%n", slots,
+          noopBarrierSeconds(spark, slots));
       ClickData click = new ClickData(20, 16, 1.1, 11);
       Dataset<Row> clickDf = clickFrame(spark, rows, 2 * slots, 20, 16, 1.1, 11).cache();
       clickDf.count();
@@ -174,9 +177,35 @@ public final class FoundationBenchmark {
       push += m.pushSeconds();
     }
     double psRate = ex / secs;
-    System.out.printf(Locale.ROOT, "%s,%d,%d,%d,%.0f,%.0f,%.0f,%.3f,%.3f,%.5f,%.5f%n", name, rows, epochs, batches, psRate,
-        psRate / slots, bare.examplesPerSecond, psRate / (bare.examplesPerSecond * slots),
-        compute / (pull + compute + push), model.epochs().get(epochs - 1).trainLoss(), bare.finalLoss);
+    int steady = seen.size() - 1;
+    System.out.printf(Locale.ROOT, "%s,%d,%d,%d,%.0f,%.0f,%.0f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.5f,%.5f%n", name, rows, epochs,
+        batches, psRate, psRate / slots, bare.examplesPerSecond, psRate / (bare.examplesPerSecond * slots),
+        compute / (pull + compute + push), secs / steady, pull / steady / slots, compute / steady / slots,
+        push / steady / slots, model.epochs().get(epochs - 1).trainLoss(), bare.finalLoss);
+  }
+
+  /** What Spark alone costs per epoch: a barrier stage whose tasks do nothing. */
+  static double noopBarrierSeconds(SparkSession spark, int tasks) {
+    JavaRDD<Integer> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(java.util.Collections.nCopies(tasks, 1), tasks).cache();
+    rdd.count();
+    double[] t = new double[5];
+    for (int i = 0; i < t.length; i++) {
+      long start = System.nanoTime();
+      rdd.rdd().barrier().mapPartitions(new NoOp(), false, scala.reflect.ClassTag$.MODULE$.apply(Integer.class))
+          .count();
+      t[i] = (System.nanoTime() - start) / 1e9;
+    }
+    java.util.Arrays.sort(t);
+    return t[2];
+  }
+
+  static final class NoOp extends scala.runtime.AbstractFunction1<scala.collection.Iterator<Integer>,
+      scala.collection.Iterator<Integer>> implements java.io.Serializable {
+    @Override
+    public scala.collection.Iterator<Integer> apply(scala.collection.Iterator<Integer> it) {
+      return it;
+    }
   }
 
   /** Result of the bare loop. */

@@ -7,6 +7,7 @@ import io.trimtab.spark.data.SpamTokenizer.HashedTerms;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -124,7 +125,7 @@ public final class BuiltinDatasets {
    * (113 rows have the same label and features as an earlier row).
    *
    * <p>The files are read and hashed on the driver (about 45 MB of JSON), and the rows are
-   * created with {@code createDataFrame} as a local relation.
+   * parallelized in at least 16 slices (about 500 KB each).
    *
    * @param spark the session to create the DataFrame in
    * @param hashBits log2 of the feature dimension, in [1, 30]; 18 is a good default
@@ -143,7 +144,10 @@ public final class BuiltinDatasets {
       rows.add(RowFactory.create(
           message.label(), Vectors.sparse(terms.size(), terms.indices(), terms.values())));
     }
-    return spark.createDataFrame(rows, schema());
+    // Spread the rows over slices of about 500 KB each, so no single task carries the whole corpus.
+    int slices = Math.max(spark.sparkContext().defaultParallelism(), 16);
+    return spark.createDataFrame(
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices), schema());
   }
 
   /** The schema of every built-in data set: non-null {@code label} double, {@code features}. */

@@ -135,8 +135,9 @@ class LocalClusterIT {
   @Test
   void sparseLogisticRegression_onSpamAssassin_reachesMllibQuality() {
     Dataset<Row>[] split = BuiltinDatasets.load(spark, BuiltinDatasets.SPAM).randomSplit(new double[] {0.8, 0.2}, 7);
-    Dataset<Row> train = split[0].cache();
-    Dataset<Row> test = split[1].cache();
+    // one partition per executor core, as a Spark user would size MLlib's input
+    Dataset<Row> train = split[0].coalesce(2).cache();
+    Dataset<Row> test = split[1].coalesce(2).cache();
     List<EpochMetrics> seen = new ArrayList<>();
     PsLogisticRegressionModel model = new PsLogisticRegression()
         .setEpochs(10).setBatchesPerEpoch(10).setUpdater("adagrad").setStepSize(0.1).setRegParam(1e-4)

@@ -45,7 +45,7 @@ import org.apache.spark.sql.types.StructType;
  *       real SpamAssassin data.
  * </ol>
  *
- * Usage: {@code benchmarks/run-foundation [rows] [epochs]} (defaults 400000 and 4).
+ * Usage: {@code benchmarks/run-foundation [rows] [epochs]} (defaults 1000000 and 4).
  */
 public final class FoundationBenchmark {
   private static final StructType SCHEMA = new StructType()
@@ -53,7 +53,7 @@ public final class FoundationBenchmark {
       .add("features", SQLDataTypes.VectorType(), false);
 
   public static void main(String[] args) {
-    long rows = args.length > 0 ? Long.parseLong(args[0]) : 400_000;
+    long rows = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
     int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     System.out.printf(Locale.ROOT, "# Trimtab foundation benchmark (%d cores, java %s)%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
@@ -131,7 +131,7 @@ public final class FoundationBenchmark {
       System.out.println();
       System.out.printf(Locale.ROOT, "## Training throughput: PS on %s (%d shards, %d task slots) vs bare single-threaded SGD%n",
           spark.sparkContext().master(), ps.numShards(), slots);
-      System.out.println("data,rows,epochs,batches_per_epoch,ps_examples_per_s_steady,ps_per_core,bare_examples_per_s,"
+      System.out.println("data,rows,epochs,batches_per_epoch,workers,ps_examples_per_s_steady,ps_per_core,bare_examples_per_s,"
           + "ratio_ps/(bare*cores),compute_share,epoch_wall_s,worker_pull_s,worker_compute_s,worker_push_s,"
           + "ps_final_train_loss,bare_final_train_loss");
 
@@ -144,6 +144,8 @@ public final class FoundationBenchmark {
       for (int batches : new int[] {5, 20, 80}) {
         compare("synthetic-click", clickDf, rows, epochs, batches, slots, bareClick);
       }
+      // one worker on one core: the PS path's own cost, without waiting for a second worker
+      compare("synthetic-click", clickDf, rows, epochs, 5, 1, bareClick);
 
       Dataset<Row> spam = BuiltinDatasets.load(spark, BuiltinDatasets.SPAM).cache();
       long spamRows = spam.count();
@@ -178,8 +180,8 @@ public final class FoundationBenchmark {
     }
     double psRate = ex / secs;
     int steady = seen.size() - 1;
-    System.out.printf(Locale.ROOT, "%s,%d,%d,%d,%.0f,%.0f,%.0f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.5f,%.5f%n", name, rows, epochs,
-        batches, psRate, psRate / slots, bare.examplesPerSecond, psRate / (bare.examplesPerSecond * slots),
+    System.out.printf(Locale.ROOT, "%s,%d,%d,%d,%d,%.0f,%.0f,%.0f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.5f,%.5f%n", name, rows,
+        epochs, batches, slots, psRate, psRate / slots, bare.examplesPerSecond, psRate / (bare.examplesPerSecond * slots),
         compute / (pull + compute + push), secs / steady, pull / steady / slots, compute / steady / slots,
         push / steady / slots, model.epochs().get(epochs - 1).trainLoss(), bare.finalLoss);
   }

@@ -3,24 +3,28 @@ package io.trimtab.ps.server;
 import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.partition.KeyPartitioner;
 
-/** A shard's slice of a dense table: one flat array, keys implicit in the position. */
+/** A shard's slice of a dense table: paged primitive storage, keys implicit in the position. */
 final class DenseTablePart extends TablePart {
-  private final double[] values;
-  private final double[] state;
+  private final Pages values;
+  private final Pages state;
   private final int localSize;
 
   DenseTablePart(int tableId, TableSpec spec, int shard, KeyPartitioner partitioner) {
     super(tableId, spec, shard, partitioner);
     long size = partitioner.denseShardSize(shard, spec.dimension());
-    long doubles = size * spec.width();
-    if (doubles > Integer.MAX_VALUE - 16) {
+    if (size > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException("Table '" + spec.name() + "': shard " + shard + " would hold " + size
-          + " keys x width " + spec.width() + " = " + doubles + " doubles (at most " + (Integer.MAX_VALUE - 16)
-          + " per shard: use more shards)");
+          + " keys (at most " + (Integer.MAX_VALUE - 16) + " per shard: use more shards)");
     }
     this.localSize = (int) size;
-    this.values = new double[(int) doubles];
-    this.state = new double[(int) doubles * spec.rule().stateWidth()];
+    this.values = new Pages(spec.width());
+    values.ensureSlots(localSize);
+    if (spec.rule().stateWidth() > 0) {
+      state = new Pages(spec.width() * spec.rule().stateWidth());
+      state.ensureSlots(localSize);
+    } else {
+      state = null;
+    }
   }
 
   @Override
@@ -32,18 +36,14 @@ final class DenseTablePart extends TablePart {
     ownedOrThrow(key);
   }
 
-  private int slot(long key) {
+  @Override
+  int slotForRead(long key) {
     return (int) partitioner.denseLocalIndex(key);
   }
 
   @Override
-  int slotForRead(long key) {
-    return slot(key);
-  }
-
-  @Override
   int slotForWrite(long key) {
-    return slot(key);
+    return (int) partitioner.denseLocalIndex(key);
   }
 
   @Override
@@ -52,12 +52,12 @@ final class DenseTablePart extends TablePart {
   }
 
   @Override
-  double[] values() {
+  Pages values() {
     return values;
   }
 
   @Override
-  double[] state() {
+  Pages state() {
     return state;
   }
 
@@ -68,6 +68,6 @@ final class DenseTablePart extends TablePart {
 
   @Override
   long parameterBytes() {
-    return 8L * values.length;
+    return values.bytes();
   }
 }

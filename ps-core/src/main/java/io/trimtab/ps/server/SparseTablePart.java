@@ -2,28 +2,21 @@ package io.trimtab.ps.server;
 
 import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.partition.KeyPartitioner;
-import it.unimi.dsi.fastutil.HashCommon;
-import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
-import java.util.Arrays;
 
 /**
- * A shard's slice of a sparse table: an open-addressing map from 64-bit key to slot (primitive
- * arrays, no per-entry objects) and value arrays that grow by half when full. A key gets a slot on its
- * first push; pulling a key that was never pushed reads zeros and creates nothing.
+ * A shard's slice of a sparse table: a {@link LongSlotIndex} from 64-bit key to slot and paged
+ * values (no per-entry objects, nothing copied when values grow). A key gets a slot on its first
+ * push; pulling a key that was never pushed reads zeros and creates nothing.
  */
 final class SparseTablePart extends TablePart {
-  private static final float LOAD = 0.75f;
-  private final Long2IntOpenHashMap slots = new Long2IntOpenHashMap(16, LOAD);
-  private final int stateWidth;
-  private double[] values;
-  private double[] state;
+  private final LongSlotIndex slots = new LongSlotIndex();
+  private final Pages values;
+  private final Pages state;
 
   SparseTablePart(int tableId, TableSpec spec, int shard, KeyPartitioner partitioner) {
     super(tableId, spec, shard, partitioner);
-    slots.defaultReturnValue(-1);
-    stateWidth = spec.rule().stateWidth();
-    values = new double[16 * width];
-    state = new double[16 * width * stateWidth];
+    values = new Pages(width);
+    state = spec.rule().stateWidth() > 0 ? new Pages(width * spec.rule().stateWidth()) : null;
   }
 
   @Override
@@ -43,15 +36,12 @@ final class SparseTablePart extends TablePart {
       return slot;
     }
     slot = slots.size();
-    if ((long) (slot + 1) * width > Integer.MAX_VALUE - 16) {
-      throw new IllegalStateException("Sparse " + describe() + " is full: " + slot + " keys of width " + width
-          + " (use more shards)");
+    if (slot == Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException("Sparse " + describe() + " is full: " + slot + " keys (use more shards)");
     }
-    if ((slot + 1) * width > values.length) {
-      // grow by half: with the map's power-of-two tables, doubling both would waste up to 2x twice
-      int cap = (int) Math.min(Integer.MAX_VALUE - 16L, Math.max(values.length + (values.length >> 1), (long) (slot + 1) * width));
-      values = Arrays.copyOf(values, cap);
-      state = Arrays.copyOf(state, cap * stateWidth);
+    values.ensureSlots(slot + 1L);
+    if (state != null) {
+      state.ensureSlots(slot + 1L);
     }
     slots.put(key, slot);
     return slot;
@@ -63,12 +53,12 @@ final class SparseTablePart extends TablePart {
   }
 
   @Override
-  double[] values() {
+  Pages values() {
     return values;
   }
 
   @Override
-  double[] state() {
+  Pages state() {
     return state;
   }
 
@@ -77,10 +67,9 @@ final class SparseTablePart extends TablePart {
     return slots.size();
   }
 
-  /** Key and slot arrays of the map (long + int per bucket, capacity estimated as fastutil sizes it) plus values. */
+  /** The key index's chunks plus the value pages. */
   @Override
   long parameterBytes() {
-    long buckets = HashCommon.arraySize(Math.max(slots.size(), 16), LOAD) + 1L;
-    return buckets * (8 + 4) + 8L * values.length;
+    return slots.bytes() + values.bytes();
   }
 }

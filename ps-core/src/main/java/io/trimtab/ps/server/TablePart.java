@@ -3,7 +3,6 @@ package io.trimtab.ps.server;
 import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.UpdateRule;
 import io.trimtab.ps.partition.KeyPartitioner;
-import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Iterator;
@@ -27,7 +26,7 @@ abstract class TablePart {
   private final UpdateRule rule;
   private int numWorkers;
   private long clock;
-  private final TreeMap<Long, Step> steps = new TreeMap<>();
+  private final TreeMap<Long, ClockStep> steps = new TreeMap<>();
   private final List<WaitingPull> waiting = new ArrayList<>();
 
   TablePart(int tableId, TableSpec spec, int shard, KeyPartitioner partitioner) {
@@ -46,18 +45,18 @@ abstract class TablePart {
   abstract int slotForWrite(long key);
 
   /** Parameter values, {@code width} doubles per slot. */
-  abstract double[] values();
+  abstract Pages values();
 
-  /** Optimizer state, {@code width * rule.stateWidth()} doubles per slot (may be empty). */
-  abstract double[] state();
+  /** Optimizer state, {@code width * rule.stateWidth()} doubles per slot, or null without state. */
+  abstract Pages state();
 
   abstract long numKeys();
 
-  /** Bytes held for keys and values (capacity, not just the used part). */
+  /** Bytes held for keys and values (allocated, not just used). */
   abstract long parameterBytes();
 
   final long stateBytes() {
-    return 8L * state().length;
+    return state() == null ? 0 : state().bytes();
   }
 
   final long clock() {
@@ -84,7 +83,7 @@ abstract class TablePart {
       throw new IllegalArgumentException("Invalid worker count for " + describe() + ": " + n + " (must be >= 0)");
     }
     if (!steps.isEmpty()) {
-      Step s = steps.firstEntry().getValue();
+      ClockStep s = steps.firstEntry().getValue();
       throw new IllegalStateException("Cannot change the workers of " + describe() + " while clock "
           + steps.firstKey() + " has pushes from " + s.pushed.cardinality() + " of " + numWorkers + " workers");
     }
@@ -117,17 +116,8 @@ abstract class TablePart {
     if (worker < 0) {
       // Unclocked: apply key by key as it arrives (a key listed twice is updated twice, in order).
       double norm = count > 0 ? count : 1.0;
-      int[] slots = new int[keys.length];
       for (int i = 0; i < keys.length; i++) {
-        slots[i] = slotForWrite(keys[i]); // may grow the arrays of a sparse part: read them after
-      }
-      double[] v = values();
-      double[] st = state();
-      for (int i = 0; i < keys.length; i++) {
-        int base = slots[i] * width;
-        for (int j = 0; j < width; j++) {
-          update(v, st, base + j, deltas[i * width + j] / norm);
-        }
+        update(slotForWrite(keys[i]), deltas, i * width, norm);
       }
       return List.of();
     }
@@ -139,7 +129,7 @@ abstract class TablePart {
       throw new IllegalStateException("Stale push to " + describe() + " from worker " + worker + " for clock "
           + pushClock + ": clock " + pushClock + " was already applied (table clock " + clock + ")");
     }
-    Step s = steps.computeIfAbsent(pushClock, c -> newStep());
+    ClockStep s = steps.computeIfAbsent(pushClock, c -> newStep());
     if (s.pushed.get(worker)) {
       throw new IllegalStateException("Duplicate push to " + describe() + " from worker " + worker
           + " for clock " + pushClock + " (each worker pushes once per clock)");
@@ -149,7 +139,7 @@ abstract class TablePart {
     List<Runnable> ready = new ArrayList<>();
     while (!steps.isEmpty() && steps.firstKey() == clock && steps.firstEntry().getValue().pushed.cardinality()
         == numWorkers) {
-      Step done = steps.pollFirstEntry().getValue();
+      ClockStep done = steps.pollFirstEntry().getValue();
       done.applyTo(this);
       release(done);
       clock++;
@@ -170,7 +160,7 @@ abstract class TablePart {
 
   /** Workers that have not yet pushed for the oldest incomplete clock, for error messages. */
   final String missingWorkers() {
-    Step s = steps.get(clock);
+    ClockStep s = steps.get(clock);
     BitSet missing = new BitSet();
     missing.set(0, numWorkers);
     if (s != null) {
@@ -200,25 +190,43 @@ abstract class TablePart {
 
   private double[] readValidated(long[] keys) {
     double[] out = new double[keys.length * width];
-    double[] v = values();
+    Pages v = values();
     for (int i = 0; i < keys.length; i++) {
       int slot = slotForRead(keys[i]);
       if (slot >= 0) {
-        System.arraycopy(v, slot * width, out, i * width, width);
+        v.copyOut(slot, out, i * width);
       }
     }
     return out;
   }
 
-  /** Applies the aggregated delta {@code g} (already normalized) to one value. */
-  private void update(double[] v, double[] st, int idx, double g) {
+  /** Applies {@code width} summed deltas from {@code sums[at..]}, divided by {@code norm}, to one slot. */
+  final void update(int slot, double[] sums, int at, double norm) {
+    double[] v = values().page(slot);
+    int off = values().offset(slot);
     switch (rule.kind()) {
-      case ADD -> v[idx] += g;
-      case SGD -> v[idx] -= rule.learningRate() * (g + rule.l2() * v[idx]);
+      case ADD -> {
+        for (int j = 0; j < width; j++) {
+          v[off + j] += sums[at + j] / norm;
+        }
+      }
+      case SGD -> {
+        double lr = rule.learningRate();
+        double l2 = rule.l2();
+        for (int j = 0; j < width; j++) {
+          v[off + j] -= lr * (sums[at + j] / norm + l2 * v[off + j]);
+        }
+      }
       case ADAGRAD -> {
-        double gg = g + rule.l2() * v[idx];
-        st[idx] += gg * gg;
-        v[idx] -= rule.learningRate() * gg / (Math.sqrt(st[idx]) + 1e-8);
+        double lr = rule.learningRate();
+        double l2 = rule.l2();
+        double[] st = state().page(slot);
+        int so = state().offset(slot);
+        for (int j = 0; j < width; j++) {
+          double g = sums[at + j] / norm + l2 * v[off + j];
+          st[so + j] += g * g;
+          v[off + j] -= lr * g / (Math.sqrt(st[so + j]) + 1e-8);
+        }
       }
     }
   }
@@ -234,134 +242,25 @@ abstract class TablePart {
 
   /**
    * Number of slots if they are a fixed dense range (dense tables): steps of parts up to
-   * {@link #MAX_FLAT_SUMS} doubles then sum into a flat array indexed by slot, reused between clocks;
-   * 0 for sparse tables, whose steps (like those of larger dense parts) sum into a hash map.
+   * {@link ClockStep#MAX_FLAT_SLOTS} slots then sum into paged arrays indexed by slot, reused
+   * between clocks; 0 for sparse tables, whose steps (like those of larger parts) sum into a map.
    */
   abstract int fixedSlots();
 
-  private final java.util.ArrayDeque<DenseSums> sumsPool = new java.util.ArrayDeque<>();
+  private final java.util.ArrayDeque<ClockStep.FlatSums> sumsPool = new java.util.ArrayDeque<>();
 
-  /** Largest part (slots x width) whose clocks sum into a flat array: 4M doubles, 32 MiB. */
-  private static final int MAX_FLAT_SUMS = 1 << 22;
-
-  private Step newStep() {
+  private ClockStep newStep() {
     int slots = fixedSlots();
-    if (slots == 0 || (long) slots * width > MAX_FLAT_SUMS) {
-      return new Step(null);
+    if (slots == 0 || (long) slots * width > ClockStep.MAX_FLAT_SLOTS) {
+      return new ClockStep(null);
     }
-    DenseSums d = sumsPool.poll();
-    return new Step(d != null ? d : new DenseSums(slots, width));
+    ClockStep.FlatSums d = sumsPool.poll();
+    return new ClockStep(d != null ? d : new ClockStep.FlatSums(slots, width));
   }
 
-  private void release(Step s) {
-    if (s.dense != null) {
-      sumsPool.push(s.dense);
-    }
-  }
-
-  /** Sums indexed by slot, with the list of touched slots; all zero again after {@link #drainInto}. */
-  private static final class DenseSums {
-    final double[] sums;
-    final BitSet touched;
-    int[] order = new int[64];
-    int n;
-
-    DenseSums(int slots, int width) {
-      sums = new double[slots * width];
-      touched = new BitSet(slots);
-    }
-
-    void add(int slot, double[] deltas, int in, int w) {
-      if (!touched.get(slot)) {
-        touched.set(slot);
-        if (n == order.length) {
-          order = java.util.Arrays.copyOf(order, n * 2);
-        }
-        order[n++] = slot;
-      }
-      int off = slot * w;
-      for (int j = 0; j < w; j++) {
-        sums[off + j] += deltas[in + j];
-      }
-    }
-
-    void drainInto(TablePart part, double norm) {
-      int w = part.width;
-      double[] v = part.values();
-      double[] st = part.state();
-      for (int i = 0; i < n; i++) {
-        int off = order[i] * w;
-        for (int j = 0; j < w; j++) {
-          part.update(v, st, off + j, sums[off + j] / norm);
-          sums[off + j] = 0;
-        }
-        touched.clear(order[i]);
-      }
-      n = 0;
-    }
-  }
-
-  /** The summed deltas of one clock (or of one unclocked push), keyed by slot. */
-  private static final class Step {
-    final BitSet pushed = new BitSet();
-    final DenseSums dense;
-    Int2IntOpenHashMap slotToPos;
-    double count;
-    double[] sums;
-    int used;
-
-    Step(DenseSums dense) {
-      this.dense = dense;
-      if (dense == null) {
-        slotToPos = new Int2IntOpenHashMap();
-        slotToPos.defaultReturnValue(-1);
-        sums = new double[16];
-      }
-    }
-
-    void add(TablePart part, double n, long[] keys, double[] deltas) {
-      int w = part.width;
-      count += n;
-      if (dense != null) {
-        for (int i = 0; i < keys.length; i++) {
-          dense.add(part.slotForWrite(keys[i]), deltas, i * w, w);
-        }
-        return;
-      }
-      for (int i = 0; i < keys.length; i++) {
-        int slot = part.slotForWrite(keys[i]);
-        int pos = slotToPos.get(slot);
-        if (pos < 0) {
-          pos = used++;
-          slotToPos.put(slot, pos);
-          if (used * w > sums.length) {
-            sums = java.util.Arrays.copyOf(sums, Math.max(sums.length * 2, used * w));
-          }
-        }
-        int off = pos * w;
-        int in = i * w;
-        for (int j = 0; j < w; j++) {
-          sums[off + j] += deltas[in + j];
-        }
-      }
-    }
-
-    void applyTo(TablePart part) {
-      double norm = count > 0 ? count : 1.0;
-      if (dense != null) {
-        dense.drainInto(part, norm);
-        return;
-      }
-      int w = part.width;
-      double[] v = part.values();
-      double[] st = part.state();
-      for (Int2IntOpenHashMap.Entry e : slotToPos.int2IntEntrySet()) {
-        int base = e.getIntKey() * w;
-        int off = e.getIntValue() * w;
-        for (int j = 0; j < w; j++) {
-          part.update(v, st, base + j, sums[off + j] / norm);
-        }
-      }
+  private void release(ClockStep s) {
+    if (s.flat != null) {
+      sumsPool.push(s.flat);
     }
   }
 }

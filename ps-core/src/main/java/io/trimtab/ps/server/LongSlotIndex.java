@@ -1,0 +1,105 @@
+package io.trimtab.ps.server;
+
+import it.unimi.dsi.fastutil.HashCommon;
+
+/**
+ * Open-addressing map from 64-bit key to slot number, with linear probing over chunked primitive
+ * arrays (no per-entry objects, no array over 96 KiB). The table grows by half when it is three
+ * quarters full and maps hashes onto any capacity with a multiply-shift ("fastrange", Lemire 2016),
+ * so that capacity stays within 1.33x .. 2x of the key count (power-of-two tables reach 2.67x).
+ * Slots are stored plus one; 0 marks an empty bucket, so every key value is allowed.
+ *
+ * <p>Not thread-safe.
+ */
+final class LongSlotIndex {
+  private static final int SHIFT = 13;
+  private static final int CHUNK = 1 << SHIFT;
+  private static final int MASK = CHUNK - 1;
+  private static final float LOAD = 0.75f;
+
+  private long[][] keys;
+  private int[][] slots;
+  private int capacity;
+  private int size;
+  private int maxFill;
+
+  LongSlotIndex() {
+    allocate(16);
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** The slot of {@code key}, or -1. */
+  int get(long key) {
+    int i = bucket(key);
+    while (true) {
+      int s = slots[i >>> SHIFT][i & MASK];
+      if (s == 0) {
+        return -1;
+      }
+      if (keys[i >>> SHIFT][i & MASK] == key) {
+        return s - 1;
+      }
+      i = i + 1 == capacity ? 0 : i + 1;
+    }
+  }
+
+  /** Maps a new key to {@code slot}; the key must be absent. */
+  void put(long key, int slot) {
+    if (size >= maxFill) {
+      rehash(capacity + Math.max(16, capacity >> 1));
+    }
+    insert(key, slot + 1);
+    size++;
+  }
+
+  /** Bytes of the key and slot chunks, with array headers. */
+  long bytes() {
+    long chunks = keys.length;
+    return capacity * 12L + chunks * 32L + 32L;
+  }
+
+  private void insert(long key, int slotPlusOne) {
+    int i = bucket(key);
+    while (slots[i >>> SHIFT][i & MASK] != 0) {
+      i = i + 1 == capacity ? 0 : i + 1;
+    }
+    keys[i >>> SHIFT][i & MASK] = key;
+    slots[i >>> SHIFT][i & MASK] = slotPlusOne;
+  }
+
+  private int bucket(long key) {
+    long h = HashCommon.mix(key) >>> 32;
+    return (int) ((h * capacity) >>> 32);
+  }
+
+  private void allocate(int cap) {
+    capacity = cap;
+    maxFill = (int) Math.min(cap - 1L, (long) Math.ceil(cap * LOAD));
+    int chunks = (cap + CHUNK - 1) >>> SHIFT;
+    keys = new long[chunks][];
+    slots = new int[chunks][];
+    for (int c = 0; c < chunks; c++) {
+      int len = Math.min(CHUNK, cap - c * CHUNK);
+      keys[c] = new long[len];
+      slots[c] = new int[len];
+    }
+  }
+
+  private void rehash(int newCapacity) {
+    long[][] oldKeys = keys;
+    int[][] oldSlots = slots;
+    allocate(newCapacity);
+    for (int c = 0; c < oldKeys.length; c++) {
+      long[] k = oldKeys[c];
+      int[] s = oldSlots[c];
+      for (int j = 0; j < k.length; j++) {
+        if (s[j] != 0) {
+          insert(k[j], s[j]);
+        }
+      }
+    }
+  }
+}

@@ -127,7 +127,8 @@ class LocalClusterIT {
 
   /**
    * The bar: on the same 80/20 split of SpamAssassin (hashed bag of words, 2^18 features), Trimtab's
-   * test log-loss is within 0.05 of MLlib's LogisticRegression (L-BFGS run to convergence, the same
+   * test log-loss is below 0.15 and its AUC above 0.98 (observed: about 0.05-0.07 and 0.995), and its
+   * log-loss is within 0.05 of MLlib's LogisticRegression (L-BFGS run to convergence, the same
    * L2 strength, intercept unregularized) and its AUC within 0.01. Fair because both see the same
    * rows and features; MLlib optimizes the same objective to convergence, so it is the quality a
    * Spark user gets today, and Trimtab must reach it in a few SGD epochs.
@@ -154,7 +155,8 @@ class LocalClusterIT {
     assertThat(seen).hasSize(10);
     assertThat(seen.get(9).trainLoss()).isLessThan(seen.get(0).trainLoss());
     assertThat(ours.count()).isEqualTo(reference.count()).isGreaterThan(1000);
-    assertThat(ours.logLoss()).isLessThan(reference.logLoss() + 0.05);
+    assertThat(ours.logLoss()).isLessThan(0.15).isLessThan(reference.logLoss() + 0.05);
+    assertThat(ours.auc()).isGreaterThan(0.98);
     assertThat(ours.auc()).isGreaterThan(reference.auc() - 0.01);
   }
 

@@ -14,11 +14,18 @@ public interface PsClient extends AutoCloseable {
 
   /**
    * Reads the values of {@code keys} ({@code width} doubles per key, in key order) once every shard
-   * holding them has applied all clocks before {@code minClock} (0: read now).
+   * holding them has reached table clock {@code minClock} (0: read now), with the clock they were
+   * read at (the lowest over the shards asked). A shard fails the pull, naming the slowest worker,
+   * if the clock is not reached within the request timeout.
    *
    * @throws IllegalArgumentException (synchronously) if {@code keys} is empty
    */
-  CompletableFuture<double[]> pullAsync(TableHandle table, long[] keys, long minClock);
+  CompletableFuture<Pulled> pullWithClockAsync(TableHandle table, long[] keys, long minClock);
+
+  /** {@link #pullWithClockAsync}, values only. */
+  default CompletableFuture<double[]> pullAsync(TableHandle table, long[] keys, long minClock) {
+    return pullWithClockAsync(table, keys, minClock).thenApply(Pulled::values);
+  }
 
   /**
    * Sends a push to the shards of {@code table}; completes when every shard acknowledged it.
@@ -34,7 +41,12 @@ public interface PsClient extends AutoCloseable {
   }
 
   /** Blocking {@link #pullAsync}. */
-  double[] pull(TableHandle table, long[] keys, long minClock);
+  default double[] pull(TableHandle table, long[] keys, long minClock) {
+    return pullWithClock(table, keys, minClock).values();
+  }
+
+  /** Blocking {@link #pullWithClockAsync}. */
+  Pulled pullWithClock(TableHandle table, long[] keys, long minClock);
 
   /** Blocking {@link #pushAsync}. */
   void push(TableHandle table, Push push);

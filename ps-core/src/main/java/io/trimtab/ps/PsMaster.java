@@ -93,19 +93,27 @@ public final class PsMaster implements AutoCloseable {
     return java.util.Optional.ofNullable(tables.get(name));
   }
 
-  /**
-   * Sets how many workers push to {@code table} per clock; every clocked push must come from worker
-   * 0 .. n-1, and a clock is applied once all n pushed.
-   */
+  /** {@link #setWorkers(TableHandle, int, StalenessBound)} with BSP. */
   public void setWorkers(TableHandle table, int numWorkers) {
+    setWorkers(table, numWorkers, StalenessBound.bsp());
+  }
+
+  /**
+   * Sets, between epochs, how many workers push to {@code table} per clock (clocked pushes come from
+   * workers 0 .. n-1, each in clock order) and how the shards apply them: per clock (BSP) or on
+   * arrival (SSP, ASP). The table clock carries on.
+   *
+   * @throws PsException if a shard is in the middle of a clock (some workers pushed, others not)
+   */
+  public void setWorkers(TableHandle table, int numWorkers, StalenessBound staleness) {
     if (numWorkers < 0) {
       throw new IllegalArgumentException("Invalid worker count: " + numWorkers + " (must be >= 0)");
     }
     List<CompletableFuture<Response>> acks = new ArrayList<>();
     for (ShardAddress s : table.shards()) {
-      acks.add(client.send(s, new Request.SetWorkers(table.id(), numWorkers)));
+      acks.add(client.send(s, new Request.SetWorkers(table.id(), numWorkers, staleness.aggregatesPerClock())));
     }
-    awaitAll(acks, "Setting " + numWorkers + " workers on table '" + table.name() + "'");
+    awaitAll(acks, "Setting " + numWorkers + " workers (" + staleness + ") on table '" + table.name() + "'");
   }
 
   /** The table's clock, key count and memory, summed over its shards. */

@@ -151,7 +151,11 @@ class ShardServerTest {
     assertThat(master.stats(t).clock()).isEqualTo(1);
 
     assertThatThrownBy(() -> client.push(t, Push.atClock(1, 0, 1, new long[] {0}, new double[] {1})))
-        .isInstanceOf(PsException.class).hasMessageContaining("Stale push").hasMessageContaining("clock 0");
+        .isInstanceOf(PsException.class)
+        .hasMessageContaining("Duplicate push to table 'bsp'")
+        .hasMessageContaining("from worker 1 for clock 0: the worker already pushed clock 0");
+    assertThatThrownBy(() -> client.push(t, Push.atClock(0, 2, 1, new long[] {0}, new double[] {1})))
+        .hasMessageContaining("Out-of-order push").hasMessageContaining("for clock 2 (expected clock 1");
     client.push(t, Push.atClock(1, 1, 1, new long[] {0}, new double[] {1}));
     assertThatThrownBy(() -> client.push(t, Push.atClock(1, 1, 1, new long[] {0}, new double[] {1})))
         .hasMessageContaining("Duplicate push").hasMessageContaining("worker 1 for clock 1");
@@ -193,6 +197,59 @@ class ShardServerTest {
       assertThat(client.pull(t, keys, clock + 1)).containsExactly(expected);
     }
     assertThat(master.stats(t).clock()).isEqualTo(6);
+  }
+
+  @Test
+  void sspPushes_applyOnArrival_andReadsWaitOnlyBeyondTheBound() throws Exception {
+    TableHandle t = master.createTable(TableSpec.dense("ssp", 4, 1, UpdateRule.add()), PartitionerKind.RANGE);
+    master.setWorkers(t, 2, StalenessBound.ssp(1));
+    long[] keys = {0, 1, 2, 3};
+    // worker 0 runs ahead: its pushes are visible at once (divided by count x workers = 2 x 2)
+    client.push(t, Push.atClock(0, 0, 2, keys, new double[] {4, 4, 4, 4}));
+    Pulled p1 = client.pullWithClock(t, keys, StalenessBound.ssp(1).minReadClock(1));
+    assertThat(p1.values()).containsOnly(1.0);
+    assertThat(p1.clock()).isZero();
+    client.push(t, Push.atClock(0, 1, 2, keys, new double[] {4, 4, 4, 4}));
+    // at clock 2 worker 0 may read only once every worker completed clock 0
+    CompletableFuture<Pulled> ahead = client.pullWithClockAsync(t, keys, StalenessBound.ssp(1).minReadClock(2));
+    assertThat(ahead).isNotDone();
+    client.push(t, Push.atClock(1, 0, 2, keys, new double[] {8, 8, 8, 8}));
+    Pulled p2 = ahead.get(10, TimeUnit.SECONDS);
+    assertThat(p2.clock()).isEqualTo(1);
+    assertThat(p2.values()).containsOnly(4.0);
+    assertThat(master.stats(t).clock()).isEqualTo(1);
+    assertThatThrownBy(() -> master.setWorkers(t, 2, StalenessBound.bsp()))
+        .hasMessageContaining("in the middle of an epoch: slowest worker 1 has completed 1 clocks");
+  }
+
+  @Test
+  void pullWaitingTooLong_failsNamingTheSlowestWorker() {
+    try (PsClient impatient = new io.trimtab.ps.client.NettyPsClient(
+        ClientOptions.defaults().withRequestTimeout(Duration.ofMillis(1500)))) {
+      TableHandle t = master.createTable(TableSpec.dense("slow", 4, 1, UpdateRule.add()), PartitionerKind.HASH);
+      master.setWorkers(t, 3, StalenessBound.ssp(0));
+      impatient.push(t, Push.atClock(0, 0, 1, new long[] {0}, new double[] {1}));
+      impatient.push(t, Push.atClock(2, 0, 1, new long[] {0}, new double[] {1}));
+      assertThatThrownBy(() -> impatient.pull(t, new long[] {0, 1}, 1))
+          .isInstanceOf(PsException.class)
+          .hasMessageContaining("waited 1350 ms for clock 1 but the table is at clock 0")
+          .hasMessageContaining("slowest worker 1 has completed 0 clocks");
+    }
+  }
+
+  @Test
+  void stalenessSettings_parseAndRejectBadBounds() {
+    assertThat(StalenessBound.parse("BSP")).isEqualTo(StalenessBound.bsp());
+    assertThat(StalenessBound.parse("ssp:3")).isEqualTo(StalenessBound.ssp(3));
+    assertThat(StalenessBound.parse("ssp(0)").toString()).isEqualTo("ssp:0");
+    assertThat(StalenessBound.parse("asp").bounded()).isFalse();
+    assertThat(StalenessBound.asp().minReadClock(1000)).isZero();
+    assertThat(StalenessBound.ssp(2).minReadClock(1)).isZero();
+    assertThat(StalenessBound.ssp(2).minReadClock(7)).isEqualTo(5);
+    assertThatThrownBy(() -> StalenessBound.ssp(-1)).hasMessage("Invalid staleness bound: -1 (must be >= 0)");
+    assertThatThrownBy(() -> StalenessBound.parse("ssp:-2")).hasMessage("Invalid staleness bound: -2 (must be >= 0)");
+    assertThatThrownBy(() -> StalenessBound.parse("sometimes"))
+        .hasMessage("Invalid staleness setting: 'sometimes' (expected bsp, asp, or ssp:<bound> with bound >= 0, e.g. ssp:3)");
   }
 
   @Test

@@ -136,4 +136,9 @@ public final class ParameterServer {
   public void requireWorkers(int workers) {
     SparkChecks.requireSlots(workers, taskSlots(), sc.getConf());
   }
+
+  /** Fails with a clear message unless {@code workers} tasks can run at once, as a bounded staleness needs. */
+  public void requireWorkers(int workers, io.trimtab.ps.StalenessBound staleness) {
+    SparkChecks.requireSlots(workers, taskSlots(), sc.getConf(), staleness.toString());
+  }
 }

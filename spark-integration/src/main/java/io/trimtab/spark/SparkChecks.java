@@ -42,14 +42,22 @@ public final class SparkChecks {
    * partition and every task waits for the others at each clock.
    */
   public static void requireSlots(int workers, int slots, SparkConf conf) {
+    requireSlots(workers, slots, conf, "bsp");
+  }
+
+  /**
+   * As {@link #requireSlots(int, int, SparkConf)}, naming the consistency setting that needs all
+   * workers at once (BSP or SSP; ASP does not).
+   */
+  public static void requireSlots(int workers, int slots, SparkConf conf, String staleness) {
     if (workers < 1) {
       throw new IllegalArgumentException("Invalid number of workers: " + workers + " (must be >= 1)");
     }
     if (workers > slots) {
       throw new IllegalStateException("Trimtab needs " + workers + " worker tasks running at once (one per data "
-          + "partition) but the cluster has " + slots + " task slots (executor cores / spark.task.cpus="
-          + conf.get("spark.task.cpus", "1") + "): set the number of workers to at most " + slots
-          + ", or add executors or cores");
+          + "partition, as staleness " + staleness + " requires) but the cluster has " + slots + " task slots "
+          + "(executor cores / spark.task.cpus=" + conf.get("spark.task.cpus", "1") + "): set the number of workers "
+          + "to at most " + slots + ", add executors or cores, or use staleness asp");
     }
   }
 

@@ -33,9 +33,9 @@ class SparkChecksTest {
   void slots_mustCoverWorkers() {
     SparkConf conf = new SparkConf(false).set("spark.task.cpus", "2");
     assertThatThrownBy(() -> SparkChecks.requireSlots(5, 4, conf))
-        .hasMessage("Trimtab needs 5 worker tasks running at once (one per data partition) but the cluster has 4 "
-            + "task slots (executor cores / spark.task.cpus=2): set the number of workers to at most 4, or add "
-            + "executors or cores");
+        .hasMessage("Trimtab needs 5 worker tasks running at once (one per data partition, as staleness bsp "
+            + "requires) but the cluster has 4 task slots (executor cores / spark.task.cpus=2): set the number of "
+            + "workers to at most 4, add executors or cores, or use staleness asp");
     assertThatThrownBy(() -> SparkChecks.requireSlots(0, 4, conf)).hasMessage("Invalid number of workers: 0 (must be >= 1)");
     assertThatCode(() -> SparkChecks.requireSlots(4, 4, conf)).doesNotThrowAnyException();
   }

@@ -6,6 +6,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.trimtab.ps.ClientOptions;
 import io.trimtab.ps.PsClient;
 import io.trimtab.ps.PsException;
+import io.trimtab.ps.Pulled;
 import io.trimtab.ps.Push;
 import io.trimtab.ps.ShardAddress;
 import io.trimtab.ps.TableHandle;
@@ -57,13 +58,15 @@ public final class NettyPsClient implements PsClient {
   }
 
   @Override
-  public CompletableFuture<double[]> pullAsync(TableHandle table, long[] keys, long minClock) {
+  public CompletableFuture<Pulled> pullWithClockAsync(TableHandle table, long[] keys, long minClock) {
     if (keys.length == 0) {
       throw new IllegalArgumentException("Pull from table '" + table.name() + "' with no keys (expected at least one)");
     }
     int width = table.spec().width();
     Split split = Split.of(table.partitioner(), keys);
     double[] out = new double[keys.length * width];
+    java.util.concurrent.atomic.AtomicLong readClock = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+    int waitMs = serverWaitMs();
     CompletableFuture<?>[] parts = new CompletableFuture<?>[split.shardCount()];
     int n = 0;
     for (int s = 0; s < split.shardCount(); s++) {
@@ -71,16 +74,25 @@ public final class NettyPsClient implements PsClient {
         continue;
       }
       int shard = s;
-      parts[n++] = send(table.shards().get(s), new Request.Pull(table.id(), minClock, split.keys[s]))
+      parts[n++] = send(table.shards().get(s), new Request.Pull(table.id(), minClock, waitMs, split.keys[s]))
           .thenAccept(r -> {
-            double[] v = ((Response.Values) r).values();
+            Response.Values values = (Response.Values) r;
+            readClock.accumulateAndGet(values.clock(), Math::min);
+            double[] v = values.values();
             int[] pos = split.positions[shard];
             for (int i = 0; i < pos.length; i++) {
               System.arraycopy(v, i * width, out, pos[i] * width, width);
             }
           });
     }
-    return CompletableFuture.allOf(java.util.Arrays.copyOf(parts, n)).thenApply(x -> out);
+    return CompletableFuture.allOf(java.util.Arrays.copyOf(parts, n)).thenApply(x -> new Pulled(out, readClock.get()));
+  }
+
+  /** How long a shard lets a pull wait for its clock: the request timeout less a margin, so that the
+   * shard's message (naming the slowest worker) arrives before the client gives up. */
+  private int serverWaitMs() {
+    long ms = options.requestTimeout().toMillis();
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, ms - Math.min(2000, ms / 10)));
   }
 
   @Override
@@ -109,8 +121,8 @@ public final class NettyPsClient implements PsClient {
   }
 
   @Override
-  public double[] pull(TableHandle table, long[] keys, long minClock) {
-    return await(pullAsync(table, keys, minClock), "Pull of " + keys.length + " keys from table '" + table.name()
+  public Pulled pullWithClock(TableHandle table, long[] keys, long minClock) {
+    return await(pullWithClockAsync(table, keys, minClock), "Pull of " + keys.length + " keys from table '" + table.name()
         + "'" + (minClock > 0 ? " at clock " + minClock : ""));
   }
 

@@ -38,10 +38,12 @@ public final class Codec {
         header(out, SET_WORKERS, id);
         out.writeInt(s.tableId());
         out.writeInt(s.numWorkers());
+        out.writeBoolean(s.perClock());
     } else if (r instanceof Request.Pull p) {
         header(out, PULL, id);
         out.writeInt(p.tableId());
         out.writeLong(p.minClock());
+        out.writeInt(p.waitMs());
         writeKeys(out, p.keys());
     } else if (r instanceof Request.Push p) {
         header(out, PUSH, id);
@@ -65,8 +67,8 @@ public final class Codec {
     Request r = switch (type) {
       case CREATE -> new Request.CreateTable(in.readInt(), readSpec(in), in.readInt(), readPartitioner(in));
       case DROP -> new Request.DropTable(in.readInt());
-      case SET_WORKERS -> new Request.SetWorkers(in.readInt(), in.readInt());
-      case PULL -> new Request.Pull(in.readInt(), in.readLong(), readKeys(in));
+      case SET_WORKERS -> new Request.SetWorkers(in.readInt(), in.readInt(), in.readBoolean());
+      case PULL -> new Request.Pull(in.readInt(), in.readLong(), in.readInt(), readKeys(in));
       case PUSH -> new Request.Push(in.readInt(), in.readInt(), in.readLong(), in.readDouble(), readKeys(in),
           readDoubles(in));
       case STATUS -> new Request.Status(in.readInt());

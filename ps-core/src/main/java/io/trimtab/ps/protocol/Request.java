@@ -13,13 +13,17 @@ public sealed interface Request {
   record DropTable(int tableId) implements Request {}
 
   /**
-   * Set how many workers push to a table per clock. From then on the table's clock advances when
-   * every worker has pushed for it; 0 turns clocked pushes off.
+   * Set how many workers push to a table per clock, and whether a clock's pushes are summed and
+   * applied together ({@code perClock}, BSP) or applied as they arrive. From then on the table's
+   * clock is the lowest clock every worker has completed; 0 workers turn clocked pushes off.
    */
-  record SetWorkers(int tableId, int numWorkers) implements Request {}
+  record SetWorkers(int tableId, int numWorkers, boolean perClock) implements Request {}
 
-  /** Read the values of {@code keys}, once the table's clock has reached {@code minClock}. */
-  record Pull(int tableId, long minClock, long[] keys) implements Request {}
+  /**
+   * Read the values of {@code keys}, once the table's clock has reached {@code minClock}; fail with
+   * the slowest worker named if that takes longer than {@code waitMs}.
+   */
+  record Pull(int tableId, long minClock, int waitMs, long[] keys) implements Request {}
 
   /**
    * Deltas for {@code keys} ({@code keys.length * width} values). {@code worker < 0}: apply at once;

@@ -7,16 +7,30 @@ import io.trimtab.ps.transport.RequestHandler;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The request handler of one shard server: the table parts it holds and the dispatch of requests to
  * them. Each part is locked while a request touches it; replies to pulls that waited for a clock are
  * sent after the lock is released.
  */
-final class Shard implements RequestHandler {
+final class Shard implements RequestHandler, AutoCloseable {
   private static final Response.Ack ACK = new Response.Ack();
   private static final long PID = ProcessHandle.current().pid();
   private final Map<Integer, TablePart> parts = new ConcurrentHashMap<>();
+  /** Expires pulls that wait too long for a clock. */
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "trimtab-shard-timer");
+    t.setDaemon(true);
+    return t;
+  });
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
 
   int tableCount() {
     return parts.size();
@@ -57,7 +71,7 @@ final class Shard implements RequestHandler {
     } else if (request instanceof Request.SetWorkers s) {
       TablePart part = part(s.tableId());
       synchronized (part) {
-        part.setWorkers(s.numWorkers());
+        part.setWorkers(s.numWorkers(), s.perClock());
       }
       responder.reply(ACK);
     } else if (request instanceof Request.Status s) {
@@ -82,7 +96,7 @@ final class Shard implements RequestHandler {
       if (p.minClock() <= part.clock()) {
         immediate = new Response.Values(part.clock(), part.read(p.keys()));
       } else {
-        part.await(p.minClock(), p.keys(), new TablePart.ReadyPull() {
+        Object handle = part.await(p.minClock(), p.keys(), new TablePart.ReadyPull() {
           @Override
           public void ready(long clock, double[] values) {
             responder.reply(new Response.Values(clock, values));
@@ -93,6 +107,16 @@ final class Shard implements RequestHandler {
             responder.reply(new Response.Failure(reason));
           }
         });
+        int waitMs = Math.max(1, p.waitMs());
+        timer.schedule(() -> {
+          Runnable fail;
+          synchronized (part) {
+            fail = part.expire(handle, waitMs);
+          }
+          if (fail != null) {
+            fail.run();
+          }
+        }, waitMs, TimeUnit.MILLISECONDS);
       }
     }
     if (immediate != null) {

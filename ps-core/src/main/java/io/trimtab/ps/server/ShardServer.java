@@ -17,7 +17,12 @@ public final class ShardServer implements AutoCloseable {
   private final ShardAddress address;
 
   private ShardServer(String host, int port, int ioThreads) {
-    this.transport = new TransportServer(host, port, ioThreads, shard);
+    try {
+      this.transport = new TransportServer(host, port, ioThreads, shard);
+    } catch (RuntimeException e) {
+      shard.close();
+      throw e;
+    }
     this.address = new ShardAddress(host, transport.port());
   }
 
@@ -44,6 +49,7 @@ public final class ShardServer implements AutoCloseable {
   @Override
   public void close() {
     transport.close();
+    shard.close();
   }
 
   @Override

@@ -11,9 +11,12 @@ import java.util.TreeMap;
 
 /**
  * One shard's part of a table: primitive storage of its keys' values and optimizer state, the
- * update rule, and the clock. Pushes without a worker are applied at once. Clocked pushes are summed
- * per clock and applied together, once every worker has pushed for that clock, in clock order; only
- * then does the clock advance and do pulls waiting for it get their values.
+ * update rule, and the clocks. Pushes without a worker are applied at once. Clocked pushes come from
+ * workers 0 .. n-1, each in clock order. Per clock (BSP) they are summed and applied together once
+ * every worker has pushed for that clock; otherwise (SSP, ASP) each is applied on arrival, divided
+ * by its example count times the number of workers, so a clock moves the model as far as a BSP
+ * clock would. The table clock is the lowest clock every worker has completed; pulls waiting for a
+ * clock are answered when it is reached, or failed after their wait time naming the slowest worker.
  *
  * <p>Not thread-safe: the owning {@link Shard} serializes access by locking the part.
  */
@@ -25,6 +28,9 @@ abstract class TablePart {
   final int width;
   private final UpdateRule rule;
   private int numWorkers;
+  private boolean perClock = true;
+  /** Per worker: the next clock it will push (the number of clocks it has completed). */
+  private long[] workerClock = new long[0];
   private long clock;
   private final TreeMap<Long, ClockStep> steps = new TreeMap<>();
   private final List<WaitingPull> waiting = new ArrayList<>();
@@ -78,7 +84,11 @@ abstract class TablePart {
     }
   }
 
-  final void setWorkers(int n) {
+  /**
+   * Sets the workers and the aggregation mode, between epochs: every worker must have completed the
+   * same clock (the table clock), which all workers then continue from.
+   */
+  final void setWorkers(int n, boolean aggregatePerClock) {
     if (n < 0) {
       throw new IllegalArgumentException("Invalid worker count for " + describe() + ": " + n + " (must be >= 0)");
     }
@@ -87,7 +97,30 @@ abstract class TablePart {
       throw new IllegalStateException("Cannot change the workers of " + describe() + " while clock "
           + steps.firstKey() + " has pushes from " + s.pushed.cardinality() + " of " + numWorkers + " workers");
     }
+    for (long c : workerClock) {
+      if (c != clock) {
+        throw new IllegalStateException("Cannot change the workers of " + describe() + " in the middle of an epoch: "
+            + slowest() + " (expected every worker at clock " + clock + ")");
+      }
+    }
     numWorkers = n;
+    perClock = aggregatePerClock;
+    workerClock = new long[n];
+    java.util.Arrays.fill(workerClock, clock);
+  }
+
+  /** The slowest worker and its clock, for error messages. */
+  final String slowest() {
+    if (numWorkers == 0) {
+      return "no workers are set";
+    }
+    int w = 0;
+    for (int i = 1; i < numWorkers; i++) {
+      if (workerClock[i] < workerClock[w]) {
+        w = i;
+      }
+    }
+    return "slowest worker " + w + " has completed " + workerClock[w] + " clocks";
   }
 
   /** Values of {@code keys}, {@code width} doubles each, in request order. */
@@ -96,10 +129,23 @@ abstract class TablePart {
     return readValidated(keys);
   }
 
-  /** A pull that must wait until the clock reaches {@code minClock}. */
-  final void await(long minClock, long[] keys, ReadyPull onReady) {
+  /** A pull that must wait until the clock reaches {@code minClock}; returns its handle for expiry. */
+  final Object await(long minClock, long[] keys, ReadyPull onReady) {
     validateKeys(keys);
-    waiting.add(new WaitingPull(minClock, keys, onReady));
+    WaitingPull w = new WaitingPull(minClock, keys, onReady);
+    waiting.add(w);
+    return w;
+  }
+
+  /** Fails a pull that is still waiting after its wait time; returns how, or null if it was answered. */
+  final Runnable expire(Object handle, int waitMs) {
+    WaitingPull w = (WaitingPull) handle;
+    if (!waiting.remove(w)) {
+      return null;
+    }
+    String reason = "Pull from " + describe() + " waited " + waitMs + " ms for clock " + w.minClock
+        + " but the table is at clock " + clock + ": " + slowest();
+    return () -> w.onReady.failed(reason);
   }
 
   /** Validates and applies or buffers a push; returns the pulls that became ready. */
@@ -125,18 +171,35 @@ abstract class TablePart {
       throw new IllegalArgumentException("Push to " + describe() + " from worker " + worker + ": the table has "
           + numWorkers + " workers (expected worker 0 .. " + (numWorkers - 1) + ")");
     }
-    if (pushClock < clock) {
-      throw new IllegalStateException("Stale push to " + describe() + " from worker " + worker + " for clock "
-          + pushClock + ": clock " + pushClock + " was already applied (table clock " + clock + ")");
+    long expected = workerClock[worker];
+    if (pushClock < expected) {
+      throw new IllegalStateException("Duplicate push to " + describe() + " from worker " + worker + " for clock "
+          + pushClock + ": the worker already pushed clock " + pushClock + " (each worker pushes once per clock)");
+    }
+    if (pushClock > expected) {
+      throw new IllegalStateException("Out-of-order push to " + describe() + " from worker " + worker + " for clock "
+          + pushClock + " (expected clock " + expected + ": a worker pushes its clocks in order)");
+    }
+    workerClock[worker]++;
+    List<Runnable> ready = new ArrayList<>();
+    if (!perClock) {
+      double norm = count > 0 ? count * numWorkers : 1.0;
+      for (int i = 0; i < keys.length; i++) {
+        update(slotForWrite(keys[i]), deltas, i * width, norm);
+      }
+      long min = Long.MAX_VALUE;
+      for (long c : workerClock) {
+        min = Math.min(min, c);
+      }
+      if (min > clock) {
+        clock = min;
+        collectReady(ready);
+      }
+      return ready;
     }
     ClockStep s = steps.computeIfAbsent(pushClock, c -> newStep());
-    if (s.pushed.get(worker)) {
-      throw new IllegalStateException("Duplicate push to " + describe() + " from worker " + worker
-          + " for clock " + pushClock + " (each worker pushes once per clock)");
-    }
     s.pushed.set(worker);
     s.add(this, count, keys, deltas);
-    List<Runnable> ready = new ArrayList<>();
     while (!steps.isEmpty() && steps.firstKey() == clock && steps.firstEntry().getValue().pushed.cardinality()
         == numWorkers) {
       ClockStep done = steps.pollFirstEntry().getValue();
@@ -156,17 +219,6 @@ abstract class TablePart {
     }
     waiting.clear();
     return out;
-  }
-
-  /** Workers that have not yet pushed for the oldest incomplete clock, for error messages. */
-  final String missingWorkers() {
-    ClockStep s = steps.get(clock);
-    BitSet missing = new BitSet();
-    missing.set(0, numWorkers);
-    if (s != null) {
-      missing.andNot(s.pushed);
-    }
-    return "clock " + clock + " waits for workers " + missing;
   }
 
   private void collectReady(List<Runnable> ready) {

@@ -2,6 +2,8 @@ package io.trimtab.spark.ml;
 
 import io.trimtab.ps.ClientOptions;
 import io.trimtab.ps.PsClient;
+import io.trimtab.ps.Pulled;
+import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.Push;
 import io.trimtab.ps.TableHandle;
 import io.trimtab.spark.plugin.ExecutorClients;
@@ -23,7 +25,12 @@ import scala.runtime.AbstractFunction1;
  * pushes it for that clock. Every worker pushes once per clock (empty if its batch is empty), so
  * every shard knows when a clock is complete.
  *
- * <p>Returns one {@code double[]{lossSum, examples, pullNanos, computeNanos, pushNanos}} per task.
+ * <p>Reads wait only as the staleness bound requires: at clock c for table clock
+ * {@code staleness.minReadClock(c)} (c itself under BSP, never under ASP). Every read's staleness,
+ * c minus the clock it was read at, is measured and reported.
+ *
+ * <p>Returns one {@code double[]{lossSum, examples, pullNanos, computeNanos, pushNanos, maxStaleness,
+ * taskNanos}} per task.
  */
 final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<double[]>> implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -33,12 +40,19 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
   private final ClientOptions clientOptions;
   private final long baseClock;
   private final long orderSeed;
+  private final StalenessBound staleness;
+  private final int slowWorker;
+  private final long slowMillis;
 
-  LrEpochTask(TableHandle table, ClientOptions clientOptions, long baseClock, long orderSeed) {
+  LrEpochTask(TableHandle table, ClientOptions clientOptions, long baseClock, long orderSeed, StalenessBound staleness,
+      int slowWorker, long slowMillis) {
     this.table = table;
     this.clientOptions = clientOptions;
     this.baseClock = baseClock;
     this.orderSeed = orderSeed;
+    this.staleness = staleness;
+    this.slowWorker = slowWorker;
+    this.slowMillis = slowMillis;
   }
 
   @Override
@@ -53,8 +67,13 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
     long pullNs = 0;
     long computeNs = 0;
     long pushNs = 0;
+    long maxStaleness = 0;
+    long taskStart = System.nanoTime();
     CompletableFuture<Void> lastPush = CompletableFuture.completedFuture(null);
     for (int b = 0; b < order.length; b++) {
+      if (worker == slowWorker && slowMillis > 0) {
+        sleep(slowMillis);
+      }
       MiniBatch batch = batches.get(order[b]);
       long clock = baseClock + b;
       long t0 = System.nanoTime();
@@ -64,7 +83,9 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
         pushNs += System.nanoTime() - t0;
         continue;
       }
-      double[] w = client.pull(table, batch.keys(), clock);
+      Pulled pulled = client.pullWithClock(table, batch.keys(), staleness.minReadClock(clock));
+      maxStaleness = Math.max(maxStaleness, clock - pulled.clock());
+      double[] w = pulled.values();
       long t1 = System.nanoTime();
       double[] grad = new double[w.length];
       lossSum += gradient(batch, w, grad);
@@ -80,8 +101,18 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
     long t4 = System.nanoTime();
     lastPush.join();
     pushNs += System.nanoTime() - t4;
-    double[] result = {lossSum, examples, pullNs, computeNs, pushNs};
+    double[] result = {lossSum, examples, pullNs, computeNs, pushNs, maxStaleness, System.nanoTime() - taskStart};
     return JavaConverters.asScalaIterator(List.of(result).iterator());
+  }
+
+  /** Fault injection for tests and benchmarks: a deliberately slowed worker. */
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Worker interrupted", e);
+    }
   }
 
   /** Adds the batch's summed log-loss gradient to {@code grad}; returns its summed loss. */

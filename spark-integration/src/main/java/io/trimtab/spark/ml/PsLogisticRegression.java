@@ -1,5 +1,6 @@
 package io.trimtab.spark.ml;
 
+import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.TableHandle;
 import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.UpdateRule;
@@ -47,6 +48,9 @@ public final class PsLogisticRegression {
   private UpdateRule.Kind updater = UpdateRule.Kind.ADAGRAD;
   private PartitionerKind partitioner = PartitionerKind.HASH;
   private long seed = 42;
+  private StalenessBound staleness = StalenessBound.bsp();
+  private int slowWorker = -1;
+  private long slowMillis = 0;
   private Consumer<EpochMetrics> onEpoch = m -> {};
 
   public PsLogisticRegression setLabelCol(String col) {
@@ -134,6 +138,29 @@ public final class PsLogisticRegression {
     return this;
   }
 
+  /**
+   * Consistency: "bsp" (default), "ssp:s" (reads at most s clocks stale) or "asp" (no waits). BSP and
+   * SSP run each epoch as a Spark barrier stage (all workers at once); ASP as a plain stage.
+   */
+  public PsLogisticRegression setStaleness(String setting) {
+    this.staleness = StalenessBound.parse(setting);
+    return this;
+  }
+
+  /**
+   * Fault injection for tests and benchmarks: worker {@code worker} sleeps {@code millisPerBatch}
+   * before each of its mini-batches (a straggler). Off by default.
+   */
+  public PsLogisticRegression setSlowWorker(int worker, long millisPerBatch) {
+    if (worker < 0 || millisPerBatch < 0) {
+      throw new IllegalArgumentException("Invalid slow worker " + worker + " / " + millisPerBatch
+          + " ms (expected worker >= 0 and a delay >= 0)");
+    }
+    this.slowWorker = worker;
+    this.slowMillis = millisPerBatch;
+    return this;
+  }
+
   /** Called on the driver after every epoch (e.g. to print progress). */
   public PsLogisticRegression setEpochListener(Consumer<EpochMetrics> listener) {
     this.onEpoch = listener == null ? m -> {} : listener;
@@ -159,7 +186,9 @@ public final class PsLogisticRegression {
     SparkSession spark = data.sparkSession();
     ParameterServer ps = Trimtab.parameterServer(spark);
     int workers = numWorkers > 0 ? numWorkers : ps.taskSlots();
-    ps.requireWorkers(workers);
+    if (staleness.bounded()) {
+      ps.requireWorkers(workers, staleness);
+    }
     int shards = numShards > 0 ? numShards : ps.numShards();
     int dim = Examples.numFeatures(data, featuresCol);
 
@@ -178,29 +207,38 @@ public final class PsLogisticRegression {
     String name = "logreg-" + UUID.randomUUID();
     TableHandle table = ps.createTable(TableSpec.dense(name, dim + 1L, 1, rule), partitioner, shards);
     try {
-      ps.master().setWorkers(table, workers);
+      ps.master().setWorkers(table, workers, staleness);
       List<EpochMetrics> history = new ArrayList<>();
       ClassTag<double[]> tag = ClassTag$.MODULE$.apply(double[].class);
       long clock = 0;
       for (int e = 1; e <= epochs; e++) {
         long start = System.nanoTime();
         LrEpochTask task = new LrEpochTask(table, ps.conf().clientOptions(), clock,
-            seed == 0 ? 0 : seed * 1_000_003L + e);
-        RDD<double[]> out = prepared.rdd().barrier().mapPartitions(task, false, tag);
+            seed == 0 ? 0 : seed * 1_000_003L + e, staleness, slowWorker, slowMillis);
+        // Bounded staleness needs every worker running at once: a barrier stage guarantees it.
+        RDD<double[]> out = staleness.bounded()
+            ? prepared.rdd().barrier().mapPartitions(task, false, tag)
+            : prepared.rdd().mapPartitions(task, false, tag);
         double loss = 0;
         long n = 0;
         double[] ns = new double[3];
-        for (double[] r : UserErrors.unwrap(() -> out.toJavaRDD().collect())) {
+        long maxStale = 0;
+        double[] taskSeconds = new double[workers];
+        List<double[]> results = UserErrors.unwrap(() -> out.toJavaRDD().collect());
+        for (int w = 0; w < results.size(); w++) {
+          double[] r = results.get(w);
           loss += r[0];
           n += (long) r[1];
           ns[0] += r[2];
           ns[1] += r[3];
           ns[2] += r[4];
+          maxStale = Math.max(maxStale, (long) r[5]);
+          taskSeconds[w] = r[6] / 1e9;
         }
         clock += batchesPerEpoch;
         double seconds = (System.nanoTime() - start) / 1e9;
         EpochMetrics m = new EpochMetrics(e, n > 0 ? loss / n : Double.NaN, n, seconds, clock, ns[0] / 1e9,
-            ns[1] / 1e9, ns[2] / 1e9);
+            ns[1] / 1e9, ns[2] / 1e9, staleness.toString(), maxStale, taskSeconds);
         history.add(m);
         onEpoch.accept(m);
       }

@@ -111,9 +111,150 @@ public final class PsMaster implements AutoCloseable {
     }
     List<CompletableFuture<Response>> acks = new ArrayList<>();
     for (ShardAddress s : table.shards()) {
-      acks.add(client.send(s, new Request.SetWorkers(table.id(), numWorkers, staleness.aggregatesPerClock())));
+      acks.add(client.send(s, new Request.SetWorkers(table.id(), numWorkers, staleness.aggregatesPerClock(), -1)));
     }
     awaitAll(acks, "Setting " + numWorkers + " workers (" + staleness + ") on table '" + table.name() + "'");
+  }
+
+  /** Every key of the table with its values and optimizer state, sorted by key. */
+  public TableSnapshot snapshot(TableHandle table) {
+    Exports all = exportAll(table);
+    int n = all.keys.length;
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Long.compare(all.keys[a], all.keys[b]));
+    int w = table.spec().width();
+    int sw = n == 0 ? 0 : all.state.length / n;
+    long[] keys = new long[n];
+    double[] values = new double[n * w];
+    double[] state = new double[n * sw];
+    for (int i = 0; i < n; i++) {
+      int j = order[i];
+      keys[i] = all.keys[j];
+      System.arraycopy(all.values, j * w, values, i * w, w);
+      System.arraycopy(all.state, j * sw, state, i * sw, sw);
+    }
+    return new TableSnapshot(all.clock, keys, values, state);
+  }
+
+  /**
+   * Moves a table onto {@code numShards} shards with a new partitioner, between epochs: every key's
+   * values and optimizer state are copied exactly, the clock carries on, and the worker count and
+   * staleness are set on the new layout. The old layout is dropped only after the new one holds
+   * everything; if the move fails, the old table is left as it was.
+   *
+   * @return the handle of the moved table (same name and spec, new id)
+   */
+  public synchronized TableHandle repartition(TableHandle table, PartitionerKind partitioner, int numShards,
+      int numWorkers, StalenessBound staleness) {
+    if (numShards < 1 || numShards > shards.size()) {
+      throw new IllegalArgumentException("Invalid shard count for table '" + table.name() + "': " + numShards
+          + " (must be 1 .. " + shards.size() + ", the number of live shards)");
+    }
+    Exports all = exportAll(table);
+    KeyPartitioner p = partitioner.create(table.spec(), numShards);
+    TableHandle moved = new TableHandle(nextId.getAndIncrement(), table.spec(), p, shards.subList(0, numShards));
+    try {
+      List<CompletableFuture<Response>> acks = new ArrayList<>();
+      for (int s = 0; s < numShards; s++) {
+        acks.add(client.send(moved.shards().get(s), new Request.CreateTable(moved.id(), table.spec(), s, p)));
+      }
+      awaitAll(acks, "Creating the new layout of table '" + table.name() + "'");
+      importAll(moved, all);
+      acks.clear();
+      for (ShardAddress s : moved.shards()) {
+        acks.add(client.send(s, new Request.SetWorkers(moved.id(), numWorkers, staleness.aggregatesPerClock(),
+            all.clock)));
+      }
+      awaitAll(acks, "Setting the clock of the new layout of table '" + table.name() + "'");
+    } catch (RuntimeException e) {
+      for (ShardAddress s : moved.shards()) {
+        client.send(s, new Request.DropTable(moved.id()));
+      }
+      throw e;
+    }
+    List<CompletableFuture<Response>> drops = new ArrayList<>();
+    for (ShardAddress s : table.shards()) {
+      drops.add(client.send(s, new Request.DropTable(table.id())));
+    }
+    awaitAll(drops, "Dropping the old layout of table '" + table.name() + "'");
+    tables.put(table.name(), moved);
+    return moved;
+  }
+
+  /** Keys, values and state of all shards of a table, concatenated, and the lowest shard clock. */
+  private record Exports(long clock, long[] keys, double[] values, double[] state) {}
+
+  private Exports exportAll(TableHandle table) {
+    List<CompletableFuture<Response>> parts = new ArrayList<>();
+    for (ShardAddress s : table.shards()) {
+      parts.add(client.send(s, new Request.Export(table.id())));
+    }
+    long clock = Long.MAX_VALUE;
+    List<Response.Exported> got = new ArrayList<>();
+    int keys = 0;
+    int values = 0;
+    int state = 0;
+    for (CompletableFuture<Response> f : parts) {
+      Response.Exported e = (Response.Exported) client.await(f, "Exporting table '" + table.name() + "'");
+      got.add(e);
+      clock = Math.min(clock, e.clock());
+      keys += e.keys().length;
+      values += e.values().length;
+      state += e.state().length;
+    }
+    long[] k = new long[keys];
+    double[] v = new double[values];
+    double[] st = new double[state];
+    int ki = 0;
+    int vi = 0;
+    int si = 0;
+    for (Response.Exported e : got) {
+      System.arraycopy(e.keys(), 0, k, ki, e.keys().length);
+      System.arraycopy(e.values(), 0, v, vi, e.values().length);
+      System.arraycopy(e.state(), 0, st, si, e.state().length);
+      ki += e.keys().length;
+      vi += e.values().length;
+      si += e.state().length;
+    }
+    return new Exports(clock, k, v, st);
+  }
+
+  private void importAll(TableHandle table, Exports all) {
+    int n = all.keys.length;
+    int w = table.spec().width();
+    int sw = n == 0 ? 0 : all.state.length / n;
+    KeyPartitioner p = table.partitioner();
+    int shardCount = p.numShards();
+    int[] counts = new int[shardCount];
+    int[] owner = new int[n];
+    for (int i = 0; i < n; i++) {
+      owner[i] = p.shardOf(all.keys[i]);
+      counts[owner[i]]++;
+    }
+    long[][] keys = new long[shardCount][];
+    double[][] values = new double[shardCount][];
+    double[][] state = new double[shardCount][];
+    for (int s = 0; s < shardCount; s++) {
+      keys[s] = new long[counts[s]];
+      values[s] = new double[counts[s] * w];
+      state[s] = new double[counts[s] * sw];
+    }
+    int[] fill = new int[shardCount];
+    for (int i = 0; i < n; i++) {
+      int s = owner[i];
+      int j = fill[s]++;
+      keys[s][j] = all.keys[i];
+      System.arraycopy(all.values, i * w, values[s], j * w, w);
+      System.arraycopy(all.state, i * sw, state[s], j * sw, sw);
+    }
+    List<CompletableFuture<Response>> acks = new ArrayList<>();
+    for (int s = 0; s < shardCount; s++) {
+      acks.add(client.send(table.shards().get(s), new Request.Import(table.id(), keys[s], values[s], state[s])));
+    }
+    awaitAll(acks, "Importing table '" + table.name() + "' into its new layout");
   }
 
   /** The table's clock, key count and memory, summed over its shards. */

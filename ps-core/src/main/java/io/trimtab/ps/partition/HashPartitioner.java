@@ -33,6 +33,11 @@ public final class HashPartitioner implements KeyPartitioner {
   }
 
   @Override
+  public long denseKey(int shard, long localIndex) {
+    return localIndex * numShards + shard;
+  }
+
+  @Override
   public long denseShardSize(int shard, long dimension) {
     if (shard >= dimension) {
       return 0;

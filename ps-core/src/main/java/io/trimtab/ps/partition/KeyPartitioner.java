@@ -21,6 +21,9 @@ public interface KeyPartitioner extends Serializable {
   /** Index of a dense key inside its shard's array. */
   long denseLocalIndex(long key);
 
+  /** The dense key at {@code localIndex} of {@code shard}: the inverse of {@link #denseLocalIndex}. */
+  long denseKey(int shard, long localIndex);
+
   /** Number of keys in {@code [0, dimension)} owned by {@code shard}. */
   long denseShardSize(int shard, long dimension);
 

@@ -73,6 +73,11 @@ public final class RangePartitioner implements KeyPartitioner {
   }
 
   @Override
+  public long denseKey(int shard, long localIndex) {
+    return starts[shard] + localIndex;
+  }
+
+  @Override
   public long denseShardSize(int shard, long dimension) {
     long lo = Math.max(0, starts[shard]);
     long hi = shard + 1 < starts.length ? Math.min(starts[shard + 1], dimension) : dimension;

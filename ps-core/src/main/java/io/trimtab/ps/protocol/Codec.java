@@ -16,8 +16,9 @@ import java.nio.charset.StandardCharsets;
  * for sorted dense keys), values as raw IEEE-754 doubles.
  */
 public final class Codec {
-  private static final byte CREATE = 1, DROP = 2, SET_WORKERS = 3, PULL = 4, PUSH = 5, STATUS = 6;
-  private static final byte ACK = 20, VALUES = 21, STATUS_REPLY = 22, FAILURE = 23;
+  private static final byte CREATE = 1, DROP = 2, SET_WORKERS = 3, PULL = 4, PUSH = 5, STATUS = 6, EXPORT = 7,
+      IMPORT = 8;
+  private static final byte ACK = 20, VALUES = 21, STATUS_REPLY = 22, FAILURE = 23, EXPORTED = 24;
 
   private Codec() {}
 
@@ -39,6 +40,7 @@ public final class Codec {
         out.writeInt(s.tableId());
         out.writeInt(s.numWorkers());
         out.writeBoolean(s.perClock());
+        out.writeLong(s.startClock());
     } else if (r instanceof Request.Pull p) {
         header(out, PULL, id);
         out.writeInt(p.tableId());
@@ -56,6 +58,15 @@ public final class Codec {
     } else if (r instanceof Request.Status s) {
         header(out, STATUS, id);
         out.writeInt(s.tableId());
+    } else if (r instanceof Request.Export x) {
+        header(out, EXPORT, id);
+        out.writeInt(x.tableId());
+    } else if (r instanceof Request.Import x) {
+        header(out, IMPORT, id);
+        out.writeInt(x.tableId());
+        writeKeys(out, x.keys());
+        writeDoubles(out, x.values());
+        writeDoubles(out, x.state());
     } else {
       throw new IllegalArgumentException("Unknown request " + r);
     }
@@ -67,12 +78,14 @@ public final class Codec {
     Request r = switch (type) {
       case CREATE -> new Request.CreateTable(in.readInt(), readSpec(in), in.readInt(), readPartitioner(in));
       case DROP -> new Request.DropTable(in.readInt());
-      case SET_WORKERS -> new Request.SetWorkers(in.readInt(), in.readInt(), in.readBoolean());
+      case SET_WORKERS -> new Request.SetWorkers(in.readInt(), in.readInt(), in.readBoolean(), in.readLong());
+      case EXPORT -> new Request.Export(in.readInt());
+      case IMPORT -> new Request.Import(in.readInt(), readKeys(in), readDoubles(in), readDoubles(in));
       case PULL -> new Request.Pull(in.readInt(), in.readLong(), in.readInt(), readKeys(in));
       case PUSH -> new Request.Push(in.readInt(), in.readInt(), in.readLong(), in.readDouble(), readKeys(in),
           readDoubles(in));
       case STATUS -> new Request.Status(in.readInt());
-      default -> throw new IllegalArgumentException("Unknown request type " + type + " (expected 1..6)");
+      default -> throw new IllegalArgumentException("Unknown request type " + type + " (expected 1..8)");
     };
     return new Frame<>(id, r);
   }
@@ -92,6 +105,12 @@ public final class Codec {
         out.writeLong(s.numKeys());
         out.writeLong(s.parameterBytes());
         out.writeLong(s.stateBytes());
+    } else if (r instanceof Response.Exported x) {
+        header(out, EXPORTED, id);
+        out.writeLong(x.clock());
+        writeKeys(out, x.keys());
+        writeDoubles(out, x.values());
+        writeDoubles(out, x.state());
     } else if (r instanceof Response.Failure f) {
         header(out, FAILURE, id);
         writeString(out, f.message());
@@ -109,7 +128,8 @@ public final class Codec {
       case STATUS_REPLY -> new Response.Status(in.readLong(), in.readInt(), in.readLong(), in.readLong(),
           in.readLong(), in.readLong());
       case FAILURE -> new Response.Failure(readString(in));
-      default -> throw new IllegalArgumentException("Unknown response type " + type + " (expected 20..23)");
+      case EXPORTED -> new Response.Exported(in.readLong(), readKeys(in), readDoubles(in), readDoubles(in));
+      default -> throw new IllegalArgumentException("Unknown response type " + type + " (expected 20..24)");
     };
     return new Frame<>(id, r);
   }

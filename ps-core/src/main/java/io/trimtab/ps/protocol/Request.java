@@ -16,8 +16,15 @@ public sealed interface Request {
    * Set how many workers push to a table per clock, and whether a clock's pushes are summed and
    * applied together ({@code perClock}, BSP) or applied as they arrive. From then on the table's
    * clock is the lowest clock every worker has completed; 0 workers turn clocked pushes off.
+   * {@code startClock >= 0} also sets the table clock (a moved table continues its clock).
    */
-  record SetWorkers(int tableId, int numWorkers, boolean perClock) implements Request {}
+  record SetWorkers(int tableId, int numWorkers, boolean perClock, long startClock) implements Request {}
+
+  /** Every key of this shard's part with its values and optimizer state (to move a table). */
+  record Export(int tableId) implements Request {}
+
+  /** Set these keys' values and optimizer state exactly (the other half of moving a table). */
+  record Import(int tableId, long[] keys, double[] values, double[] state) implements Request {}
 
   /**
    * Read the values of {@code keys}, once the table's clock has reached {@code minClock}; fail with

@@ -13,6 +13,9 @@ public sealed interface Response {
   record Status(long pid, int tables, long clock, long numKeys, long parameterBytes, long stateBytes)
       implements Response {}
 
+  /** A part's keys, values and optimizer state ({@code width} and {@code stateWidth} per key). */
+  record Exported(long clock, long[] keys, double[] values, double[] state) implements Response {}
+
   /** The request failed; the message says what was wrong and what was expected. */
   record Failure(String message) implements Response {}
 }

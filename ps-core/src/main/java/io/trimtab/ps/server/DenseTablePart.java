@@ -47,6 +47,13 @@ final class DenseTablePart extends TablePart {
   }
 
   @Override
+  void fillKeysBySlot(long[] keys) {
+    for (int slot = 0; slot < keys.length; slot++) {
+      keys[slot] = partitioner.denseKey(shard, slot);
+    }
+  }
+
+  @Override
   int fixedSlots() {
     return localSize;
   }

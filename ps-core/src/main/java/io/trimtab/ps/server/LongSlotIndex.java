@@ -55,6 +55,24 @@ final class LongSlotIndex {
     size++;
   }
 
+  /** Calls {@code action} with every key and its slot, in bucket order. */
+  void forEach(KeySlotConsumer action) {
+    for (int c = 0; c < keys.length; c++) {
+      long[] k = keys[c];
+      int[] s = slots[c];
+      for (int j = 0; j < k.length; j++) {
+        if (s[j] != 0) {
+          action.accept(k[j], s[j] - 1);
+        }
+      }
+    }
+  }
+
+  /** Receives a key and its slot. */
+  interface KeySlotConsumer {
+    void accept(long key, int slot);
+  }
+
   /** Bytes of the key and slot chunks, with array headers. */
   long bytes() {
     long chunks = keys.length;

@@ -71,7 +71,20 @@ final class Shard implements RequestHandler, AutoCloseable {
     } else if (request instanceof Request.SetWorkers s) {
       TablePart part = part(s.tableId());
       synchronized (part) {
-        part.setWorkers(s.numWorkers(), s.perClock());
+        part.setWorkers(s.numWorkers(), s.perClock(), s.startClock());
+      }
+      responder.reply(ACK);
+    } else if (request instanceof Request.Export x) {
+      TablePart part = part(x.tableId());
+      Response out;
+      synchronized (part) {
+        out = part.export();
+      }
+      responder.reply(out);
+    } else if (request instanceof Request.Import x) {
+      TablePart part = part(x.tableId());
+      synchronized (part) {
+        part.importValues(x.keys(), x.values(), x.state());
       }
       responder.reply(ACK);
     } else if (request instanceof Request.Status s) {

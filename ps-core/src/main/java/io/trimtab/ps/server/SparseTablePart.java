@@ -48,6 +48,11 @@ final class SparseTablePart extends TablePart {
   }
 
   @Override
+  void fillKeysBySlot(long[] keys) {
+    slots.forEach((key, slot) -> keys[slot] = key);
+  }
+
+  @Override
   int fixedSlots() {
     return 0;
   }

@@ -88,7 +88,7 @@ abstract class TablePart {
    * Sets the workers and the aggregation mode, between epochs: every worker must have completed the
    * same clock (the table clock), which all workers then continue from.
    */
-  final void setWorkers(int n, boolean aggregatePerClock) {
+  final void setWorkers(int n, boolean aggregatePerClock, long startClock) {
     if (n < 0) {
       throw new IllegalArgumentException("Invalid worker count for " + describe() + ": " + n + " (must be >= 0)");
     }
@@ -102,6 +102,13 @@ abstract class TablePart {
         throw new IllegalStateException("Cannot change the workers of " + describe() + " in the middle of an epoch: "
             + slowest() + " (expected every worker at clock " + clock + ")");
       }
+    }
+    if (startClock >= 0) {
+      if (!waiting.isEmpty()) {
+        throw new IllegalStateException("Cannot set the clock of " + describe() + " while " + waiting.size()
+            + " pulls wait for a clock");
+      }
+      clock = startClock;
     }
     numWorkers = n;
     perClock = aggregatePerClock;
@@ -209,6 +216,44 @@ abstract class TablePart {
       collectReady(ready);
     }
     return ready;
+  }
+
+  /** Every key of this part with its values and optimizer state, in slot order. */
+  final io.trimtab.ps.protocol.Response.Exported export() {
+    long n = numKeys();
+    long[] keys = new long[(int) n];
+    fillKeysBySlot(keys);
+    double[] vals = new double[(int) n * width];
+    int sw = state() == null ? 0 : state().width;
+    double[] st = new double[(int) n * sw];
+    for (int slot = 0; slot < n; slot++) {
+      values().copyOut(slot, vals, slot * width);
+      if (sw > 0) {
+        state().copyOut(slot, st, slot * sw);
+      }
+    }
+    return new io.trimtab.ps.protocol.Response.Exported(clock, keys, vals, st);
+  }
+
+  /** Writes the key of every slot 0 .. numKeys-1 into {@code keys}. */
+  abstract void fillKeysBySlot(long[] keys);
+
+  /** Sets {@code keys}' values and optimizer state exactly, creating their slots. */
+  final void importValues(long[] keys, double[] vals, double[] st) {
+    int sw = state() == null ? 0 : state().width;
+    if (vals.length != (long) keys.length * width || st.length != (long) keys.length * sw) {
+      throw new IllegalArgumentException("Import into " + describe() + ": " + vals.length + " values and "
+          + st.length + " state values for " + keys.length + " keys (expected " + (long) keys.length * width
+          + " and " + (long) keys.length * sw + ")");
+    }
+    validateKeys(keys);
+    for (int i = 0; i < keys.length; i++) {
+      int slot = slotForWrite(keys[i]);
+      System.arraycopy(vals, i * width, values().page(slot), values().offset(slot), width);
+      if (sw > 0) {
+        System.arraycopy(st, i * sw, state().page(slot), state().offset(slot), sw);
+      }
+    }
   }
 
   /** Fails every waiting pull (table dropped). */

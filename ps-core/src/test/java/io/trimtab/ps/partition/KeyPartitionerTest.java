@@ -33,6 +33,7 @@ class KeyPartitionerTest {
       assertThat(s).isBetween(0, shards - 1);
       long local = p.denseLocalIndex(k);
       assertThat(local).isBetween(0L, p.denseShardSize(s, dim) - 1);
+      assertThat(p.denseKey(s, local)).as("denseKey inverts denseLocalIndex").isEqualTo(k);
       assertThat(seen[s].get((int) local)).as("slot %d of shard %d taken twice (key %d)", local, s, k).isFalse();
       seen[s].set((int) local);
     }

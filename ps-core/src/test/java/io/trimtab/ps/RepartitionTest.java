@@ -1,0 +1,96 @@
+package io.trimtab.ps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trimtab.ps.partition.PartitionerKind;
+import io.trimtab.ps.server.ShardServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Moving a table between shard layouts keeps it bit-for-bit, optimizer state and clock included. */
+class RepartitionTest {
+  private final List<ShardServer> servers = new ArrayList<>();
+  private PsMaster master;
+
+  @BeforeEach
+  void start() {
+    for (int i = 0; i < 3; i++) {
+      servers.add(ShardServer.start("127.0.0.1", 0, 1));
+    }
+    master = new PsMaster(servers.stream().map(ShardServer::address).toList(), ClientOptions.defaults());
+  }
+
+  @AfterEach
+  void stop() {
+    master.close();
+    servers.forEach(ShardServer::close);
+  }
+
+  private static void clock(PsClient c, TableHandle t, long clock, long[] keys, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (int w = 0; w < 2; w++) {
+      double[] d = new double[keys.length * t.spec().width()];
+      for (int i = 0; i < d.length; i++) {
+        d[i] = rnd.nextDouble() * 2 - 1;
+      }
+      c.push(t, Push.atClock(w, clock, 3, keys, d));
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"DENSE,HASH,3,RANGE,2", "DENSE,RANGE,2,HASH,3", "DENSE,HASH,3,HASH,1", "SPARSE,HASH,3,RANGE,2",
+      "SPARSE,RANGE,1,HASH,3"})
+  void move_isBitForBit_andTrainingContinuesAsIfNothingMoved(TableKind kind, PartitionerKind from, int fromShards,
+      PartitionerKind to, int toShards) {
+    UpdateRule rule = UpdateRule.adagrad(0.1, 0.01);
+    TableSpec a = kind == TableKind.DENSE ? TableSpec.dense("moved", 1000, 2, rule) : TableSpec.sparse("moved", 2, rule);
+    TableSpec b = kind == TableKind.DENSE ? TableSpec.dense("kept", 1000, 2, rule) : TableSpec.sparse("kept", 2, rule);
+    TableHandle moved = master.createTable(a, from, fromShards);
+    TableHandle kept = master.createTable(b, from, fromShards);
+    master.setWorkers(moved, 2);
+    master.setWorkers(kept, 2);
+    long[] keys = new SplittableRandom(1).longs(300, 0, 1000).distinct().toArray();
+    for (int c = 0; c < 3; c++) {
+      clock(master.client(), moved, c, keys, c);
+      clock(master.client(), kept, c, keys, c);
+    }
+    TableSnapshot before = master.snapshot(moved);
+    assertThat(before.clock()).isEqualTo(3);
+    assertThat(before.state()).as("Adagrad accumulators are part of the table").isNotEmpty();
+
+    TableHandle after = master.repartition(moved, to, toShards, 2, StalenessBound.bsp());
+    assertThat(after.partitioner().kind()).isEqualTo(to);
+    assertThat(after.shards()).hasSize(toShards);
+    assertThat(master.snapshot(after)).isEqualTo(before);
+    assertThat(master.table("moved")).contains(after);
+    assertThatThrownBy(() -> master.client().pull(moved, new long[] {keys[0]})).hasMessageContaining("Unknown table id");
+
+    for (int c = 3; c < 6; c++) {
+      clock(master.client(), after, c, keys, c);
+      clock(master.client(), kept, c, keys, c);
+    }
+    TableSnapshot movedEnd = master.snapshot(after);
+    TableSnapshot keptEnd = master.snapshot(kept);
+    assertThat(movedEnd.values()).containsExactly(keptEnd.values());
+    assertThat(movedEnd.state()).containsExactly(keptEnd.state());
+    assertThat(movedEnd.clock()).isEqualTo(6);
+  }
+
+  @Test
+  void badMoves_leaveTheTableAsItWas() {
+    TableHandle t = master.createTable(TableSpec.dense("t", 10, 1, UpdateRule.add()), PartitionerKind.HASH);
+    master.client().push(t, Push.unclocked(new long[] {1, 2}, new double[] {5, 6}));
+    assertThatThrownBy(() -> master.repartition(t, PartitionerKind.RANGE, 0, 1, StalenessBound.bsp()))
+        .hasMessage("Invalid shard count for table 't': 0 (must be 1 .. 3, the number of live shards)");
+    assertThatThrownBy(() -> master.repartition(t, PartitionerKind.RANGE, 4, 1, StalenessBound.bsp()))
+        .hasMessageContaining("must be 1 .. 3");
+    assertThat(master.client().pull(t, new long[] {1, 2})).containsExactly(5, 6);
+  }
+}

@@ -7,10 +7,20 @@ package io.trimtab.ps;
  * <p>An unclocked push ({@code worker == -1}) is applied when it arrives. A clocked push is worker
  * {@code worker}'s contribution to {@code clock}: the shards apply a clock's pushes together, once every
  * worker has pushed for it, and a clocked push goes to every shard of the table (empty where the
- * worker has no keys) so that each shard can count its workers.
+ * worker has no keys) so that each shard can count its workers. A combined push (executor-local
+ * combining) is the summed contribution of {@code worker} and {@code coWorkers} to the clock.
  */
-public record Push(long[] keys, double[] deltas, double count, int worker, long clock) {
+public record Push(long[] keys, double[] deltas, double count, int worker, long clock, int[] coWorkers) {
+  private static final int[] NONE = new int[0];
+
   public Push {
+    coWorkers = coWorkers == null ? NONE : coWorkers;
+    for (int w : coWorkers) {
+      if (w < 0 || worker < 0) {
+        throw new IllegalArgumentException("Invalid co-worker " + w + " of worker " + worker
+            + " (combined pushes need workers >= 0)");
+      }
+    }
     if (keys == null || deltas == null) {
       throw new IllegalArgumentException("Push needs keys and deltas (got null)");
     }
@@ -27,12 +37,20 @@ public record Push(long[] keys, double[] deltas, double count, int worker, long 
 
   /** A push applied as soon as it arrives. */
   public static Push unclocked(long[] keys, double[] deltas) {
-    return new Push(keys, deltas, 0, -1, 0);
+    return new Push(keys, deltas, 0, -1, 0, NONE);
   }
 
   /** Worker {@code worker}'s gradient sums over {@code count} examples for {@code clock}. */
   public static Push atClock(int worker, long clock, double count, long[] keys, double[] deltas) {
-    return new Push(keys, deltas, count, worker, clock);
+    return new Push(keys, deltas, count, worker, clock, NONE);
+  }
+
+  /** The summed contribution of several workers (at least one) to {@code clock}, over {@code count} examples. */
+  public static Push combined(int[] workers, long clock, double count, long[] keys, double[] deltas) {
+    if (workers.length == 0) {
+      throw new IllegalArgumentException("A combined push needs at least one worker (got none)");
+    }
+    return new Push(keys, deltas, count, workers[0], clock, java.util.Arrays.copyOfRange(workers, 1, workers.length));
   }
 
   /** Whether this push belongs to a clock. */

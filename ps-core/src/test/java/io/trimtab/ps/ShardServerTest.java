@@ -122,7 +122,7 @@ class ShardServerTest {
     TableHandle sgd = master.createTable(TableSpec.dense("sgd", 10, 1, UpdateRule.sgd(0.5, 0.1)), PartitionerKind.RANGE);
     client.push(sgd, Push.unclocked(new long[] {3}, new double[] {2.0}));
     // w = 0 - 0.5 * (2 + 0.1 * 0) = -1
-    client.push(sgd, new Push(new long[] {3}, new double[] {4.0}, 2, -1, 0));
+    client.push(sgd, new Push(new long[] {3}, new double[] {4.0}, 2, -1, 0, null));
     // g = 4 / 2 = 2; w = -1 - 0.5 * (2 + 0.1 * -1) = -1.95
     assertThat(client.pull(sgd, new long[] {3})[0]).isCloseTo(-1.95, within(1e-12));
 
@@ -220,6 +220,23 @@ class ShardServerTest {
     assertThat(master.stats(t).clock()).isEqualTo(1);
     assertThatThrownBy(() -> master.setWorkers(t, 2, StalenessBound.bsp()))
         .hasMessageContaining("in the middle of an epoch: slowest worker 1 has completed 1 clocks");
+  }
+
+  @Test
+  void combinedPushes_countForEveryWorkerTheyCarry() throws Exception {
+    TableHandle t = master.createTable(TableSpec.dense("comb", 4, 1, UpdateRule.sgd(1, 0)), PartitionerKind.HASH);
+    master.setWorkers(t, 3);
+    long[] keys = {0, 1, 2, 3};
+    client.push(t, Push.combined(new int[] {0, 2}, 0, 3, keys, new double[] {3, 3, 3, 3}));
+    CompletableFuture<double[]> next = client.pullAsync(t, keys, 1);
+    assertThat(next).isNotDone();
+    client.push(t, Push.atClock(1, 0, 1, keys, new double[] {1, 1, 1, 1}));
+    // one averaged step over all 4 examples: w = -(3 + 1) / 4
+    assertThat(next.get(10, TimeUnit.SECONDS)).containsOnly(-1.0);
+    assertThatThrownBy(() -> client.push(t, Push.combined(new int[] {1, 2, 1}, 1, 1, keys, new double[4])))
+        .hasMessageContaining("names a worker twice: [1, 2, 1]");
+    assertThatThrownBy(() -> client.push(t, Push.combined(new int[] {1, 0}, 0, 1, keys, new double[4])))
+        .hasMessageContaining("Duplicate push").hasMessageContaining("from worker 1 for clock 0");
   }
 
   @Test

@@ -115,7 +115,7 @@ public final class NettyPsClient implements PsClient {
       }
       double[] deltas = split.gather(s, push.deltas(), width);
       parts[n++] = send(table.shards().get(s), new Request.Push(table.id(), push.worker(), push.clock(), push.count(),
-          split.keys[s], deltas));
+          split.keys[s], deltas, push.coWorkers()));
     }
     return CompletableFuture.allOf(java.util.Arrays.copyOf(parts, n));
   }

@@ -55,6 +55,10 @@ public final class Codec {
         out.writeDouble(p.count());
         writeKeys(out, p.keys());
         writeDoubles(out, p.values());
+        out.writeInt(p.coWorkers().length);
+        for (int w : p.coWorkers()) {
+          out.writeInt(w);
+        }
     } else if (r instanceof Request.Status s) {
         header(out, STATUS, id);
         out.writeInt(s.tableId());
@@ -83,7 +87,7 @@ public final class Codec {
       case IMPORT -> new Request.Import(in.readInt(), readKeys(in), readDoubles(in), readDoubles(in));
       case PULL -> new Request.Pull(in.readInt(), in.readLong(), in.readInt(), readKeys(in));
       case PUSH -> new Request.Push(in.readInt(), in.readInt(), in.readLong(), in.readDouble(), readKeys(in),
-          readDoubles(in));
+          readDoubles(in), readInts(in));
       case STATUS -> new Request.Status(in.readInt());
       default -> throw new IllegalArgumentException("Unknown request type " + type + " (expected 1..8)");
     };
@@ -188,6 +192,16 @@ public final class Codec {
       for (int i = 0; i < n; i++) {
         v[i] = in.readDouble();
       }
+    }
+    return v;
+  }
+
+  private static int[] readInts(ByteBuf in) {
+    int n = in.readInt();
+    checkCount(n, in.readableBytes(), 4, "worker ids");
+    int[] v = new int[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = in.readInt();
     }
     return v;
   }

@@ -34,9 +34,10 @@ public sealed interface Request {
 
   /**
    * Deltas for {@code keys} ({@code keys.length * width} values). {@code worker < 0}: apply at once;
-   * otherwise the push counts for {@code clock} and is applied with the clock's other pushes.
+   * otherwise the push is the contribution of {@code worker} (and of {@code coWorkers}, when combined
+   * in an executor) to {@code clock}.
    */
-  record Push(int tableId, int worker, long clock, double count, long[] keys, double[] values)
+  record Push(int tableId, int worker, long clock, double count, long[] keys, double[] values, int[] coWorkers)
       implements Request {}
 
   /** Server facts; with {@code tableId >= 0} also that table part's facts. */

@@ -44,7 +44,7 @@ final class Shard implements RequestHandler, AutoCloseable {
       TablePart part = part(p.tableId());
       List<Runnable> ready;
       synchronized (part) {
-        ready = part.push(p.worker(), p.clock(), p.count(), p.keys(), p.values());
+        ready = part.push(p.worker(), p.coWorkers(), p.clock(), p.count(), p.keys(), p.values());
       }
       responder.reply(ACK);
       ready.forEach(Runnable::run);

@@ -156,7 +156,8 @@ abstract class TablePart {
   }
 
   /** Validates and applies or buffers a push; returns the pulls that became ready. */
-  final List<Runnable> push(int worker, long pushClock, double count, long[] keys, double[] deltas) {
+  final List<Runnable> push(int worker, int[] coWorkers, long pushClock, double count, long[] keys,
+      double[] deltas) {
     if (deltas.length != (long) keys.length * width) {
       throw new IllegalArgumentException("Push to " + describe() + ": " + deltas.length + " values for "
           + keys.length + " keys of width " + width + " (expected " + (long) keys.length * width + ")");
@@ -174,23 +175,22 @@ abstract class TablePart {
       }
       return List.of();
     }
-    if (worker >= numWorkers) {
-      throw new IllegalArgumentException("Push to " + describe() + " from worker " + worker + ": the table has "
-          + numWorkers + " workers (expected worker 0 .. " + (numWorkers - 1) + ")");
+    int[] all = new int[coWorkers.length + 1];
+    all[0] = worker;
+    System.arraycopy(coWorkers, 0, all, 1, coWorkers.length);
+    for (int w : all) {
+      checkNextClock(w, pushClock);
     }
-    long expected = workerClock[worker];
-    if (pushClock < expected) {
-      throw new IllegalStateException("Duplicate push to " + describe() + " from worker " + worker + " for clock "
-          + pushClock + ": the worker already pushed clock " + pushClock + " (each worker pushes once per clock)");
+    if (java.util.Arrays.stream(all).distinct().count() != all.length) {
+      throw new IllegalArgumentException("Push to " + describe() + " names a worker twice: "
+          + java.util.Arrays.toString(all));
     }
-    if (pushClock > expected) {
-      throw new IllegalStateException("Out-of-order push to " + describe() + " from worker " + worker + " for clock "
-          + pushClock + " (expected clock " + expected + ": a worker pushes its clocks in order)");
+    for (int w : all) {
+      workerClock[w]++;
     }
-    workerClock[worker]++;
     List<Runnable> ready = new ArrayList<>();
     if (!perClock) {
-      double norm = count > 0 ? count * numWorkers : 1.0;
+      double norm = count > 0 ? count * numWorkers / all.length : 1.0;
       for (int i = 0; i < keys.length; i++) {
         update(slotForWrite(keys[i]), deltas, i * width, norm);
       }
@@ -205,7 +205,9 @@ abstract class TablePart {
       return ready;
     }
     ClockStep s = steps.computeIfAbsent(pushClock, c -> newStep());
-    s.pushed.set(worker);
+    for (int w : all) {
+      s.pushed.set(w);
+    }
     s.add(this, count, keys, deltas);
     while (!steps.isEmpty() && steps.firstKey() == clock && steps.firstEntry().getValue().pushed.cardinality()
         == numWorkers) {
@@ -253,6 +255,22 @@ abstract class TablePart {
       if (sw > 0) {
         System.arraycopy(st, i * sw, state().page(slot), state().offset(slot), sw);
       }
+    }
+  }
+
+  private void checkNextClock(int worker, long pushClock) {
+    if (worker >= numWorkers) {
+      throw new IllegalArgumentException("Push to " + describe() + " from worker " + worker + ": the table has "
+          + numWorkers + " workers (expected worker 0 .. " + (numWorkers - 1) + ")");
+    }
+    long expected = workerClock[worker];
+    if (pushClock < expected) {
+      throw new IllegalStateException("Duplicate push to " + describe() + " from worker " + worker + " for clock "
+          + pushClock + ": the worker already pushed clock " + pushClock + " (each worker pushes once per clock)");
+    }
+    if (pushClock > expected) {
+      throw new IllegalStateException("Out-of-order push to " + describe() + " from worker " + worker + " for clock "
+          + pushClock + " (expected clock " + expected + ": a worker pushes its clocks in order)");
     }
   }
 

@@ -15,14 +15,16 @@ import java.util.Locale;
  * @param pullSeconds time workers spent in pulls (summed over tasks), including waits for other workers
  * @param computeSeconds time workers spent computing gradients (summed over tasks)
  * @param pushSeconds time workers spent sending pushes (summed over tasks)
- * @param staleness the consistency setting of the epoch
+ * @param setting the setting the epoch ran with (see {@code io.trimtab.tuner.Setting#toString})
+ * @param switchSeconds time spent before the epoch switching to its setting (0 if unchanged): moving
+ *     parameters between shards, re-cutting data partitions, resetting worker clocks
  * @param maxStaleness the largest staleness of any read of the epoch: clocks between the reader's clock
  *     and the table clock it read at (0 under BSP; at most s under SSP(s))
  * @param taskSeconds each task's wall time, indexed by worker
  */
 public record EpochMetrics(int epoch, double trainLoss, long examples, double seconds, long clock,
-    double pullSeconds, double computeSeconds, double pushSeconds, String staleness, long maxStaleness,
-    double[] taskSeconds) implements Serializable {
+    double pullSeconds, double computeSeconds, double pushSeconds, String setting, double switchSeconds,
+    long maxStaleness, double[] taskSeconds) implements Serializable {
 
   /** Examples per second of wall time. */
   public double examplesPerSecond() {
@@ -31,7 +33,8 @@ public record EpochMetrics(int epoch, double trainLoss, long examples, double se
 
   /** One line for logs and the console. */
   public String format(int totalEpochs) {
-    return String.format(Locale.ROOT, "epoch %d/%d  train log-loss %.5f  time %.2f s  examples/s %,.0f  clock %d  %s",
-        epoch, totalEpochs, trainLoss, seconds, examplesPerSecond(), clock, staleness);
+    return String.format(Locale.ROOT, "epoch %d/%d  train log-loss %.5f  time %.2f s  examples/s %,.0f  clock %d  %s%s",
+        epoch, totalEpochs, trainLoss, seconds, examplesPerSecond(), clock, setting,
+        switchSeconds > 0 ? String.format(Locale.ROOT, "  (switched in %.2f s)", switchSeconds) : "");
   }
 }

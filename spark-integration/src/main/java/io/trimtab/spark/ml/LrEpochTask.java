@@ -6,6 +6,7 @@ import io.trimtab.ps.Pulled;
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.Push;
 import io.trimtab.ps.TableHandle;
+import io.trimtab.tuner.Aggregation;
 import io.trimtab.spark.plugin.ExecutorClients;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -43,9 +44,11 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
   private final StalenessBound staleness;
   private final int slowWorker;
   private final long slowMillis;
+  private final boolean combine;
 
   LrEpochTask(TableHandle table, ClientOptions clientOptions, long baseClock, long orderSeed, StalenessBound staleness,
-      int slowWorker, long slowMillis) {
+      int slowWorker, long slowMillis, Aggregation aggregation) {
+    this.combine = aggregation == Aggregation.EXECUTOR_COMBINE;
     this.table = table;
     this.clientOptions = clientOptions;
     this.baseClock = baseClock;
@@ -61,6 +64,7 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
     List<MiniBatch> batches = new ArrayList<>();
     JavaConverters.asJavaIterator(it).forEachRemaining(batches::add);
     int[] order = order(batches.size(), orderSeed == 0 ? 0 : orderSeed * 31 + worker);
+    int[] group = combine ? localGroup(worker) : null;
     PsClient client = ExecutorClients.shared(clientOptions);
     double lossSum = 0;
     long examples = 0;
@@ -79,7 +83,9 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
       long t0 = System.nanoTime();
       if (batch.rows() == 0) {
         lastPush.join();
-        lastPush = client.pushAsync(table, Push.atClock(worker, clock, 0, NO_KEYS, NO_VALUES));
+        lastPush = combine
+            ? ExecutorCombiner.shared().add(client, table, clock, group, NO_KEYS, NO_VALUES, 0)
+            : client.pushAsync(table, Push.atClock(worker, clock, 0, NO_KEYS, NO_VALUES));
         pushNs += System.nanoTime() - t0;
         continue;
       }
@@ -92,7 +98,9 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
       examples += batch.rows();
       long t2 = System.nanoTime();
       lastPush.join();
-      lastPush = client.pushAsync(table, Push.atClock(worker, clock, batch.rows(), batch.keys(), grad));
+      lastPush = combine
+          ? ExecutorCombiner.shared().add(client, table, clock, group, batch.keys(), grad, batch.rows())
+          : client.pushAsync(table, Push.atClock(worker, clock, batch.rows(), batch.keys(), grad));
       long t3 = System.nanoTime();
       pullNs += t1 - t0;
       computeNs += t2 - t1;
@@ -138,7 +146,15 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
     return loss;
   }
 
-  private static int[] order(int n, long seed) {
+  /** The workers of this barrier stage that run in the same executor as {@code worker}, ascending. */
+  private static int[] localGroup(int worker) {
+    org.apache.spark.BarrierTaskInfo[] infos = org.apache.spark.BarrierTaskContext.get().getTaskInfos();
+    String mine = infos[worker].address();
+    return java.util.stream.IntStream.range(0, infos.length).filter(i -> infos[i].address().equals(mine)).toArray();
+  }
+
+  /** The order in which a worker visits its mini-batches in one epoch (identity for seed 0). */
+  static int[] order(int n, long seed) {
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;

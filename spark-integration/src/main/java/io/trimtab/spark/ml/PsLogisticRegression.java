@@ -1,7 +1,11 @@
 package io.trimtab.spark.ml;
 
 import io.trimtab.ps.StalenessBound;
+import io.trimtab.tuner.Aggregation;
+import io.trimtab.tuner.Setting;
+import java.util.function.Function;
 import io.trimtab.ps.TableHandle;
+import io.trimtab.ps.TableSnapshot;
 import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.UpdateRule;
 import io.trimtab.ps.partition.PartitionerKind;
@@ -49,6 +53,9 @@ public final class PsLogisticRegression {
   private PartitionerKind partitioner = PartitionerKind.HASH;
   private long seed = 42;
   private StalenessBound staleness = StalenessBound.bsp();
+  private Aggregation aggregation = Aggregation.DIRECT;
+  private SettingSchedule schedule = SettingSchedule.fixed();
+  private SwitchListener switchListener;
   private int slowWorker = -1;
   private long slowMillis = 0;
   private Consumer<EpochMetrics> onEpoch = m -> {};
@@ -148,6 +155,31 @@ public final class PsLogisticRegression {
   }
 
   /**
+   * How updates reach the shards: "direct" (default), "executor-combine" (bsp/ssp only) or
+   * "driver-tree" (MLlib's treeAggregate pattern, bsp only).
+   */
+  public PsLogisticRegression setAggregation(String name) {
+    this.aggregation = Aggregation.parse(name);
+    return this;
+  }
+
+  /**
+   * Chooses each epoch's setting (staleness, aggregation, shards, partitioner, workers); the setters
+   * above give the setting of epoch 1. Switches happen between epochs, keep the model exactly, and
+   * their cost is reported in {@link EpochMetrics#switchSeconds()}.
+   */
+  public PsLogisticRegression setSchedule(SettingSchedule schedule) {
+    this.schedule = schedule == null ? SettingSchedule.fixed() : schedule;
+    return this;
+  }
+
+  /** Audits switches with before/after snapshots of the model (two full table exports per switch). */
+  public PsLogisticRegression setSwitchListener(SwitchListener listener) {
+    this.switchListener = listener;
+    return this;
+  }
+
+  /**
    * Fault injection for tests and benchmarks: worker {@code worker} sleeps {@code millisPerBatch}
    * before each of its mini-batches (a straggler). Off by default.
    */
@@ -185,72 +217,47 @@ public final class PsLogisticRegression {
     Examples.checkSchema(data.schema(), labelCol, featuresCol);
     SparkSession spark = data.sparkSession();
     ParameterServer ps = Trimtab.parameterServer(spark);
-    int workers = numWorkers > 0 ? numWorkers : ps.taskSlots();
-    if (staleness.bounded()) {
-      ps.requireWorkers(workers, staleness);
-    }
-    int shards = numShards > 0 ? numShards : ps.numShards();
+    Setting initial = new Setting(staleness, aggregation, numShards > 0 ? numShards : ps.numShards(), partitioner,
+        numWorkers > 0 ? numWorkers : ps.taskSlots());
+    LrTrainingRun.check(ps, initial);
     int dim = Examples.numFeatures(data, featuresCol);
-
     int batches = batchesPerEpoch;
     long prepSeed = seed;
-    JavaRDD<MiniBatch> prepared = Examples.toExamples(data, labelCol, featuresCol, dim)
+    String label = labelCol;
+    String features = featuresCol;
+    Function<Integer, JavaRDD<MiniBatch>> prepare = workers -> Examples.toExamples(data, label, features, dim)
         .repartition(workers)
         .mapPartitions(it -> {
           List<Example> rows = new ArrayList<>();
           it.forEachRemaining(rows::add);
           return MiniBatch.prepare(rows, batches, prepSeed, dim).iterator();
-        }, true)
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    long count = UserErrors.unwrap(() -> prepared.map(MiniBatch::rows).fold(0, Integer::sum).longValue());
+        }, true);
     UpdateRule rule = new UpdateRule(updater, stepSize, regParam);
-    String name = "logreg-" + UUID.randomUUID();
-    TableHandle table = ps.createTable(TableSpec.dense(name, dim + 1L, 1, rule), partitioner, shards);
+    TableHandle table = ps.createTable(TableSpec.dense("logreg-" + UUID.randomUUID(), dim + 1L, 1, rule), partitioner,
+        initial.shards());
+    LrTrainingRun run;
     try {
-      ps.master().setWorkers(table, workers, staleness);
+      run = new LrTrainingRun(ps, table, prepare, initial, dim, batches, seed, slowWorker, slowMillis);
+    } catch (RuntimeException e) {
+      ps.dropTable(table);
+      throw e;
+    }
+    try (run) {
       List<EpochMetrics> history = new ArrayList<>();
-      ClassTag<double[]> tag = ClassTag$.MODULE$.apply(double[].class);
-      long clock = 0;
       for (int e = 1; e <= epochs; e++) {
-        long start = System.nanoTime();
-        LrEpochTask task = new LrEpochTask(table, ps.conf().clientOptions(), clock,
-            seed == 0 ? 0 : seed * 1_000_003L + e, staleness, slowWorker, slowMillis);
-        // Bounded staleness needs every worker running at once: a barrier stage guarantees it.
-        RDD<double[]> out = staleness.bounded()
-            ? prepared.rdd().barrier().mapPartitions(task, false, tag)
-            : prepared.rdd().mapPartitions(task, false, tag);
-        double loss = 0;
-        long n = 0;
-        double[] ns = new double[3];
-        long maxStale = 0;
-        double[] taskSeconds = new double[workers];
-        List<double[]> results = UserErrors.unwrap(() -> out.toJavaRDD().collect());
-        for (int w = 0; w < results.size(); w++) {
-          double[] r = results.get(w);
-          loss += r[0];
-          n += (long) r[1];
-          ns[0] += r[2];
-          ns[1] += r[3];
-          ns[2] += r[4];
-          maxStale = Math.max(maxStale, (long) r[5]);
-          taskSeconds[w] = r[6] / 1e9;
+        Setting from = run.setting();
+        Setting next = schedule.next(e, from, List.copyOf(history));
+        TableSnapshot before = switchListener != null && !next.equals(from) ? run.snapshot() : null;
+        double switchSeconds = run.switchTo(next);
+        if (before != null) {
+          switchListener.switched(e, from, next, before, run.snapshot(), switchSeconds);
         }
-        clock += batchesPerEpoch;
-        double seconds = (System.nanoTime() - start) / 1e9;
-        EpochMetrics m = new EpochMetrics(e, n > 0 ? loss / n : Double.NaN, n, seconds, clock, ns[0] / 1e9,
-            ns[1] / 1e9, ns[2] / 1e9, staleness.toString(), maxStale, taskSeconds);
+        EpochMetrics m = run.runEpoch(e, switchSeconds);
         history.add(m);
         onEpoch.accept(m);
       }
-      long[] keys = new long[dim + 1];
-      for (int i = 0; i <= dim; i++) {
-        keys[i] = i;
-      }
-      double[] w = ps.client().pull(table, keys, clock);
-      return new PsLogisticRegressionModel(java.util.Arrays.copyOf(w, dim), w[dim], history, count);
-    } finally {
-      ps.dropTable(table);
-      prepared.unpersist(false);
+      double[] w = run.weights();
+      return new PsLogisticRegressionModel(java.util.Arrays.copyOf(w, dim), w[dim], history, run.rows());
     }
   }
 }

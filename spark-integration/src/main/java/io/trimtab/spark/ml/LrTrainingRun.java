@@ -1,0 +1,264 @@
+package io.trimtab.spark.ml;
+
+import io.trimtab.ps.Push;
+import io.trimtab.ps.TableHandle;
+import io.trimtab.spark.ParameterServer;
+import io.trimtab.tuner.Aggregation;
+import io.trimtab.tuner.Setting;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.storage.StorageLevel;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * The state of one {@code fit}: the model table, the prepared mini-batches, the current setting and
+ * clock. Runs epochs under any setting and switches settings between epochs without losing model
+ * state: a new shard layout moves every value and optimizer state exactly
+ * ({@link io.trimtab.ps.PsMaster#repartition}), a new worker count re-cuts the data, a new staleness
+ * or aggregation resets the workers' clocks at the common epoch boundary. Driver-side; not
+ * thread-safe.
+ */
+final class LrTrainingRun implements AutoCloseable {
+  private final ParameterServer ps;
+  private final Function<Integer, JavaRDD<MiniBatch>> prepare;
+  private final int dim;
+  private final int batches;
+  private final long seed;
+  private final int slowWorker;
+  private final long slowMillis;
+  private TableHandle table;
+  private JavaRDD<MiniBatch> prepared;
+  private Setting setting;
+  private long clock;
+  private long rows;
+
+  LrTrainingRun(ParameterServer ps, TableHandle table, Function<Integer, JavaRDD<MiniBatch>> prepare, Setting initial,
+      int dim, int batches, long seed, int slowWorker, long slowMillis) {
+    this.ps = ps;
+    this.table = table;
+    this.prepare = prepare;
+    this.dim = dim;
+    this.batches = batches;
+    this.seed = seed;
+    this.slowWorker = slowWorker;
+    this.slowMillis = slowMillis;
+    this.setting = initial;
+    check(initial);
+    ps.master().setWorkers(table, tableWorkers(initial), initial.staleness());
+    recut(initial.workers());
+  }
+
+  long rows() {
+    return rows;
+  }
+
+  Setting setting() {
+    return setting;
+  }
+
+  TableHandle table() {
+    return table;
+  }
+
+  long clock() {
+    return clock;
+  }
+
+  /** The model table as it is now (every key, value and optimizer state). */
+  io.trimtab.ps.TableSnapshot snapshot() {
+    return ps.master().snapshot(table);
+  }
+
+  /** Switches to {@code next} between epochs; returns the seconds it took (0 if nothing changed). */
+  double switchTo(Setting next) {
+    if (next.equals(setting)) {
+      return 0;
+    }
+    long start = System.nanoTime();
+    check(next);
+    if (setting.layoutDiffers(next)) {
+      table = ps.master().repartition(table, next.partitioner(), next.shards(), tableWorkers(next), next.staleness());
+    } else {
+      ps.master().setWorkers(table, tableWorkers(next), next.staleness());
+    }
+    if (next.workers() != setting.workers()) {
+      recut(next.workers());
+    }
+    setting = next;
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** Runs epoch {@code e} under the current setting. */
+  EpochMetrics runEpoch(int e, double switchSeconds) {
+    long start = System.nanoTime();
+    long orderSeed = seed == 0 ? 0 : seed * 1_000_003L + e;
+    double[] totals = setting.aggregation() == Aggregation.DRIVER_TREE ? treeEpoch(orderSeed) : taskEpoch(orderSeed);
+    clock += batches;
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long n = (long) totals[1];
+    double[] taskSeconds = java.util.Arrays.copyOfRange(totals, 6, totals.length);
+    return new EpochMetrics(e, n > 0 ? totals[0] / n : Double.NaN, n, seconds, clock, totals[2] / 1e9,
+        totals[3] / 1e9, totals[4] / 1e9, setting.toString(), switchSeconds, (long) totals[5], taskSeconds);
+  }
+
+  /** Direct or executor-combined pushes: one task per worker runs the whole epoch against the PS. */
+  private double[] taskEpoch(long orderSeed) {
+    LrEpochTask task = new LrEpochTask(table, ps.conf().clientOptions(), clock, orderSeed, setting.staleness(),
+        slowWorker, slowMillis, setting.aggregation());
+    ClassTag<double[]> tag = ClassTag$.MODULE$.apply(double[].class);
+    // Bounded staleness needs every worker running at once: a barrier stage guarantees it.
+    RDD<double[]> out = setting.staleness().bounded()
+        ? prepared.rdd().barrier().mapPartitions(task, false, tag)
+        : prepared.rdd().mapPartitions(task, false, tag);
+    List<double[]> results = UserErrors.unwrap(() -> out.toJavaRDD().collect());
+    double[] totals = new double[6 + results.size()];
+    for (int w = 0; w < results.size(); w++) {
+      double[] r = results.get(w);
+      for (int i = 0; i < 5; i++) {
+        totals[i] += r[i];
+      }
+      totals[5] = Math.max(totals[5], r[5]);
+      totals[6 + w] = r[6] / 1e9;
+    }
+    return totals;
+  }
+
+  /**
+   * MLlib's pattern, on the PS: per clock the driver pulls the weights, broadcasts them, sums the
+   * partitions' mini-batch gradients with {@code treeAggregate} and pushes one update (BSP).
+   */
+  private double[] treeEpoch(long orderSeed) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(prepared.context());
+    long[] all = new long[dim + 1];
+    for (int i = 0; i <= dim; i++) {
+      all[i] = i;
+    }
+    double[] totals = new double[6];
+    for (int b = 0; b < batches; b++) {
+      long c = clock + b;
+      long t0 = System.nanoTime();
+      Broadcast<double[]> w = jsc.broadcast(ps.client().pull(table, all, c));
+      long t1 = System.nanoTime();
+      int step = b;
+      GradientSum sum = UserErrors.unwrap(() -> prepared
+          .mapPartitionsWithIndex((part, it) -> {
+            List<MiniBatch> mine = new ArrayList<>();
+            it.forEachRemaining(mine::add);
+            int[] order = LrEpochTask.order(mine.size(), orderSeed == 0 ? 0 : orderSeed * 31 + part);
+            return List.of(GradientSum.of(mine.get(order[step]), w.value())).iterator();
+          }, true)
+          .treeAggregate(new GradientSum(dim + 1), GradientSum::merge, GradientSum::merge, 2));
+      long t2 = System.nanoTime();
+      long[] keys = sum.touched.stream().asLongStream().toArray();
+      double[] deltas = new double[keys.length];
+      for (int i = 0; i < keys.length; i++) {
+        deltas[i] = sum.grad[(int) keys[i]];
+      }
+      ps.client().push(table, Push.atClock(0, c, sum.count, keys, deltas));
+      w.destroy();
+      long t3 = System.nanoTime();
+      totals[0] += sum.loss;
+      totals[1] += sum.count;
+      totals[2] += t1 - t0;
+      totals[3] += t2 - t1;
+      totals[4] += t3 - t2;
+    }
+    return totals;
+  }
+
+  /** A partition's (or a tree node's) summed gradient over the full key space, with the keys touched. */
+  static final class GradientSum implements Serializable {
+    final double[] grad;
+    final BitSet touched = new BitSet();
+    double loss;
+    long count;
+
+    GradientSum(int size) {
+      grad = new double[size];
+    }
+
+    static GradientSum of(MiniBatch batch, double[] weights) {
+      GradientSum s = new GradientSum(weights.length);
+      if (batch.rows() == 0) {
+        return s;
+      }
+      long[] keys = batch.keys();
+      double[] w = new double[keys.length];
+      for (int i = 0; i < keys.length; i++) {
+        w[i] = weights[(int) keys[i]];
+      }
+      double[] g = new double[keys.length];
+      s.loss = LrEpochTask.gradient(batch, w, g);
+      for (int i = 0; i < keys.length; i++) {
+        s.grad[(int) keys[i]] = g[i];
+        s.touched.set((int) keys[i]);
+      }
+      s.count = batch.rows();
+      return s;
+    }
+
+    GradientSum merge(GradientSum o) {
+      for (int i = o.touched.nextSetBit(0); i >= 0; i = o.touched.nextSetBit(i + 1)) {
+        grad[i] += o.grad[i];
+      }
+      touched.or(o.touched);
+      loss += o.loss;
+      count += o.count;
+      return this;
+    }
+  }
+
+  private void check(Setting s) {
+    check(ps, s);
+  }
+
+  /** Fails with a clear message if {@code s} cannot run on this cluster. */
+  static void check(ParameterServer ps, Setting s) {
+    if (s.shards() > ps.numShards()) {
+      throw new IllegalArgumentException("Invalid shard count: " + s.shards() + " (at most " + ps.numShards()
+          + ", the number of executors with a shard)");
+    }
+    if (s.staleness().bounded()) {
+      ps.requireWorkers(s.workers(), s.staleness());
+    }
+  }
+
+  /** The workers the shards count per clock: the driver alone under tree aggregation. */
+  private static int tableWorkers(Setting s) {
+    return s.aggregation() == Aggregation.DRIVER_TREE ? 1 : s.workers();
+  }
+
+  private void recut(int workers) {
+    if (prepared != null) {
+      prepared.unpersist(false);
+    }
+    prepared = prepare.apply(workers).persist(StorageLevel.MEMORY_AND_DISK());
+    rows = UserErrors.unwrap(() -> prepared.map(MiniBatch::rows).fold(0, Integer::sum).longValue());
+  }
+
+  /** The final weights (dense, intercept last), read once every clock is applied. */
+  double[] weights() {
+    long[] keys = new long[dim + 1];
+    for (int i = 0; i <= dim; i++) {
+      keys[i] = i;
+    }
+    // every worker pushes every clock of an epoch, so the table clock reaches `clock` in every mode
+    return ps.client().pull(table, keys, clock);
+  }
+
+  @Override
+  public void close() {
+    ps.dropTable(table);
+    if (prepared != null) {
+      prepared.unpersist(false);
+    }
+  }
+}

@@ -94,9 +94,11 @@ class ConsistencyIT {
       assertThat(m.taskSeconds()[1]).isGreaterThanOrEqualTo(slowTask);
       assertThat(m.taskSeconds()[0]).as("fast worker under ASP, epoch %d", m.epoch()).isLessThan(slowTask / 2);
     }
+    // Under SSP(1) the fast worker's read at its last clock (7) needs the slow worker's 6th push, at
+    // about 6 stalls after the slow task started; the tasks start a few ms apart, so allow one stall.
     for (EpochMetrics m : ssp) {
       assertThat(m.taskSeconds()[0]).as("fast worker under SSP(1), epoch %d", m.epoch())
-          .isGreaterThan((BATCHES - 2) * stall / 1000.0);
+          .isGreaterThan((BATCHES - 3) * stall / 1000.0);
     }
   }
 

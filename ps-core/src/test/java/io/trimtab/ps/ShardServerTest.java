@@ -148,6 +148,8 @@ class ShardServerTest {
     client.push(t, Push.atClock(1, 0, 3, new long[] {1, 5}, new double[] {3, 3}));
     // total count 4: w0 = -1/4, w1 = -(1+3)/4, w5 = -3/4
     assertThat(waiting.get(10, TimeUnit.SECONDS)).containsExactly(-0.25, -1.0, 0, 0, 0, -0.75);
+    assertThat(servers).as("answered pulls hold no expiry timer (and so no keys)")
+        .allSatisfy(s -> assertThat(s.waitingPulls()).isZero());
     assertThat(master.stats(t).clock()).isEqualTo(1);
 
     assertThatThrownBy(() -> client.push(t, Push.atClock(1, 0, 1, new long[] {0}, new double[] {1})))

@@ -7,8 +7,7 @@ import io.trimtab.ps.transport.RequestHandler;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,11 +20,22 @@ final class Shard implements RequestHandler, AutoCloseable {
   private static final long PID = ProcessHandle.current().pid();
   private final Map<Integer, TablePart> parts = new ConcurrentHashMap<>();
   /** Expires pulls that wait too long for a clock. */
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "trimtab-shard-timer");
-    t.setDaemon(true);
+  private final ScheduledThreadPoolExecutor timer = newTimer();
+
+  private static ScheduledThreadPoolExecutor newTimer() {
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread thread = new Thread(r, "trimtab-shard-timer");
+      thread.setDaemon(true);
+      return thread;
+    });
+    t.setRemoveOnCancelPolicy(true); // answered pulls leave the queue at once
     return t;
-  });
+  }
+
+  /** Expiry tasks queued (pulls waiting for a clock), for tests. */
+  int pendingExpiries() {
+    return timer.getQueue().size();
+  }
 
   @Override
   public void close() {
@@ -121,7 +131,8 @@ final class Shard implements RequestHandler, AutoCloseable {
           }
         });
         int waitMs = Math.max(1, p.waitMs());
-        timer.schedule(() -> {
+        // scheduled under the part's lock, so the pull cannot be answered before its expiry is attached
+        part.attachExpiry(handle, timer.schedule(() -> {
           Runnable fail;
           synchronized (part) {
             fail = part.expire(handle, waitMs);
@@ -129,7 +140,7 @@ final class Shard implements RequestHandler, AutoCloseable {
           if (fail != null) {
             fail.run();
           }
-        }, waitMs, TimeUnit.MILLISECONDS);
+        }, waitMs, TimeUnit.MILLISECONDS));
       }
     }
     if (immediate != null) {

@@ -41,6 +41,11 @@ public final class ShardServer implements AutoCloseable {
     return address;
   }
 
+  /** Pulls parked on this shard waiting for a clock (their expiry timers), for tests. */
+  public int waitingPulls() {
+    return shard.pendingExpiries();
+  }
+
   /** Number of table parts held. */
   public int tableCount() {
     return shard.tableCount();

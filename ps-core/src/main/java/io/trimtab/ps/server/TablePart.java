@@ -278,6 +278,7 @@ abstract class TablePart {
   final List<Runnable> abandon(String reason) {
     List<Runnable> out = new ArrayList<>();
     for (WaitingPull w : waiting) {
+      w.cancelExpiry();
       out.add(() -> w.onReady.failed(reason));
     }
     waiting.clear();
@@ -290,6 +291,7 @@ abstract class TablePart {
       WaitingPull w = it.next();
       if (w.minClock <= clock) {
         it.remove();
+        w.cancelExpiry();
         double[] v = readValidated(w.keys);
         long at = clock;
         ready.add(() -> w.onReady.ready(at, v));
@@ -353,7 +355,30 @@ abstract class TablePart {
     void failed(String reason);
   }
 
-  private record WaitingPull(long minClock, long[] keys, ReadyPull onReady) {}
+  /** A parked pull; its expiry is cancelled when it is answered, so nothing waits on its keys. */
+  private static final class WaitingPull {
+    final long minClock;
+    final long[] keys;
+    final ReadyPull onReady;
+    java.util.concurrent.Future<?> expiry;
+
+    WaitingPull(long minClock, long[] keys, ReadyPull onReady) {
+      this.minClock = minClock;
+      this.keys = keys;
+      this.onReady = onReady;
+    }
+
+    void cancelExpiry() {
+      if (expiry != null) {
+        expiry.cancel(false);
+      }
+    }
+  }
+
+  /** Attaches the timer task that will expire {@code handle}. */
+  final void attachExpiry(Object handle, java.util.concurrent.Future<?> expiry) {
+    ((WaitingPull) handle).expiry = expiry;
+  }
 
   /**
    * Number of slots if they are a fixed dense range (dense tables): steps of parts up to

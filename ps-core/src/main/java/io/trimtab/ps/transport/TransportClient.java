@@ -156,6 +156,8 @@ public final class TransportClient implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      org.slf4j.LoggerFactory.getLogger(TransportClient.class).warn("Closing connection to shard {} after an error",
+          address, cause);
       TransportClient c = client;
       if (c != null) {
         c.failAll("Connection to shard " + address + " failed: " + cause.getMessage());

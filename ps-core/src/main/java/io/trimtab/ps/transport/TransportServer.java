@@ -127,7 +127,11 @@ public final class TransportServer implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      LOG.debug("Connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+      if (cause instanceof java.io.IOException) {
+        LOG.debug("Connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+      } else {
+        LOG.warn("Closing connection from {} after an error", ctx.channel().remoteAddress(), cause);
+      }
       ctx.close();
     }
   }

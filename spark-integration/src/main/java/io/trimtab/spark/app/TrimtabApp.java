@@ -60,6 +60,14 @@ public final class TrimtabApp implements Callable<Integer> {
 
   @Option(names = "--partitioner", defaultValue = "hash", description = "hash or range") String partitioner;
 
+  @Option(names = "--staleness", defaultValue = "bsp", description = "bsp, ssp:<bound> or asp") String staleness;
+
+  @Option(names = "--aggregation", defaultValue = "direct",
+      description = "direct, executor-combine (bsp/ssp) or driver-tree (bsp)") String aggregation;
+
+  @Option(names = "--shards", defaultValue = "0", description = "Shards of the model table (0: one per executor)")
+  int shards;
+
   @Option(names = "--test-fraction", defaultValue = "0.2") double testFraction;
 
   @Option(names = "--seed", defaultValue = "7") long seed;
@@ -118,6 +126,7 @@ public final class TrimtabApp implements Callable<Integer> {
     PsLogisticRegressionModel model = new PsLogisticRegression()
         .setEpochs(epochs).setBatchesPerEpoch(batches).setNumWorkers(workers).setUpdater(updater)
         .setStepSize(stepSize).setRegParam(reg).setPartitioner(partitioner).setSeed(seed)
+        .setStaleness(staleness).setAggregation(aggregation).setNumShards(shards)
         .setEpochListener(m -> out.println(m.format(epochs)))
         .fit(train);
     Evaluation ev = model.evaluate(test);

@@ -1,9 +1,6 @@
 package io.trimtab.spark.ml;
 
 import io.trimtab.ps.StalenessBound;
-import io.trimtab.tuner.Aggregation;
-import io.trimtab.tuner.Setting;
-import java.util.function.Function;
 import io.trimtab.ps.TableHandle;
 import io.trimtab.ps.TableSnapshot;
 import io.trimtab.ps.TableSpec;
@@ -11,24 +8,26 @@ import io.trimtab.ps.UpdateRule;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.spark.ParameterServer;
 import io.trimtab.spark.Trimtab;
+import io.trimtab.tuner.Aggregation;
+import io.trimtab.tuner.Setting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
-import scala.reflect.ClassTag;
-import scala.reflect.ClassTag$;
 
 /**
  * Sparse binary logistic regression trained on Trimtab's parameter server: the weights live in a
- * dense PS table split across the executors' shards, Spark tasks are the workers, and every epoch
- * is synchronous (BSP): {@code batchesPerEpoch} clocks, each one mini-batch per worker.
+ * dense PS table split across the executors' shards, Spark tasks are the workers, and an epoch is
+ * {@code batchesPerEpoch} clocks, each one mini-batch per worker. The knobs (staleness bound,
+ * aggregation strategy, shard count, key partitioner, data partitions) start from the setters and
+ * can change between epochs through a {@link SettingSchedule}, without losing model state.
  *
  * <p>A trainer holds configuration only; {@link #fit} may be called many times. Not thread-safe
  * while being configured.
@@ -56,6 +55,7 @@ public final class PsLogisticRegression {
   private Aggregation aggregation = Aggregation.DIRECT;
   private SettingSchedule schedule = SettingSchedule.fixed();
   private SwitchListener switchListener;
+  private Predicate<List<EpochMetrics>> stopWhen = h -> false;
   private int slowWorker = -1;
   private long slowMillis = 0;
   private Consumer<EpochMetrics> onEpoch = m -> {};
@@ -173,6 +173,15 @@ public final class PsLogisticRegression {
     return this;
   }
 
+  /**
+   * Ends training early, after an epoch, when {@code condition} holds for the metrics so far (e.g. a
+   * target loss or a time budget); {@link #setEpochs} stays the upper limit.
+   */
+  public PsLogisticRegression setStopWhen(Predicate<List<EpochMetrics>> condition) {
+    this.stopWhen = condition == null ? h -> false : condition;
+    return this;
+  }
+
   /** Audits switches with before/after snapshots of the model (two full table exports per switch). */
   public PsLogisticRegression setSwitchListener(SwitchListener listener) {
     this.switchListener = listener;
@@ -255,6 +264,9 @@ public final class PsLogisticRegression {
         EpochMetrics m = run.runEpoch(e, switchSeconds);
         history.add(m);
         onEpoch.accept(m);
+        if (stopWhen.test(List.copyOf(history))) {
+          break;
+        }
       }
       double[] w = run.weights();
       return new PsLogisticRegressionModel(java.util.Arrays.copyOf(w, dim), w[dim], history, run.rows());

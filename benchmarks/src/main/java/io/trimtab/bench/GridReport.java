@@ -77,9 +77,11 @@ final class GridReport {
 
   private static void charts(Path dir, String workload, Map<Setting, List<EpochMetrics>> curves,
       List<double[]> ttt, double target, double budget) throws IOException {
-    XYChart lines = new XYChartBuilder().width(1100).height(700).title(workload + ": training loss vs time per setting")
+    XYChart lines = new XYChartBuilder().width(1500).height(900).title(workload + ": training loss vs time per setting")
         .xAxisTitle("seconds of training").yAxisTitle("train log-loss").build();
     lines.getStyler().setLegendVisible(true);
+    lines.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+    lines.getStyler().setYAxisLogarithmic(true);
     for (Map.Entry<Setting, List<EpochMetrics>> e : curves.entrySet()) {
       double[] x = new double[e.getValue().size()];
       double[] y = new double[x.length];

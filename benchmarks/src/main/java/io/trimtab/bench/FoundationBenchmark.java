@@ -11,8 +11,6 @@ import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.ps.server.ShardServer;
 import io.trimtab.spark.ParameterServer;
 import io.trimtab.spark.Trimtab;
-import io.trimtab.spark.TrimtabConf;
-import io.trimtab.spark.app.LocalCluster;
 import io.trimtab.spark.data.BuiltinDatasets;
 import io.trimtab.spark.ml.EpochMetrics;
 import io.trimtab.spark.ml.PsLogisticRegression;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -116,15 +113,8 @@ public final class FoundationBenchmark {
   // ---------------------------------------------------------------- throughput
 
   static void throughput(long rows, int epochs) {
-    SparkConf conf = new SparkConf()
-        .setMaster(System.getProperty("trimtab.bench.master", "local-cluster[2,1,2048]"))
-        .setAppName("trimtab-foundation-benchmark")
-        .set("spark.plugins", TrimtabConf.PLUGIN_CLASS);
-    if (LocalCluster.isLocalCluster(conf.get("spark.master"))) {
-      LocalCluster.configure(conf, LocalCluster.currentClassPath());
-    }
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
+    SparkSession spark = BenchSession.start(System.getProperty("trimtab.bench.master", "local-cluster[2,1,2048]"),
+        "trimtab-foundation-benchmark");
     try {
       ParameterServer ps = Trimtab.parameterServer(spark);
       int slots = ps.taskSlots();

@@ -4,8 +4,6 @@ import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.spark.ParameterServer;
 import io.trimtab.spark.Trimtab;
-import io.trimtab.spark.TrimtabConf;
-import io.trimtab.spark.app.LocalCluster;
 import io.trimtab.spark.data.BuiltinDatasets;
 import io.trimtab.spark.ml.EpochMetrics;
 import io.trimtab.spark.ml.PsLogisticRegression;
@@ -21,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -65,13 +62,8 @@ public final class GridBenchmark {
     Path out = Path.of(opt.getOrDefault("out", "benchmarks/results"));
     Files.createDirectories(out);
 
-    SparkConf conf = new SparkConf().setMaster(opt.getOrDefault("master", "local-cluster[2,2,2048]"))
-        .setAppName("trimtab-grid-" + workload).set("spark.plugins", TrimtabConf.PLUGIN_CLASS);
-    if (LocalCluster.isLocalCluster(conf.get("spark.master"))) {
-      LocalCluster.configure(conf, LocalCluster.currentClassPath());
-    }
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
+    SparkSession spark = BenchSession.start(opt.getOrDefault("master", "local-cluster[2,2,2048]"),
+        "trimtab-grid-" + workload);
     try {
       ParameterServer ps = Trimtab.parameterServer(spark);
       Setting defaults = Setting.defaults(ps.numShards(), ps.taskSlots());

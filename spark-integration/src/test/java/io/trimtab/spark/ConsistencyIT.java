@@ -3,14 +3,12 @@ package io.trimtab.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.trimtab.spark.app.LocalCluster;
 import io.trimtab.spark.data.BuiltinDatasets;
 import io.trimtab.spark.ml.EpochMetrics;
 import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -29,13 +27,7 @@ class ConsistencyIT {
 
   @BeforeAll
   static void startCluster() {
-    SparkConf conf = new SparkConf()
-        .setMaster("local-cluster[2,1,1024]")
-        .setAppName("trimtab-consistency-it")
-        .set("spark.plugins", TrimtabConf.PLUGIN_CLASS)
-        .set("spark.driver.host", "127.0.0.1");
-    LocalCluster.configure(conf, LocalCluster.currentClassPath());
-    spark = SparkSession.builder().config(conf).getOrCreate();
+    spark = ClusterSessions.localCluster("local-cluster[2,1,1024]", "trimtab-consistency-it");
     heart = BuiltinDatasets.heartScale(spark).cache();
   }
 

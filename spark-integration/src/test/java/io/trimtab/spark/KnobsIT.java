@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.partition.PartitionerKind;
-import io.trimtab.spark.app.LocalCluster;
 import io.trimtab.spark.data.BuiltinDatasets;
 import io.trimtab.spark.ml.EpochMetrics;
 import io.trimtab.spark.ml.PsLogisticRegression;
@@ -15,7 +14,6 @@ import io.trimtab.tuner.Setting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -35,13 +33,7 @@ class KnobsIT {
 
   @BeforeAll
   static void startCluster() {
-    SparkConf conf = new SparkConf()
-        .setMaster("local-cluster[2,2,1024]")
-        .setAppName("trimtab-knobs-it")
-        .set("spark.plugins", TrimtabConf.PLUGIN_CLASS)
-        .set("spark.driver.host", "127.0.0.1");
-    LocalCluster.configure(conf, LocalCluster.currentClassPath());
-    spark = SparkSession.builder().config(conf).getOrCreate();
+    spark = ClusterSessions.localCluster("local-cluster[2,2,1024]", "trimtab-knobs-it");
     heart = BuiltinDatasets.heartScale(spark).cache();
   }
 

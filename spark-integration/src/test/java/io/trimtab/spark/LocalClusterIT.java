@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trimtab.ps.ShardInfo;
-import io.trimtab.spark.app.LocalCluster;
 import io.trimtab.spark.data.BuiltinDatasets;
 import io.trimtab.spark.ml.EpochMetrics;
 import io.trimtab.spark.ml.Evaluation;
@@ -15,11 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
-import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -39,13 +36,7 @@ class LocalClusterIT {
 
   @BeforeAll
   static void startCluster() {
-    SparkConf conf = new SparkConf()
-        .setMaster("local-cluster[2,1,1024]")
-        .setAppName("trimtab-local-cluster-it")
-        .set("spark.plugins", TrimtabConf.PLUGIN_CLASS)
-        .set("spark.driver.host", "127.0.0.1");
-    LocalCluster.configure(conf, LocalCluster.currentClassPath());
-    spark = SparkSession.builder().config(conf).getOrCreate();
+    spark = ClusterSessions.localCluster("local-cluster[2,1,1024]", "trimtab-local-cluster-it");
     ps = Trimtab.parameterServer(spark);
   }
 
@@ -83,43 +74,14 @@ class LocalClusterIT {
         .setNumWorkers(2).setSeed(0)
         .fit(data);
 
-    List<Row> rows = data.collectAsList();
-    int d = 13;
-    double[] w = new double[d];
-    double b = 0;
-    for (int t = 0; t < epochs; t++) {
-      double[] g = new double[d];
-      double gb = 0;
-      for (Row r : rows) {
-        SparseVector x = ((Vector) r.get(1)).toSparse();
-        double z = b;
-        for (int k = 0; k < x.indices().length; k++) {
-          z += w[x.indices()[k]] * x.values()[k];
-        }
-        double resid = 1 / (1 + Math.exp(-z)) - r.getDouble(0);
-        for (int k = 0; k < x.indices().length; k++) {
-          g[x.indices()[k]] += resid * x.values()[k];
-        }
-        gb += resid;
-      }
-      for (int i = 0; i < d; i++) {
-        w[i] -= lr * g[i] / rows.size();
-      }
-      b -= lr * gb / rows.size();
-    }
+    double[] ref = GradientDescentReference.train(data.collectAsList(), 13, lr, epochs);
     double[] got = model.weights();
-    double diff = 0;
-    double norm = 0;
-    for (int i = 0; i < d; i++) {
-      diff += (got[i] - w[i]) * (got[i] - w[i]);
-      norm += w[i] * w[i];
-    }
-    diff += (model.intercept() - b) * (model.intercept() - b);
-    norm += b * b;
-    assertThat(norm).as("the reference moved away from zero").isGreaterThan(0.01);
-    assertThat(Math.sqrt(diff / norm)).as("relative L2 error vs single-threaded full-batch GD").isLessThan(1e-6);
-    for (int i = 0; i < d; i++) {
-      assertThat(Math.abs(got[i] - w[i])).isLessThanOrEqualTo(1e-6 * Math.max(1e-3, Math.abs(w[i])));
+    assertThat(ref[13] * ref[13] + java.util.Arrays.stream(ref).limit(13).map(x -> x * x).sum())
+        .as("the reference moved away from zero").isGreaterThan(0.01);
+    assertThat(GradientDescentReference.relativeError(got, model.intercept(), ref))
+        .as("relative L2 error vs single-threaded full-batch GD").isLessThan(1e-6);
+    for (int i = 0; i < 13; i++) {
+      assertThat(Math.abs(got[i] - ref[i])).isLessThanOrEqualTo(1e-6 * Math.max(1e-3, Math.abs(ref[i])));
     }
     assertThat(model.epochs()).hasSize(epochs);
     assertThat(model.epochs().get(epochs - 1).clock()).isEqualTo(epochs);

@@ -1,0 +1,21 @@
+package io.trimtab.bench;
+
+import io.trimtab.spark.TrimtabConf;
+import io.trimtab.spark.app.LocalCluster;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The benchmarks' Spark session: Trimtab's plugin, local-cluster support, Spark logging at WARN. */
+final class BenchSession {
+  private BenchSession() {}
+
+  static SparkSession start(String master, String appName) {
+    SparkConf conf = new SparkConf().setMaster(master).setAppName(appName).set("spark.plugins", TrimtabConf.PLUGIN_CLASS);
+    if (LocalCluster.isLocalCluster(master)) {
+      LocalCluster.configure(conf, LocalCluster.currentClassPath());
+    }
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
+  }
+}

@@ -20,4 +20,14 @@ public interface ProgressModel {
    * @throws IllegalArgumentException if the arrays differ in length or hold invalid values
    */
   Optional<ProgressFit> fit(double[] iterations, double[] losses);
+
+  /** The model of Liu et al.: {@code k(l) = (h / l) ln(d / l) + j0}, with MAD outlier rejection. */
+  static ProgressModel paper() {
+    return new PaperModel();
+  }
+
+  /** The model of Optimus (Peng et al.): {@code l(k) = 1 / (b0 k + b1) + b2}, with MAD outlier rejection. */
+  static ProgressModel optimus() {
+    return new OptimusModel();
+  }
 }

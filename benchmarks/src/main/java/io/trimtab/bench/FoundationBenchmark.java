@@ -154,7 +154,7 @@ public final class FoundationBenchmark {
     List<EpochMetrics> seen = new ArrayList<>();
     PsLogisticRegressionModel model = new PsLogisticRegression()
         .setEpochs(epochs).setBatchesPerEpoch(batches).setUpdater("sgd").setStepSize(0.5).setNumWorkers(slots)
-        .setEpochListener(seen::add).fit(data);
+        .setTuning("off").setEpochListener(seen::add).fit(data);
     // steady state: every epoch but the first (which also warms up the JIT and connections)
     double secs = 0;
     long ex = 0;

@@ -86,7 +86,7 @@ public final class GridBenchmark {
       // would otherwise count against whichever setting runs first (the default). Measured: a
       // 3-epoch warm-up still left the first setting's epochs about 2x slower than later ones.
       new PsLogisticRegression().setEpochs(10_000).setBatchesPerEpoch(batches).setUpdater("adagrad").setStepSize(step)
-          .setNumWorkers(defaults.workers())
+          .setNumWorkers(defaults.workers()).setTuning("off")
           .setStopWhen(h -> h.stream().mapToDouble(EpochMetrics::seconds).sum() >= budget).fit(data);
       Map<Setting, List<EpochMetrics>> curves = new LinkedHashMap<>();
       for (Setting s : grid) {
@@ -95,6 +95,7 @@ public final class GridBenchmark {
             .setEpochs(10_000).setBatchesPerEpoch(batches).setUpdater("adagrad").setStepSize(step)
             .setStaleness(s.staleness().toString()).setAggregation(s.aggregation().label())
             .setNumShards(s.shards()).setPartitioner(s.partitioner().name()).setNumWorkers(s.workers())
+            .setTuning("off")
             .setEpochListener(seen::add)
             .setStopWhen(h -> h.stream().mapToDouble(EpochMetrics::seconds).sum() >= budget)
             .fit(data);

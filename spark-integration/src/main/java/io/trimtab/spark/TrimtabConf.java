@@ -27,9 +27,31 @@ public final class TrimtabConf {
   public static final Key REGISTRATION_TIMEOUT = new Key("spark.trimtab.registrationTimeout", "60s",
       "time the driver waits for every executor's shard to register");
 
+  public static final Key TUNING = new Key("spark.trimtab.tuning", "auto",
+      "knobs the tuner may switch between epochs: auto (all), off, or a comma list of staleness, aggregation, shards, "
+          + "partitioner, workers");
+  public static final Key TUNER_TARGET_LOSS = new Key("spark.trimtab.tuner.targetLoss", "none",
+      "training loss at which a job is done and stops (none: run every epoch; the tuner then aims at convergence)");
+  public static final Key TUNER_CONVERGENCE = new Key("spark.trimtab.tuner.convergence", "0.001",
+      "without a target loss, converged means a relative loss improvement below this over one epoch");
+  public static final Key TUNER_TRIAL_EPOCHS = new Key("spark.trimtab.tuner.trialEpochs", "1",
+      "epochs a trial of a setting lasts at least (more if that is fewer than 5 clocks)");
+  public static final Key TUNER_MAX_TRIALS = new Key("spark.trimtab.tuner.maxTrials", "8",
+      "settings tried at most per job, the first included");
+  public static final Key TUNER_GUARD = new Key("spark.trimtab.tuner.guard", "0.1",
+      "exploration stops once the job is this fraction of the first setting's predicted total time behind it");
+  public static final Key TUNER_DRIFT = new Key("spark.trimtab.tuner.drift", "0.3",
+      "relative change of iteration time or progress per iteration, 2 epochs running, that makes the tuner re-tune");
+  public static final Key TUNER_DIR = new Key("spark.trimtab.tuner.dir", "trimtab-tuning",
+      "directory (driver-local) under which each tuned fit writes APP_ID/JOB/decisions.jsonl and tuning-report.html");
+  public static final Key TUNER_HISTORY = new Key("spark.trimtab.tuner.history", "~/.trimtab/history",
+      "directory (driver-local) of finished jobs' observations, to warm-start similar jobs (none: no history)");
+
   /** Every key, in README order. */
   public static final List<Key> KEYS =
-      List.of(SHARD_PORT, SHARD_IO_THREADS, CLIENT_IO_THREADS, CONNECT_TIMEOUT, REQUEST_TIMEOUT, REGISTRATION_TIMEOUT);
+      List.of(SHARD_PORT, SHARD_IO_THREADS, CLIENT_IO_THREADS, CONNECT_TIMEOUT, REQUEST_TIMEOUT, REGISTRATION_TIMEOUT,
+          TUNING, TUNER_TARGET_LOSS, TUNER_CONVERGENCE, TUNER_TRIAL_EPOCHS, TUNER_MAX_TRIALS, TUNER_GUARD, TUNER_DRIFT,
+          TUNER_DIR, TUNER_HISTORY);
 
   /** Class name to list in {@code spark.plugins}. */
   public static final String PLUGIN_CLASS = "io.trimtab.spark.plugin.TrimtabPlugin";
@@ -55,6 +77,69 @@ public final class TrimtabConf {
   /** Client options from {@code spark.trimtab.client.*}. */
   public ClientOptions clientOptions() {
     return new ClientOptions(intValue(CLIENT_IO_THREADS, 1, 1024), duration(CONNECT_TIMEOUT), duration(REQUEST_TIMEOUT));
+  }
+
+  /** Raw value of {@link #TUNING} (auto, off or a knob list), parsed by the trainer. */
+  public String tuning() {
+    return conf.get(TUNING.name(), TUNING.defaultValue()).trim();
+  }
+
+  /** The target loss, or NaN for none. */
+  public double targetLoss() {
+    String raw = conf.get(TUNER_TARGET_LOSS.name(), TUNER_TARGET_LOSS.defaultValue()).trim();
+    return raw.equalsIgnoreCase("none") || raw.isEmpty() ? Double.NaN
+        : doubleValue(TUNER_TARGET_LOSS, raw, Double.MIN_VALUE, Double.MAX_VALUE);
+  }
+
+  public double convergence() {
+    return doubleValue(TUNER_CONVERGENCE, conf.get(TUNER_CONVERGENCE.name(), TUNER_CONVERGENCE.defaultValue()).trim(),
+        1e-12, 0.5);
+  }
+
+  public int trialEpochs() {
+    return intValue(TUNER_TRIAL_EPOCHS, 1, 1000);
+  }
+
+  public int maxTrials() {
+    return intValue(TUNER_MAX_TRIALS, 1, 1000);
+  }
+
+  public double guard() {
+    return doubleValue(TUNER_GUARD, conf.get(TUNER_GUARD.name(), TUNER_GUARD.defaultValue()).trim(), 0, 1);
+  }
+
+  public double drift() {
+    return doubleValue(TUNER_DRIFT, conf.get(TUNER_DRIFT.name(), TUNER_DRIFT.defaultValue()).trim(), 1e-6, 100);
+  }
+
+  /** Where tuned jobs write their decision log and report. */
+  public java.nio.file.Path tunerDir() {
+    return path(conf.get(TUNER_DIR.name(), TUNER_DIR.defaultValue()).trim());
+  }
+
+  /** Where finished jobs' observations are kept, or null for none. */
+  public java.nio.file.Path tunerHistory() {
+    String raw = conf.get(TUNER_HISTORY.name(), TUNER_HISTORY.defaultValue()).trim();
+    return raw.equalsIgnoreCase("none") || raw.isEmpty() ? null : path(raw);
+  }
+
+  private static java.nio.file.Path path(String raw) {
+    return raw.startsWith("~/") ? java.nio.file.Path.of(System.getProperty("user.home"), raw.substring(2))
+        : java.nio.file.Path.of(raw);
+  }
+
+  private static double doubleValue(Key key, String raw, double min, double max) {
+    double v;
+    try {
+      v = Double.parseDouble(raw);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Invalid " + key.name() + ": '" + raw + "' (expected a number " + min + " .. "
+          + max + ")");
+    }
+    if (!(v >= min && v <= max)) {
+      throw new IllegalArgumentException("Invalid " + key.name() + ": " + v + " (expected " + min + " .. " + max + ")");
+    }
+    return v;
   }
 
   private int intValue(Key key, int min, int max) {

@@ -42,7 +42,7 @@ class ConsistencyIT {
     List<EpochMetrics> seen = new ArrayList<>();
     PsLogisticRegressionModel model = new PsLogisticRegression()
         .setEpochs(2).setBatchesPerEpoch(BATCHES).setNumWorkers(workers).setStaleness(staleness)
-        .setUpdater("sgd").setStepSize(0.5).setSlowWorker(1, slowMs)
+        .setUpdater("sgd").setStepSize(0.5).setSlowWorker(1, slowMs).setTuning("off")
         .setEpochListener(seen::add)
         .fit(heart);
     assertThat(model.epochs()).hasSize(2);

@@ -52,7 +52,7 @@ class KnobsIT {
     int epochs = 10;
     PsLogisticRegressionModel model = new PsLogisticRegression()
         .setEpochs(epochs).setBatchesPerEpoch(1).setUpdater("sgd").setStepSize(lr).setRegParam(0)
-        .setNumWorkers(4).setSeed(0).setAggregation(aggregation)
+        .setNumWorkers(4).setSeed(0).setAggregation(aggregation).setTuning("off")
         .fit(heart);
     double[] ref = GradientDescentReference.train(heart.collectAsList(), 13, lr, epochs);
     assertThat(GradientDescentReference.relativeError(model.weights(), model.intercept(), ref))

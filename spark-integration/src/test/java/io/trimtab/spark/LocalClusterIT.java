@@ -71,7 +71,7 @@ class LocalClusterIT {
     int epochs = 10;
     PsLogisticRegressionModel model = new PsLogisticRegression()
         .setEpochs(epochs).setBatchesPerEpoch(1).setUpdater("sgd").setStepSize(lr).setRegParam(0)
-        .setNumWorkers(2).setSeed(0)
+        .setNumWorkers(2).setSeed(0).setTuning("off")
         .fit(data);
 
     double[] ref = GradientDescentReference.train(data.collectAsList(), 13, lr, epochs);

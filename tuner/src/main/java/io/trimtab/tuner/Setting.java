@@ -67,6 +67,26 @@ public record Setting(StalenessBound staleness, Aggregation aggregation, int sha
     return next.shards != shards || next.partitioner != partitioner;
   }
 
+  /**
+   * Parses the compact form of {@link #toString}, e.g. {@code ssp:3/executor-combine/range/2sh/4w}.
+   *
+   * @throws IllegalArgumentException naming the text and the part that is wrong
+   */
+  public static Setting parse(String text) {
+    String[] p = text == null ? new String[0] : text.trim().split("/");
+    if (p.length != 5 || !p[3].endsWith("sh") || !p[4].endsWith("w")) {
+      throw new IllegalArgumentException("Invalid setting: '" + text
+          + "' (expected staleness/aggregation/partitioner/<n>sh/<n>w, e.g. bsp/direct/hash/2sh/4w)");
+    }
+    try {
+      return new Setting(StalenessBound.parse(p[0]), Aggregation.parse(p[1]), Integer.parseInt(p[3].substring(0,
+          p[3].length() - 2)), PartitionerKind.parse(p[2]), Integer.parseInt(p[4].substring(0, p[4].length() - 1)));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Invalid setting: '" + text + "' (shard and worker counts must be integers)",
+          e);
+    }
+  }
+
   /** Compact form for logs and CSV: {@code bsp/direct/hash/2sh/4w}. */
   @Override
   public String toString() {

@@ -68,6 +68,15 @@ public final class TrimtabApp implements Callable<Integer> {
   @Option(names = "--shards", defaultValue = "0", description = "Shards of the model table (0: one per executor)")
   int shards;
 
+  @Option(names = "--tuning", description = "Knobs the tuner may switch: auto (all), off, or a comma list of "
+      + "staleness, aggregation, shards, partitioner, workers (default: spark.trimtab.tuning, itself auto). The "
+      + "knob options above give the first epoch's setting.")
+  String tuning;
+
+  @Option(names = "--target-loss", description = "Stop at this training loss; the tuner minimizes the time to it "
+      + "(default: spark.trimtab.tuner.targetLoss, none: run every epoch)")
+  Double targetLoss;
+
   @Option(names = "--test-fraction", defaultValue = "0.2") double testFraction;
 
   @Option(names = "--seed", defaultValue = "7") long seed;
@@ -123,7 +132,14 @@ public final class TrimtabApp implements Callable<Integer> {
             .toList(), ps.taskSlots(), spark.sparkContext().master());
     out.printf(Locale.ROOT, "data: %s, %d training rows, %d test rows%n", data != null ? data : dataset, train.count(),
         test.count());
-    PsLogisticRegressionModel model = new PsLogisticRegression()
+    PsLogisticRegression trainer = new PsLogisticRegression();
+    if (tuning != null) {
+      trainer.setTuning(tuning);
+    }
+    if (targetLoss != null) {
+      trainer.setTargetLoss(targetLoss);
+    }
+    PsLogisticRegressionModel model = trainer
         .setEpochs(epochs).setBatchesPerEpoch(batches).setNumWorkers(workers).setUpdater(updater)
         .setStepSize(stepSize).setRegParam(reg).setPartitioner(partitioner).setSeed(seed)
         .setStaleness(staleness).setAggregation(aggregation).setNumShards(shards)
@@ -131,6 +147,11 @@ public final class TrimtabApp implements Callable<Integer> {
         .fit(train);
     Evaluation ev = model.evaluate(test);
     out.println("test: " + ev);
+    model.tuning().ifPresent(t -> out.printf(Locale.ROOT,
+        "tuning: %d settings tried, %d re-tunes, final %s, tuner's own cost %.3f s (%.2f%% of %.1f s); "
+            + "decision log %s; report %s%n", t.settingsTried(), t.retunes(), t.finalSetting(),
+        t.tunerSeconds() + t.instrumentationSeconds(), 100 * t.overhead(), t.wallSeconds(), t.decisionLog(),
+        t.report()));
   }
 
   private Dataset<Row> load(SparkSession spark) {

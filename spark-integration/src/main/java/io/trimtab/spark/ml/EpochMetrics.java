@@ -21,10 +21,24 @@ import java.util.Locale;
  * @param maxStaleness the largest staleness of any read of the epoch: clocks between the reader's clock
  *     and the table clock it read at (0 under BSP; at most s under SSP(s))
  * @param taskSeconds each task's wall time, indexed by worker
+ * @param clockLosses mean training loss of each clock of the epoch, in order (NaN for a clock with no
+ *     examples): the loss curve the tuner fits
+ * @param etaSeconds the tuner's predicted seconds to the target after this epoch (NaN: untuned or not
+ *     yet known)
+ * @param tuning what the tuner decided after this epoch, e.g. {@code "TRIAL ssp:3/direct/hash/2sh/4w"}
+ *     (empty when untuned)
+ * @param tunerSeconds time the tuner took to decide after this epoch (its own cost)
  */
 public record EpochMetrics(int epoch, double trainLoss, long examples, double seconds, long clock,
     double pullSeconds, double computeSeconds, double pushSeconds, String setting, double switchSeconds,
-    long maxStaleness, double[] taskSeconds) implements Serializable {
+    long maxStaleness, double[] taskSeconds, double[] clockLosses, double etaSeconds, String tuning,
+    double tunerSeconds) implements Serializable {
+
+  /** The same epoch with the tuner's decision after it. */
+  public EpochMetrics withTuning(double eta, String decision, double seconds) {
+    return new EpochMetrics(epoch, trainLoss, examples, this.seconds, clock, pullSeconds, computeSeconds, pushSeconds,
+        setting, switchSeconds, maxStaleness, taskSeconds, clockLosses, eta, decision, seconds);
+  }
 
   /** Examples per second of wall time. */
   public double examplesPerSecond() {
@@ -33,8 +47,13 @@ public record EpochMetrics(int epoch, double trainLoss, long examples, double se
 
   /** One line for logs and the console. */
   public String format(int totalEpochs) {
-    return String.format(Locale.ROOT, "epoch %d/%d  train log-loss %.5f  time %.2f s  examples/s %,.0f  clock %d  %s%s",
-        epoch, totalEpochs, trainLoss, seconds, examplesPerSecond(), clock, setting,
-        switchSeconds > 0 ? String.format(Locale.ROOT, "  (switched in %.2f s)", switchSeconds) : "");
+    long iterations = clockLosses == null ? 0 : clockLosses.length;
+    return String.format(Locale.ROOT,
+        "epoch %d/%d  train log-loss %.5f  time %.2f s  %.4f s/iteration  examples/s %,.0f  clock %d  %s%s%s%s",
+        epoch, totalEpochs, trainLoss, seconds, iterations > 0 ? seconds / iterations : Double.NaN,
+        examplesPerSecond(), clock, setting,
+        switchSeconds > 0 ? String.format(Locale.ROOT, "  (switched in %.2f s)", switchSeconds) : "",
+        Double.isFinite(etaSeconds) ? String.format(Locale.ROOT, "  ETA %.1f s", etaSeconds) : "",
+        tuning == null || tuning.isEmpty() ? "" : "  next: " + tuning);
   }
 }

@@ -31,10 +31,13 @@ import scala.runtime.AbstractFunction1;
  * c minus the clock it was read at, is measured and reported.
  *
  * <p>Returns one {@code double[]{lossSum, examples, pullNanos, computeNanos, pushNanos, maxStaleness,
- * taskNanos}} per task.
+ * taskNanos, clockLossSum[0..K), clockExamples[0..K)}} per task, K the clocks of the epoch (the
+ * per-clock sums are the loss curve the tuner fits).
  */
 final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<double[]>> implements Serializable {
   private static final long serialVersionUID = 1L;
+  /** Length of the fixed head of a task's result, before the per-clock sums. */
+  static final int HEAD = 7;
   private static final long[] NO_KEYS = new long[0];
   private static final double[] NO_VALUES = new double[0];
   private final TableHandle table;
@@ -72,6 +75,8 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
     long computeNs = 0;
     long pushNs = 0;
     long maxStaleness = 0;
+    double[] clockLoss = new double[order.length];
+    double[] clockRows = new double[order.length];
     long taskStart = System.nanoTime();
     CompletableFuture<Void> lastPush = CompletableFuture.completedFuture(null);
     for (int b = 0; b < order.length; b++) {
@@ -94,8 +99,11 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
       double[] w = pulled.values();
       long t1 = System.nanoTime();
       double[] grad = new double[w.length];
-      lossSum += gradient(batch, w, grad);
+      double loss = gradient(batch, w, grad);
+      lossSum += loss;
       examples += batch.rows();
+      clockLoss[b] = loss;
+      clockRows[b] = batch.rows();
       long t2 = System.nanoTime();
       lastPush.join();
       lastPush = combine
@@ -109,7 +117,11 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
     long t4 = System.nanoTime();
     lastPush.join();
     pushNs += System.nanoTime() - t4;
-    double[] result = {lossSum, examples, pullNs, computeNs, pushNs, maxStaleness, System.nanoTime() - taskStart};
+    double[] head = {lossSum, examples, pullNs, computeNs, pushNs, maxStaleness, System.nanoTime() - taskStart};
+    double[] result = new double[HEAD + 2 * order.length];
+    System.arraycopy(head, 0, result, 0, HEAD);
+    System.arraycopy(clockLoss, 0, result, HEAD, order.length);
+    System.arraycopy(clockRows, 0, result, HEAD + order.length, order.length);
     return JavaConverters.asScalaIterator(List.of(result).iterator());
   }
 

@@ -100,17 +100,26 @@ final class LrTrainingRun implements AutoCloseable {
   EpochMetrics runEpoch(int e, double switchSeconds) {
     long start = System.nanoTime();
     long orderSeed = seed == 0 ? 0 : seed * 1_000_003L + e;
-    double[] totals = setting.aggregation() == Aggregation.DRIVER_TREE ? treeEpoch(orderSeed) : taskEpoch(orderSeed);
+    double[] clockLoss = new double[batches];
+    double[] clockRows = new double[batches];
+    double[] totals = setting.aggregation() == Aggregation.DRIVER_TREE
+        ? treeEpoch(orderSeed, clockLoss, clockRows)
+        : taskEpoch(orderSeed, clockLoss, clockRows);
     clock += batches;
     double seconds = (System.nanoTime() - start) / 1e9;
     long n = (long) totals[1];
     double[] taskSeconds = java.util.Arrays.copyOfRange(totals, 6, totals.length);
+    double[] clockLosses = new double[batches];
+    for (int b = 0; b < batches; b++) {
+      clockLosses[b] = clockRows[b] > 0 ? clockLoss[b] / clockRows[b] : Double.NaN;
+    }
     return new EpochMetrics(e, n > 0 ? totals[0] / n : Double.NaN, n, seconds, clock, totals[2] / 1e9,
-        totals[3] / 1e9, totals[4] / 1e9, setting.toString(), switchSeconds, (long) totals[5], taskSeconds);
+        totals[3] / 1e9, totals[4] / 1e9, setting.toString(), switchSeconds, (long) totals[5], taskSeconds,
+        clockLosses, Double.NaN, "", 0);
   }
 
   /** Direct or executor-combined pushes: one task per worker runs the whole epoch against the PS. */
-  private double[] taskEpoch(long orderSeed) {
+  private double[] taskEpoch(long orderSeed, double[] clockLoss, double[] clockRows) {
     LrEpochTask task = new LrEpochTask(table, ps.conf().clientOptions(), clock, orderSeed, setting.staleness(),
         slowWorker, slowMillis, setting.aggregation());
     ClassTag<double[]> tag = ClassTag$.MODULE$.apply(double[].class);
@@ -127,6 +136,11 @@ final class LrTrainingRun implements AutoCloseable {
       }
       totals[5] = Math.max(totals[5], r[5]);
       totals[6 + w] = r[6] / 1e9;
+      int k = (r.length - LrEpochTask.HEAD) / 2;
+      for (int b = 0; b < k && b < batches; b++) {
+        clockLoss[b] += r[LrEpochTask.HEAD + b];
+        clockRows[b] += r[LrEpochTask.HEAD + k + b];
+      }
     }
     return totals;
   }
@@ -135,7 +149,7 @@ final class LrTrainingRun implements AutoCloseable {
    * MLlib's pattern, on the PS: per clock the driver pulls the weights, broadcasts them, sums the
    * partitions' mini-batch gradients with {@code treeAggregate} and pushes one update (BSP).
    */
-  private double[] treeEpoch(long orderSeed) {
+  private double[] treeEpoch(long orderSeed, double[] clockLoss, double[] clockRows) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(prepared.context());
     long[] all = new long[dim + 1];
     for (int i = 0; i <= dim; i++) {
@@ -167,6 +181,8 @@ final class LrTrainingRun implements AutoCloseable {
       long t3 = System.nanoTime();
       totals[0] += sum.loss;
       totals[1] += sum.count;
+      clockLoss[b] += sum.loss;
+      clockRows[b] += sum.count;
       totals[2] += t1 - t0;
       totals[3] += t2 - t1;
       totals[4] += t3 - t2;

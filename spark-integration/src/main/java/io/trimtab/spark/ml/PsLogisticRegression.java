@@ -7,6 +7,7 @@ import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.UpdateRule;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.spark.ParameterServer;
+import io.trimtab.spark.TrimtabConf;
 import io.trimtab.spark.Trimtab;
 import io.trimtab.tuner.Aggregation;
 import io.trimtab.tuner.Setting;
@@ -53,7 +54,9 @@ public final class PsLogisticRegression {
   private long seed = 42;
   private StalenessBound staleness = StalenessBound.bsp();
   private Aggregation aggregation = Aggregation.DIRECT;
-  private SettingSchedule schedule = SettingSchedule.fixed();
+  private SettingSchedule schedule;
+  private String tuning;
+  private double targetLoss = Double.NaN;
   private SwitchListener switchListener;
   private Predicate<List<EpochMetrics>> stopWhen = h -> false;
   private int slowWorker = -1;
@@ -169,7 +172,33 @@ public final class PsLogisticRegression {
    * their cost is reported in {@link EpochMetrics#switchSeconds()}.
    */
   public PsLogisticRegression setSchedule(SettingSchedule schedule) {
-    this.schedule = schedule == null ? SettingSchedule.fixed() : schedule;
+    this.schedule = schedule;
+    return this;
+  }
+
+  /**
+   * Which knobs the tuner may switch between epochs: {@code "auto"} (all of them), {@code "off"}, or
+   * a comma list of {@code staleness, aggregation, shards, partitioner, workers}. Defaults to
+   * {@code spark.trimtab.tuning} (itself {@code auto}). The setters above give the first epoch's
+   * setting, from which the tuner starts (unless a similar finished job left a better one in the
+   * tuning history). An explicit {@link #setSchedule} turns tuning off.
+   */
+  public PsLogisticRegression setTuning(String knobs) {
+    Tuning.knobs(knobs);
+    this.tuning = knobs;
+    return this;
+  }
+
+  /**
+   * Training stops after the first epoch whose training loss is at most {@code loss}; the tuner
+   * minimizes the time to it. Defaults to {@code spark.trimtab.tuner.targetLoss} (none: every epoch
+   * runs and the tuner aims at convergence).
+   */
+  public PsLogisticRegression setTargetLoss(double loss) {
+    if (!(loss > 0) || !Double.isFinite(loss)) {
+      throw new IllegalArgumentException("Invalid target loss: " + loss + " (must be a finite number > 0)");
+    }
+    this.targetLoss = loss;
     return this;
   }
 
@@ -251,25 +280,41 @@ public final class PsLogisticRegression {
       ps.dropTable(table);
       throw e;
     }
+    TrimtabConf conf = ps.conf();
+    double target = Double.isNaN(targetLoss) ? conf.targetLoss() : targetLoss;
+    TuningSession session = null;
     try (run) {
+      if (schedule == null) {
+        session = Tuning.start(spark, ps, conf, tuning, target, initial, dim, run.rows(), batches, seed);
+      }
       List<EpochMetrics> history = new ArrayList<>();
       for (int e = 1; e <= epochs; e++) {
         Setting from = run.setting();
-        Setting next = schedule.next(e, from, List.copyOf(history));
+        Setting next = session != null ? session.next()
+            : schedule != null ? schedule.next(e, from, List.copyOf(history)) : from;
         TableSnapshot before = switchListener != null && !next.equals(from) ? run.snapshot() : null;
         double switchSeconds = run.switchTo(next);
         if (before != null) {
           switchListener.switched(e, from, next, before, run.snapshot(), switchSeconds);
         }
         EpochMetrics m = run.runEpoch(e, switchSeconds);
+        boolean reached = m.trainLoss() <= target;
+        if (session != null) {
+          m = session.observe(m, reached);
+        }
         history.add(m);
         onEpoch.accept(m);
-        if (stopWhen.test(List.copyOf(history))) {
+        if (reached || stopWhen.test(List.copyOf(history))) {
           break;
         }
       }
       double[] w = run.weights();
-      return new PsLogisticRegressionModel(java.util.Arrays.copyOf(w, dim), w[dim], history, run.rows());
+      TuningResult tuned = session != null ? session.finish() : null;
+      return new PsLogisticRegressionModel(java.util.Arrays.copyOf(w, dim), w[dim], history, run.rows(), tuned);
+    } finally {
+      if (session != null) {
+        session.close();
+      }
     }
   }
 }

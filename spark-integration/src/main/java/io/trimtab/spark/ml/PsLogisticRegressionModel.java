@@ -27,12 +27,20 @@ public final class PsLogisticRegressionModel implements Serializable {
   private final double intercept;
   private final List<EpochMetrics> epochs;
   private final long trainingRows;
+  private final TuningResult tuning;
 
-  PsLogisticRegressionModel(double[] weights, double intercept, List<EpochMetrics> epochs, long trainingRows) {
+  PsLogisticRegressionModel(double[] weights, double intercept, List<EpochMetrics> epochs, long trainingRows,
+      TuningResult tuning) {
     this.weights = weights;
     this.intercept = intercept;
     this.epochs = List.copyOf(epochs);
     this.trainingRows = trainingRows;
+    this.tuning = tuning;
+  }
+
+  /** What the tuner did during training; empty if tuning was off. */
+  public java.util.Optional<TuningResult> tuning() {
+    return java.util.Optional.ofNullable(tuning);
   }
 
   /** A copy of the feature weights. */

@@ -30,8 +30,11 @@ class TrimtabAppIT {
     // dependencies come only from the application jar, which so proves to be self-contained.
     String sparkClassPath = String.join(File.pathSeparator, Stream.of(
             Files.readString(target.resolve("classpath.txt")).trim().split(File.pathSeparator))
-        .filter(e -> !e.contains("trimtab") && !e.contains("picocli") && !e.contains("fastutil"))
+        .filter(e -> !e.contains("trimtab") && !e.contains("picocli") && !e.contains("fastutil")
+            && !e.contains("xchart") && !e.contains("VectorGraphics2D") && !e.contains("graphics2d")
+            && !e.contains("animated-gif"))
         .toList());
+    Path tuningDir = Files.createTempDirectory("trimtab-submit-tuning");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String opt : System.getProperty("trimtab.java17.opens", "").split(" ")) {
@@ -44,8 +47,10 @@ class TrimtabAppIT {
         "--conf", "spark.plugins=io.trimtab.spark.plugin.TrimtabPlugin",
         "--conf", "spark.executor.extraClassPath=" + sparkClassPath + File.pathSeparator + appJar,
         "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.trimtab.tuner.dir=" + tuningDir,
+        "--conf", "spark.trimtab.tuner.history=none",
         "--class", "io.trimtab.spark.app.TrimtabApp",
-        appJar.toString(), "--dataset", "heart_scale", "--epochs", "3", "--batches", "2"));
+        appJar.toString(), "--dataset", "heart_scale", "--epochs", "6", "--batches", "5"));
     Path log = Files.createTempFile("trimtab-submit", ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     boolean done = p.waitFor(180, TimeUnit.SECONDS);
@@ -56,8 +61,18 @@ class TrimtabAppIT {
     assertThat(done).as("spark-submit finished within 180 s; output:%n%s", out).isTrue();
     assertThat(p.exitValue()).as("exit code; output:%n%s", out).isZero();
     assertThat(out).contains("trimtab: 2 shards in executors");
-    assertThat(out).containsPattern("epoch 1/3  train log-loss 0\\.\\d+");
-    assertThat(out).containsPattern("epoch 3/3  train log-loss 0\\.\\d+");
+    assertThat(out).containsPattern("epoch 1/6  train log-loss 0\\.\\d+");
+    assertThat(out).containsPattern("epoch 6/6  train log-loss 0\\.\\d+");
     assertThat(out).containsPattern("test: log-loss 0\\.\\d+  AUC 0\\.\\d+");
+    // tuning is on by default: one line per epoch with the decision, a decision log and a report
+    assertThat(out).containsPattern("epoch 3/6 .* next: [A-Z]+ ");
+    assertThat(out).containsPattern("tuning: \\d+ settings tried");
+    List<Path> reports;
+    try (Stream<Path> s = Files.walk(tuningDir)) {
+      reports = s.filter(f -> f.getFileName().toString().equals("tuning-report.html")).toList();
+    }
+    assertThat(reports).as("tuning reports under %s; output:%n%s", tuningDir, out).hasSize(1);
+    assertThat(Files.readString(reports.get(0))).contains("<h2>Decisions</h2>").contains("data:image/png;base64,");
+    assertThat(Files.readAllLines(reports.get(0).resolveSibling("decisions.jsonl"))).hasSize(7);
   }
 }

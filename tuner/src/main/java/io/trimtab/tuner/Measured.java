@@ -1,0 +1,119 @@
+package io.trimtab.tuner;
+
+import io.trimtab.tuner.progress.ProgressFit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.math3.stat.StatUtils;
+
+/**
+ * What the tuner has measured of one setting: its latest contiguous segment of the job's loss curve
+ * (the paper fits each segment on its own: d is the segment's largest loss, j0 its first step), its
+ * time per iteration, and the fit of the segment. Package-private, mutable, driver-side only.
+ */
+final class Measured {
+  final Setting setting;
+  private final List<Double> iterations = new ArrayList<>();
+  private final List<Double> losses = new ArrayList<>();
+  private final List<Double> secondsPerIteration = new ArrayList<>();
+  private int segmentEpochs;
+  private boolean open;
+  boolean stale;
+  /** Loss level (fraction of the job's first loss) at the end of the latest segment. */
+  double level = Double.NaN;
+  /** The fit of the latest segment, or null when it could not be fitted. */
+  ProgressFit fit;
+  /** Iteration (on the fit's axis) at which the target or convergence is reached; infinite if never. */
+  double doneIteration = Double.POSITIVE_INFINITY;
+
+  Measured(Setting setting) {
+    this.setting = setting;
+  }
+
+  /** Starts a new segment: the setting is (re-)entered, so its older points are another phase of the job. */
+  void startSegment() {
+    iterations.clear();
+    losses.clear();
+    segmentEpochs = 0;
+    open = true;
+    stale = false;
+    fit = null;
+    doneIteration = Double.POSITIVE_INFINITY;
+  }
+
+  /** Forgets the timing samples: after a drift only new epochs say how fast the setting runs. */
+  void resetTiming() {
+    secondsPerIteration.clear();
+  }
+
+  void close() {
+    open = false;
+  }
+
+  boolean open() {
+    return open;
+  }
+
+  /**
+   * Adds an epoch that started at global iteration {@code first}; {@code timed} is false for epochs
+   * whose time says nothing about the setting (the job's first, warming up the JVMs).
+   */
+  void add(EpochObservation o, long first, boolean timed) {
+    double[] l = o.clockLosses();
+    for (int i = 0; i < l.length; i++) {
+      iterations.add((double) (first + i));
+      losses.add(Math.max(l[i], 1e-12));
+    }
+    segmentEpochs++;
+    if (timed) {
+      secondsPerIteration.add(o.secondsPerIteration());
+    }
+  }
+
+  int segmentEpochs() {
+    return segmentEpochs;
+  }
+
+  int points() {
+    return iterations.size();
+  }
+
+  int timedEpochs() {
+    return secondsPerIteration.size();
+  }
+
+  double[] iterations() {
+    return iterations.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  double[] losses() {
+    return losses.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  double lastIteration() {
+    return iterations.isEmpty() ? Double.NaN : iterations.get(iterations.size() - 1);
+  }
+
+  /** Median seconds per iteration of the timed epochs (robust to one slow epoch); NaN if none. */
+  double secondsPerIteration() {
+    if (secondsPerIteration.isEmpty()) {
+      return Double.NaN;
+    }
+    return StatUtils.percentile(secondsPerIteration.stream().mapToDouble(Double::doubleValue).toArray(), 50);
+  }
+
+  /** Relative spread (coefficient of variation) of the timed epochs; 0 with fewer than two. */
+  double timeNoise() {
+    if (secondsPerIteration.size() < 2) {
+      return 0;
+    }
+    double[] s = secondsPerIteration.stream().mapToDouble(Double::doubleValue).toArray();
+    return Math.sqrt(StatUtils.variance(s)) / StatUtils.mean(s);
+  }
+
+  /** Mean of the last {@code n} losses of the segment. */
+  double recentLoss(int n) {
+    double[] l = losses();
+    return Arrays.stream(l, Math.max(0, l.length - n), l.length).average().orElse(Double.NaN);
+  }
+}

@@ -1,0 +1,352 @@
+package io.trimtab.tuner.progress;
+
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.commons.math3.exception.MathIllegalArgumentException;
+import org.apache.commons.math3.optim.MaxEval;
+import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+import org.apache.commons.math3.optim.univariate.BrentOptimizer;
+import org.apache.commons.math3.optim.univariate.SearchInterval;
+import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
+import org.apache.commons.math3.optim.univariate.UnivariatePointValuePair;
+import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
+
+/**
+ * The whole job's loss curve under several settings, with one progress rate per setting: the
+ * statistical efficiency the tuner compares settings by, measured across phases of training.
+ *
+ * <p>Design note. Both curve families of this package become linear in a transform z of the loss:
+ * the paper's k(l) = (h/l) ln(d/l) + j0 is k = j0 + h z with z = (1/l) ln(d/l) (d the job's largest
+ * loss), and Optimus' l = 1/(b0 k + b1) + b2 is z = 1/(l - b2) = b0 k + b1. If each iteration under
+ * setting s moves z by its own rate a_s (a setting that makes less progress per iteration, e.g. a
+ * stale one, has a smaller rate), then at clock i, z(l_i) = c + sum_s a_s n_s(i), n_s(i) being the
+ * clocks run under s so far: a linear least-squares problem (commons-math3 OLS), with b2 found by
+ * Brent's method for Optimus. Fitting every segment jointly compares settings measured at
+ * different phases of training on one curve, where separate per-segment fits extrapolate each
+ * from its own phase (measured on scripted streams: per-segment scores mis-ranked settings 15% apart
+ * when measured a few epochs apart). Outliers are dropped by median absolute deviation of the
+ * log-loss residuals, as in the per-segment fits.
+ *
+ * <p>Immutable. Remaining iterations of setting s from loss l to a target T: (z(T) - z(l)) / a_s.
+ */
+public final class JobProgress {
+  private static final double MAD_CUTOFF = 3;
+  private static final int REFITS = 3;
+
+  /** Curve families, as in {@link ProgressModel#paper()} and {@link ProgressModel#optimus()}. */
+  public enum Family {
+    PAPER, OPTIMUS
+  }
+
+  private final Family family;
+  private final double d;
+  private final double b2;
+  private final double c;
+  private final double[] rates;
+  private final double rmse;
+  private final int dropped;
+
+  private JobProgress(Family family, double d, double b2, double c, double[] rates, double rmse, int dropped) {
+    this.family = family;
+    this.d = d;
+    this.b2 = b2;
+    this.c = c;
+    this.rates = rates;
+    this.rmse = rmse;
+    this.dropped = dropped;
+  }
+
+  /**
+   * Fits the job's curve.
+   *
+   * @param setting for each clock in order, the index (0 .. settings-1) of the setting it ran under
+   * @param losses the loss of each clock, finite and > 0
+   * @param settings number of setting indices
+   * @return the fit, or empty if the points cannot be fitted (too few, no decrease)
+   */
+  public static Optional<JobProgress> fit(int[] setting, double[] losses, int settings, Family family) {
+    validate(setting, losses, settings);
+    boolean[] keep = new boolean[losses.length];
+    Arrays.fill(keep, true);
+    JobProgress fit = null;
+    for (int round = 0; round <= REFITS; round++) {
+      JobProgress next = fitKept(setting, losses, settings, family, keep);
+      if (next == null) {
+        return Optional.ofNullable(fit);
+      }
+      fit = next;
+      double[] residuals = fit.logResiduals(setting, losses, settings);
+      boolean[] k2 = Segments.keep(residuals, MAD_CUTOFF, 1e-9);
+      if (Arrays.equals(k2, keep) || Segments.count(k2) < settings + 3) {
+        break;
+      }
+      keep = k2;
+    }
+    return Optional.of(fit);
+  }
+
+  /** Root-mean-square error of held-out losses when fitting the first {@code 1 - holdout} of the clocks. */
+  public static Map<Family, Double> heldOutErrors(int[] setting, double[] losses, int settings, double holdout) {
+    validate(setting, losses, settings);
+    int train = (int) Math.round(losses.length * (1 - holdout));
+    Map<Family, Double> out = new EnumMap<>(Family.class);
+    for (Family f : Family.values()) {
+      Optional<JobProgress> fit = train < 4 || train >= losses.length ? Optional.empty()
+          : fit(Arrays.copyOf(setting, train), Arrays.copyOf(losses, train), settings, f);
+      if (fit.isEmpty()) {
+        out.put(f, Double.NaN);
+        continue;
+      }
+      double[] predicted = fit.get().predict(setting, settings);
+      double sum = 0;
+      for (int i = train; i < losses.length; i++) {
+        double r = predicted[i] - losses[i];
+        sum += r * r;
+      }
+      out.put(f, Math.sqrt(sum / (losses.length - train)));
+    }
+    return out;
+  }
+
+  public Family family() {
+    return family;
+  }
+
+  /** z-units per iteration of setting {@code s} (NaN if it ran no clock; <= 0 means no progress). */
+  public double rate(int s) {
+    return rates[s];
+  }
+
+  public double rmse() {
+    return rmse;
+  }
+
+  public int outliersDropped() {
+    return dropped;
+  }
+
+  /** The curve's floor: b2 for Optimus, 0 for the paper's family. */
+  public double floor() {
+    return b2;
+  }
+
+  /**
+   * Iterations setting {@code s} needs from loss {@code from} to the target: infinite if it makes no
+   * progress or the target is below the curve's floor; 0 if already there.
+   */
+  public double remainingIterations(int s, double from, Target target) {
+    double a = rates[s];
+    if (!(a > 0)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    if (target.hasLoss()) {
+      if (target.loss() <= b2) {
+        return Double.POSITIVE_INFINITY;
+      }
+      return Math.max(0, (z(target.loss()) - z(Math.max(from, b2 + 1e-12))) / a);
+    }
+    ProgressFit view = view(a, from);
+    double k = ProgressEstimator.convergenceIteration(view, 0, target.threshold(), target.window());
+    return k;
+  }
+
+  /** The curve of setting {@code s} from loss {@code from} at iteration 0, as a {@link ProgressFit}. */
+  public ProgressFit view(int s, double from) {
+    return view(rates[s], from);
+  }
+
+  private ProgressFit view(double a, double from) {
+    double z0 = z(from);
+    String name = family.name().toLowerCase(java.util.Locale.ROOT) + "-job";
+    double err = rmse;
+    return new ProgressFit() {
+      @Override
+      public String model() {
+        return name;
+      }
+
+      @Override
+      public double lossAt(double iteration) {
+        return loss(z0 + a * iteration);
+      }
+
+      @Override
+      public double iterationAt(double targetLoss) {
+        if (targetLoss <= b2 || !(a > 0)) {
+          return Double.POSITIVE_INFINITY;
+        }
+        return (z(targetLoss) - z0) / a;
+      }
+
+      @Override
+      public double rmse() {
+        return err;
+      }
+
+      @Override
+      public int outliersDropped() {
+        return dropped;
+      }
+    };
+  }
+
+  /** z of a loss: (1/l) ln(d/l) for the paper's family, 1/(l - b2) for Optimus'. */
+  double z(double l) {
+    return family == Family.PAPER ? Math.log(d / l) / l : 1 / (l - b2);
+  }
+
+  /** The loss at z (inverse of {@link #z}, on the branch l <= d for the paper's family). */
+  double loss(double z) {
+    if (family == Family.OPTIMUS) {
+      return z > 0 ? b2 + 1 / z : Double.POSITIVE_INFINITY;
+    }
+    // z = ln(d/l)/l is decreasing in l on (0, d/e] ... (0, d]: solve by bisection on ln l
+    if (z <= 0) {
+      return d;
+    }
+    double lo = Math.log(1e-300);
+    double hi = Math.log(d);
+    for (int i = 0; i < 200; i++) {
+      double mid = 0.5 * (lo + hi);
+      double l = Math.exp(mid);
+      if (Math.log(d / l) / l > z) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return Math.exp(0.5 * (lo + hi));
+  }
+
+  private double[] predict(int[] setting, int settings) {
+    double[] n = new double[settings];
+    double[] out = new double[setting.length];
+    for (int i = 0; i < setting.length; i++) {
+      n[setting[i]]++;
+      double z = c;
+      for (int s = 0; s < settings; s++) {
+        if (n[s] > 0 && Double.isFinite(rates[s])) {
+          z += rates[s] * n[s];
+        }
+      }
+      out[i] = loss(z);
+    }
+    return out;
+  }
+
+  private double[] logResiduals(int[] setting, double[] losses, int settings) {
+    double[] p = predict(setting, settings);
+    double[] r = new double[losses.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.log(losses[i] / p[i]);
+    }
+    return r;
+  }
+
+  private static JobProgress fitKept(int[] setting, double[] losses, int settings, Family family, boolean[] keep) {
+    double max = 0;
+    double min = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < losses.length; i++) {
+      if (keep[i]) {
+        max = Math.max(max, losses[i]);
+        min = Math.min(min, losses[i]);
+      }
+    }
+    if (family == Family.PAPER) {
+      return linear(setting, losses, settings, Family.PAPER, max, 0, keep);
+    }
+    double top = min * (1 - 1e-6);
+    double d = max;
+    UnivariatePointValuePair best;
+    try {
+      best = new BrentOptimizer(1e-8, 1e-12).optimize(new MaxEval(200), GoalType.MINIMIZE,
+          new SearchInterval(0, top, 0.5 * top), new UnivariateObjectiveFunction(b -> {
+            JobProgress f = linear(setting, losses, settings, Family.OPTIMUS, d, b, keep);
+            return f == null ? Double.MAX_VALUE : f.rmse;
+          }));
+    } catch (MathIllegalArgumentException e) {
+      return null;
+    }
+    return linear(setting, losses, settings, Family.OPTIMUS, d, best.getPoint(), keep);
+  }
+
+  /** OLS of z(l_i) on the clocks run under each setting so far; null if singular or too few points. */
+  private static JobProgress linear(int[] setting, double[] losses, int settings, Family family, double d, double b2,
+      boolean[] keep) {
+    int[] used = new int[settings];
+    Arrays.fill(used, -1);
+    int cols = 0;
+    for (int i = 0; i < setting.length; i++) {
+      if (keep[i] && used[setting[i]] < 0) {
+        used[setting[i]] = cols++;
+      }
+    }
+    int rows = Segments.count(keep);
+    if (rows < cols + 3) {
+      return null;
+    }
+    JobProgress shape = new JobProgress(family, d, b2, 0, new double[settings], 0, 0);
+    double[][] x = new double[rows][cols];
+    double[] y = new double[rows];
+    double[] n = new double[settings];
+    for (int i = 0, r = 0; i < setting.length; i++) {
+      n[setting[i]]++;
+      if (!keep[i]) {
+        continue;
+      }
+      for (int s = 0; s < settings; s++) {
+        if (used[s] >= 0) {
+          x[r][used[s]] = n[s];
+        }
+      }
+      y[r++] = shape.z(losses[i]);
+    }
+    OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
+    double[] beta;
+    try {
+      ols.newSampleData(y, x);
+      beta = ols.estimateRegressionParameters();
+    } catch (MathIllegalArgumentException e) { // singular design included
+      return null;
+    }
+    double[] rates = new double[settings];
+    Arrays.fill(rates, Double.NaN);
+    for (int s = 0; s < settings; s++) {
+      if (used[s] >= 0) {
+        rates[s] = beta[1 + used[s]];
+      }
+    }
+    JobProgress fit = new JobProgress(family, d, b2, beta[0], rates, 0, losses.length - rows);
+    double[] p = fit.predict(setting, settings);
+    double sum = 0;
+    for (int i = 0; i < losses.length; i++) {
+      if (keep[i]) {
+        double r = p[i] - losses[i];
+        sum += r * r;
+      }
+    }
+    double rmse = Math.sqrt(sum / rows);
+    return new JobProgress(family, d, b2, beta[0], rates, Double.isFinite(rmse) ? rmse : Double.MAX_VALUE,
+        losses.length - rows);
+  }
+
+  private static void validate(int[] setting, double[] losses, int settings) {
+    if (setting == null || losses == null || setting.length != losses.length) {
+      throw new IllegalArgumentException("Settings and losses differ in length: "
+          + (setting == null ? "null" : setting.length) + " vs " + (losses == null ? "null" : losses.length)
+          + " (must be one setting index per loss)");
+    }
+    for (int i = 0; i < losses.length; i++) {
+      if (setting[i] < 0 || setting[i] >= settings) {
+        throw new IllegalArgumentException("Invalid setting index at clock " + i + ": " + setting[i] + " (must be 0 .. "
+            + (settings - 1) + ")");
+      }
+      if (!(losses[i] > 0 && Double.isFinite(losses[i]))) {
+        throw new IllegalArgumentException("Invalid loss at clock " + i + ": " + losses[i]
+            + " (must be a finite number > 0)");
+      }
+    }
+  }
+}

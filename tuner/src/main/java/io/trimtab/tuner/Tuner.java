@@ -362,10 +362,13 @@ public final class Tuner implements TuningPolicy {
         if (!trialDone(m)) {
           return keep(next, Decision.Action.BASELINE, progressText("measuring " + startReason, m), m);
         }
-        guardBudget = config.guard() * remainingSeconds(m, firstLoss);
+        guardBudget = config.guard() * Math.min(remainingSeconds(m, firstLoss), config.maxEpochs() > 0
+            ? config.maxEpochs() * m.secondsPerIteration() * o.iterations() : Double.POSITIVE_INFINITY);
         phase = Phase.EXPLORE;
         trials = 1;
-        trialBudget = config.maxTrials();
+        // a warm start has spent part of the job family's exploration already
+        trialBudget = priors.isEmpty() ? config.maxTrials()
+            : Math.max(2, config.maxTrials() - (int) priors.stream().map(PriorObservation::setting).distinct().count());
         if (priors.isEmpty()) {
           space.initialDesign(config.initialTrials(), config.seed()).stream()
               .filter(s -> !s.equals(initial)).limit(Math.max(1, config.initialTrials() - 1L)).forEach(planned::add);
@@ -376,7 +379,7 @@ public final class Tuner implements TuningPolicy {
           return keep(next, Decision.Action.TRIAL, progressText("trial of " + current + " continues", m), m);
         }
         if (rebaseline && current.equals(lagAnchor)) {
-          guardBudget = config.guard() * remainingSeconds(m, lastLoss);
+          guardBudget = config.guard() * Math.min(remainingSeconds(m, lastLoss), horizon());
           rebaseline = false;
         }
         return nextTrial(next);
@@ -421,8 +424,9 @@ public final class Tuner implements TuningPolicy {
 
   private Decision nextTrial(int next) {
     List<Candidate> cands = candidates();
-    double bestR = cands.stream().filter(c -> c.source().equals("measured"))
-        .mapToDouble(Candidate::predictedSeconds).min().orElse(Double.POSITIVE_INFINITY);
+    // no gain counts beyond the job's epoch budget
+    double bestR = Math.min(horizon(), cands.stream().filter(c -> c.source().equals("measured"))
+        .mapToDouble(Candidate::predictedSeconds).min().orElse(Double.POSITIVE_INFINITY));
     if (trials >= trialBudget) {
       return exploit(next, "trial budget of " + trialBudget + " settings used", cands);
     }
@@ -431,7 +435,8 @@ public final class Tuner implements TuningPolicy {
           lagSeconds, guardBudget), cands);
     }
     if (bestR < 3 * lastEpochSeconds) {
-      return exploit(next, "near the target: less than 3 epochs left, no time to explore", cands);
+      return exploit(next, "less than 3 epochs left (to the target or the epoch budget): no time to explore",
+          cands);
     }
     Setting pick = null;
     String why = null;
@@ -520,11 +525,13 @@ public final class Tuner implements TuningPolicy {
       return null;
     }
     double timeRatio = o.secondsPerIteration() / referenceSpi;
-    // beyond the threshold and beyond three times the setting's own epoch-to-epoch spread
+    // beyond the threshold and beyond three times the setting's own epoch-to-epoch spread; only a
+    // slowdown re-tunes (a faster current setting stays the one to keep; it becomes the reference,
+    // so warming up after the choice is not mistaken for drift later)
     double hi = 1 + Math.max(config.drift(), 3 * referenceNoise);
-    double lo = 1 / hi;
+    referenceSpi = Math.min(referenceSpi, m.secondsPerIteration());
     String why = null;
-    if (timeRatio > hi || timeRatio < lo) {
+    if (timeRatio > hi) {
       why = String.format(Locale.ROOT, "iteration time drifted: %.4f s vs %.4f s when chosen", o.secondsPerIteration(),
           referenceSpi);
     } else if (previousJob != null && m.points() >= 2 * o.iterations() && Double.isFinite(before)) {
@@ -624,7 +631,16 @@ public final class Tuner implements TuningPolicy {
     if (m == null || m.stale || m.fit == null || m.timedEpochs() == 0) {
       return Double.NaN;
     }
-    return remainingSeconds(m, lastLoss);
+    return Math.min(remainingSeconds(m, lastLoss), horizon());
+  }
+
+  /** Seconds until the epoch budget ends at the current pace (infinite without a budget). */
+  private double horizon() {
+    if (config.maxEpochs() <= 0 || !Double.isFinite(lastEpochSeconds)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    // called while deciding after epoch nextEpoch (it is advanced after the decision)
+    return Math.max(0, config.maxEpochs() - nextEpoch) * lastEpochSeconds;
   }
 
   /** Predicted seconds from {@code loss} to the target under {@code m}'s setting, without switching. */

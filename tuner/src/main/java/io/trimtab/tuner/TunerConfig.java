@@ -22,9 +22,11 @@ import java.util.Set;
  *     > 0
  * @param driftEpochs consecutive drifted epochs before re-tuning, >= 1
  * @param seed seed of the initial design and the kernel fitting
+ * @param maxEpochs the job's epoch budget (it stops there whatever the loss), 0 for none: no gain
+ *     is counted beyond it
  */
 public record TunerConfig(Target target, Set<Knob> knobs, int trialEpochs, int minTrialPoints, int initialTrials,
-    int maxTrials, double noise, double guard, double drift, int driftEpochs, long seed) {
+    int maxTrials, double noise, double guard, double drift, int driftEpochs, long seed, int maxEpochs) {
 
   public TunerConfig {
     if (target == null) {
@@ -42,6 +44,9 @@ public record TunerConfig(Target target, Set<Knob> knobs, int trialEpochs, int m
     if (!(guard >= 0 && guard <= 1)) {
       throw new IllegalArgumentException("Invalid exploration guard: " + guard + " (must be in [0, 1])");
     }
+    if (maxEpochs < 0) {
+      throw new IllegalArgumentException("Invalid epoch budget: " + maxEpochs + " (must be >= 0, 0 for none)");
+    }
     if (!(drift > 0) || !Double.isFinite(drift)) {
       throw new IllegalArgumentException("Invalid drift threshold: " + drift + " (must be finite and > 0)");
     }
@@ -49,37 +54,42 @@ public record TunerConfig(Target target, Set<Knob> knobs, int trialEpochs, int m
 
   /** Every knob, 1-epoch trials of at least 5 clocks, 4 initial and at most 8 trials, 10% guard. */
   public static TunerConfig defaults(Target target) {
-    return new TunerConfig(target, EnumSet.allOf(Knob.class), 1, 5, 4, 8, 0.05, 0.10, 0.30, 2, 42);
+    return new TunerConfig(target, EnumSet.allOf(Knob.class), 1, 5, 4, 8, 0.05, 0.10, 0.30, 2, 42, 0);
   }
 
   public TunerConfig withKnobs(Set<Knob> k) {
     return new TunerConfig(target, k, trialEpochs, minTrialPoints, initialTrials, maxTrials, noise, guard, drift,
-        driftEpochs, seed);
+        driftEpochs, seed, maxEpochs);
   }
 
   public TunerConfig withTrials(int initial, int max) {
     return new TunerConfig(target, knobs, trialEpochs, minTrialPoints, initial, max, noise, guard, drift, driftEpochs,
-        seed);
+        seed, maxEpochs);
   }
 
   public TunerConfig withTrialWindow(int epochs, int points) {
     return new TunerConfig(target, knobs, epochs, points, initialTrials, maxTrials, noise, guard, drift, driftEpochs,
-        seed);
+        seed, maxEpochs);
   }
 
   public TunerConfig withGuard(double g) {
     return new TunerConfig(target, knobs, trialEpochs, minTrialPoints, initialTrials, maxTrials, noise, g, drift,
-        driftEpochs, seed);
+        driftEpochs, seed, maxEpochs);
   }
 
   public TunerConfig withDrift(double d, int epochs) {
     return new TunerConfig(target, knobs, trialEpochs, minTrialPoints, initialTrials, maxTrials, noise, guard, d,
-        epochs, seed);
+        epochs, seed, maxEpochs);
+  }
+
+  public TunerConfig withMaxEpochs(int epochs) {
+    return new TunerConfig(target, knobs, trialEpochs, minTrialPoints, initialTrials, maxTrials, noise, guard, drift,
+        driftEpochs, seed, epochs);
   }
 
   public TunerConfig withSeed(long s) {
     return new TunerConfig(target, knobs, trialEpochs, minTrialPoints, initialTrials, maxTrials, noise, guard, drift,
-        driftEpochs, s);
+        driftEpochs, s, maxEpochs);
   }
 
   private static void requireAtLeast(String what, int value, int min) {

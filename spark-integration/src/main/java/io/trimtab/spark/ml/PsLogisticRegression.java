@@ -285,7 +285,7 @@ public final class PsLogisticRegression {
     TuningSession session = null;
     try (run) {
       if (schedule == null) {
-        session = Tuning.start(spark, ps, conf, tuning, target, initial, dim, run.rows(), batches, seed);
+        session = Tuning.start(spark, ps, conf, tuning, target, initial, dim, run.rows(), batches, seed, epochs);
       }
       List<EpochMetrics> history = new ArrayList<>();
       for (int e = 1; e <= epochs; e++) {

@@ -49,7 +49,7 @@ final class Tuning {
 
   /** A tuning session for one fit, or null when tuning is off (no knob to tune). */
   static TuningSession start(SparkSession spark, ParameterServer ps, TrimtabConf conf, String spec, double target,
-      Setting initial, int dim, long rows, int batches, long seed) {
+      Setting initial, int dim, long rows, int batches, long seed, int epochs) {
     Set<Knob> knobs = knobs(spec != null ? spec : conf.tuning());
     if (knobs.isEmpty()) {
       return null;
@@ -57,7 +57,8 @@ final class Tuning {
     Target t = Double.isFinite(target) ? Target.loss(target) : Target.convergence(conf.convergence(), batches);
     TunerConfig config = TunerConfig.defaults(t).withKnobs(knobs)
         .withTrialWindow(conf.trialEpochs(), 5)
-        .withTrials(Math.min(4, conf.maxTrials()), conf.maxTrials()).withGuard(conf.guard()).withDrift(conf.drift(), 2).withSeed(seed);
+        .withTrials(Math.min(4, conf.maxTrials()), conf.maxTrials()).withGuard(conf.guard()).withDrift(conf.drift(), 2).withSeed(seed)
+        .withMaxEpochs(epochs);
     SearchSpace space = SearchSpace.of(initial, knobs, ps.numShards(), ps.taskSlots(), SearchSpace.defaultStaleness());
     String job = "logreg-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
         + JOBS.incrementAndGet();

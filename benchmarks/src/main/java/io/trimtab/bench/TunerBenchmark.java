@@ -1,0 +1,214 @@
+package io.trimtab.bench;
+
+import io.trimtab.spark.ParameterServer;
+import io.trimtab.spark.Trimtab;
+import io.trimtab.spark.TrimtabConf;
+import io.trimtab.spark.data.BuiltinDatasets;
+import io.trimtab.spark.ml.EpochMetrics;
+import io.trimtab.spark.ml.PsLogisticRegression;
+import io.trimtab.spark.ml.PsLogisticRegressionModel;
+import io.trimtab.spark.ml.TuningResult;
+import io.trimtab.tuner.Setting;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Tuner issue's benchmark: time to a target training loss for (a) the default setting, (b) every
+ * static setting of a grid (best, average, worst), (c) the self-tuned job, cold (no history) and
+ * warm (started from the cold run's history), side by side in one run on one local multi-executor
+ * cluster, with each run's final test log-loss next to its time. Writes
+ * {@code tuner-<workload>.csv} (one row per run) and prints the summary table.
+ *
+ * <p>Time to target: summed epoch wall times (and, for tuned runs, switch times and the tuner's own
+ * decision and logging time) until the first epoch whose training loss is at most the target.
+ * Static settings that do not reach the target within the budget count as the budget (a lower
+ * bound on their true time) in the average and are listed as not reached.
+ *
+ * <p>Usage: {@code benchmarks/run-tuner <click|spam|fashion> [key=value ...]}, keys: rows, budget (s),
+ * target, batches, step, master, out, and the grid keys of {@link GridBenchmark#grid}.
+ */
+public final class TunerBenchmark {
+
+  private record Run(String name, double timeToTarget, double finalTrainLoss, double testLoss, int epochs,
+      String note) {}
+
+  public static void main(String[] args) throws IOException {
+    List<String> workloads = List.of("click", "spam", "fashion");
+    if (args.length == 0 || !workloads.contains(args[0])) {
+      throw new IllegalArgumentException("Usage: TunerBenchmark <click|spam|fashion> [key=value ...] (got "
+          + Arrays.toString(args) + ")");
+    }
+    String workload = args[0];
+    Map<String, String> opt = new LinkedHashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String[] kv = args[i].split("=", 2);
+      if (kv.length != 2) {
+        throw new IllegalArgumentException("Invalid option '" + args[i] + "' (expected key=value)");
+      }
+      opt.put(kv[0], kv[1]);
+    }
+    long rows = Long.parseLong(opt.getOrDefault("rows", "1000000"));
+    double budget = Double.parseDouble(opt.getOrDefault("budget", "40"));
+    double target = Double.parseDouble(opt.getOrDefault("target",
+        switch (workload) {
+          case "click" -> "0.25";
+          case "spam" -> "0.01";
+          default -> "0.12";
+        }));
+    int batches = Integer.parseInt(opt.getOrDefault("batches", "10"));
+    double step = Double.parseDouble(opt.getOrDefault("step", "0.1"));
+    Path out = Path.of(opt.getOrDefault("out", "benchmarks/results"));
+    Files.createDirectories(out);
+    Path history = Files.createTempDirectory("trimtab-bench-history");
+
+    SparkSession spark = BenchSession.start(opt.getOrDefault("master", "local-cluster[2,2,2048]"),
+        "trimtab-tuner-" + workload, Map.of(TrimtabConf.TUNER_HISTORY.name(), history.toString(),
+            TrimtabConf.TUNER_DIR.name(), out.resolve("tuning").toString()));
+    try {
+      ParameterServer ps = Trimtab.parameterServer(spark);
+      Setting defaults = Setting.defaults(ps.numShards(), ps.taskSlots());
+      List<Setting> grid = GridBenchmark.grid(opt, defaults);
+      Dataset<Row>[] split = data(spark, workload, rows, ps.taskSlots());
+      Dataset<Row> train = split[0].cache();
+      Dataset<Row> test = split[1].cache();
+      long n = train.count();
+      System.out.printf(Locale.ROOT, "# tuner benchmark %s: %d training rows, %d test rows, target train loss %.4f, "
+              + "%d static settings x %.0f s budget, %d batches/epoch, adagrad %.3f, on %s%n", workload, n, test.count(),
+          target, grid.size(), budget, batches, step, spark.sparkContext().master());
+
+      // warm-up (discarded): JIT, connections and Spark's first stages would count against whoever runs first
+      trainer(batches, step, budget, target).setNumWorkers(defaults.workers()).setTuning("off").fit(train);
+
+      List<Run> runs = new ArrayList<>();
+      for (Setting s : grid) {
+        List<EpochMetrics> seen = new ArrayList<>();
+        PsLogisticRegressionModel m = trainer(batches, step, budget, target)
+            .setStaleness(s.staleness().toString()).setAggregation(s.aggregation().label())
+            .setNumShards(s.shards()).setPartitioner(s.partitioner().name()).setNumWorkers(s.workers())
+            .setTuning("off").setEpochListener(seen::add).fit(train);
+        runs.add(run((s.equals(defaults) ? "default " : "static ") + s, seen, target, 0, m, test, ""));
+        print(runs.get(runs.size() - 1));
+      }
+      for (String mode : List.of("tuned-cold", "tuned-warm")) {
+        List<EpochMetrics> seen = new ArrayList<>();
+        PsLogisticRegressionModel m = trainer(batches, step, budget, target).setNumWorkers(defaults.workers())
+            .setTargetLoss(target).setEpochListener(seen::add).fit(train);
+        TuningResult t = m.tuning().orElseThrow();
+        runs.add(run(mode, seen, target, t.tunerSeconds() + t.instrumentationSeconds(), m, test, String.format(
+            Locale.ROOT, "%d settings, final %s, %d re-tunes, own cost %.3f s (%.2f%%), worst lag %.2f s, report %s",
+            t.settingsTried(), t.finalSetting(), t.retunes(), t.tunerSeconds() + t.instrumentationSeconds(),
+            100 * t.overhead(), t.worstLagSeconds(), t.report())));
+        print(runs.get(runs.size() - 1));
+      }
+      summarize(workload, runs, budget, out);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static PsLogisticRegression trainer(int batches, double step, double budget, double target) {
+    return new PsLogisticRegression().setEpochs(10_000).setBatchesPerEpoch(batches).setUpdater("adagrad")
+        .setStepSize(step).setRegParam(1e-5).setSeed(7)
+        .setStopWhen(h -> h.get(h.size() - 1).trainLoss() <= target
+            || h.stream().mapToDouble(m -> m.seconds() + m.switchSeconds()).sum() >= budget);
+  }
+
+  private static Dataset<Row>[] data(SparkSession spark, String workload, long rows, int slots) {
+    switch (workload) {
+      case "click":
+        return FoundationBenchmark.clickFrame(spark, rows, slots * 2, 20, 16, 1.1, 11)
+            .randomSplit(new double[] {0.9, 0.1}, 7);
+      case "spam":
+        return BuiltinDatasets.load(spark, BuiltinDatasets.SPAM).randomSplit(new double[] {0.8, 0.2}, 7);
+      default:
+        @SuppressWarnings("unchecked")
+        Dataset<Row>[] f = new Dataset[] {BuiltinDatasets.load(spark, "fashion_footwear"),
+            BuiltinDatasets.load(spark, "fashion_footwear_test")};
+        return f;
+    }
+  }
+
+  private static Run run(String name, List<EpochMetrics> seen, double target, double overhead,
+      PsLogisticRegressionModel m, Dataset<Row> test, String note) {
+    double t = 0;
+    double ttt = Double.NaN;
+    for (EpochMetrics e : seen) {
+      t += e.seconds() + e.switchSeconds();
+      if (e.trainLoss() <= target) {
+        ttt = t + overhead;
+        break;
+      }
+    }
+    return new Run(name, ttt, seen.get(seen.size() - 1).trainLoss(), m.evaluate(test).logLoss(), seen.size(), note);
+  }
+
+  private static void print(Run r) {
+    System.out.printf(Locale.ROOT, "%-50s %s  epochs %4d  final train loss %.4f  test log-loss %.4f  %s%n", r.name(),
+        Double.isNaN(r.timeToTarget()) ? "not reached" : String.format(Locale.ROOT, "%7.2f s", r.timeToTarget()),
+        r.epochs(), r.finalTrainLoss(), r.testLoss(), r.note());
+  }
+
+  private static void summarize(String workload, List<Run> runs, double budget, Path out) throws IOException {
+    List<Run> statics = runs.stream().filter(r -> !r.name().startsWith("tuned")).toList();
+    Run def = statics.stream().filter(r -> r.name().startsWith("default")).findFirst().orElseThrow();
+    double[] times = statics.stream().mapToDouble(r -> Double.isNaN(r.timeToTarget()) ? budget : r.timeToTarget())
+        .toArray();
+    double best = Arrays.stream(times).min().orElseThrow();
+    double worst = Arrays.stream(times).max().orElseThrow();
+    double mean = Arrays.stream(times).average().orElseThrow();
+    long unreached = statics.stream().filter(r -> Double.isNaN(r.timeToTarget())).count();
+    Run bestRun = statics.get(indexOf(times, best));
+    System.out.printf(Locale.ROOT, "%n## %s: time to target (s); %d of %d static settings did not reach it within %.0f s "
+        + "(counted as %.0f s)%n", workload, unreached, statics.size(), budget, budget);
+    System.out.printf(Locale.ROOT, "| run | time to target | vs best static | vs average static | vs default | "
+        + "test log-loss |%n|---|---|---|---|---|---|%n");
+    row("default " + def.name().substring(8), def.timeToTarget(), best, mean, def.timeToTarget(), def.testLoss());
+    row("best static " + bestRun.name().replaceFirst("^(static|default) ", ""), best, best, mean, def.timeToTarget(),
+        bestRun.testLoss());
+    row("average static", mean, best, mean, def.timeToTarget(), Double.NaN);
+    row("worst static" + (unreached > 0 ? " (not reached: >= budget)" : ""), worst, best, mean, def.timeToTarget(),
+        Double.NaN);
+    for (Run r : runs.stream().filter(r -> r.name().startsWith("tuned")).toList()) {
+      row(r.name(), r.timeToTarget(), best, mean, def.timeToTarget(), r.testLoss());
+    }
+    Path csv = out.resolve("tuner-" + workload + ".csv");
+    try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv))) {
+      w.println("workload,run,time_to_target_s,epochs,final_train_loss,test_log_loss,note");
+      for (Run r : runs) {
+        GridBenchmark.csvRow(w, workload, r.name(), r.timeToTarget(), r.epochs(), r.finalTrainLoss(), r.testLoss(),
+            "\"" + r.note().replace("\"", "'") + "\"");
+      }
+    }
+    System.out.println("wrote " + csv);
+  }
+
+  private static void row(String name, double t, double best, double mean, double def, double testLoss) {
+    System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", name,
+        Double.isNaN(t) ? "not reached" : String.format(Locale.ROOT, "%.2f", t), ratio(t, best), ratio(t, mean),
+        ratio(t, def), Double.isNaN(testLoss) ? "" : String.format(Locale.ROOT, "%.4f", testLoss));
+  }
+
+  private static String ratio(double a, double b) {
+    return Double.isNaN(a) || Double.isNaN(b) ? "-" : String.format(Locale.ROOT, "%.2fx", a / b);
+  }
+
+  private static int indexOf(double[] xs, double v) {
+    for (int i = 0; i < xs.length; i++) {
+      if (xs[i] == v) {
+        return i;
+      }
+    }
+    return 0;
+  }
+}

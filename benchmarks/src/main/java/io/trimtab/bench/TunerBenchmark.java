@@ -36,7 +36,7 @@ import org.apache.spark.sql.SparkSession;
  * bound on their true time) in the average and are listed as not reached.
  *
  * <p>Usage: {@code benchmarks/run-tuner <click|spam|fashion> [key=value ...]}, keys: rows, budget (s),
- * target, batches, step, master, out, and the grid keys of {@link GridBenchmark#grid}.
+ * target, batches, step, master, out, warmup (s), and the grid keys of {@link GridBenchmark#grid}.
  */
 public final class TunerBenchmark {
 
@@ -87,8 +87,13 @@ public final class TunerBenchmark {
               + "%d static settings x %.0f s budget, %d batches/epoch, adagrad %.3f, on %s%n", workload, n, test.count(),
           target, grid.size(), budget, batches, step, spark.sparkContext().master());
 
-      // warm-up (discarded): JIT, connections and Spark's first stages would count against whoever runs first
-      trainer(batches, step, budget, target).setNumWorkers(defaults.workers()).setTuning("off").fit(train);
+      // warm-up (discarded) for a fixed time: JIT, connections and Spark's first stages would count
+      // against whoever runs first (measured: a warm-up that stopped at the target after 9 epochs left
+      // the first setting 3x slower than the same setting later)
+      double warmup = Double.parseDouble(opt.getOrDefault("warmup", "15"));
+      new PsLogisticRegression().setEpochs(10_000).setBatchesPerEpoch(batches).setUpdater("adagrad").setStepSize(step)
+          .setNumWorkers(defaults.workers()).setTuning("off")
+          .setStopWhen(h -> h.stream().mapToDouble(EpochMetrics::seconds).sum() >= warmup).fit(train);
 
       List<Run> runs = new ArrayList<>();
       for (Setting s : grid) {

@@ -1,19 +1,13 @@
 package io.trimtab.tuner;
 
 import io.trimtab.tuner.progress.Estimate;
-import io.trimtab.tuner.progress.JobProgress;
 import io.trimtab.tuner.progress.ProgressEstimator;
-import io.trimtab.tuner.progress.ProgressFit;
 import io.trimtab.tuner.progress.Target;
-import io.trimtab.tuner.search.ExpectedImprovement;
-import io.trimtab.tuner.search.GaussianProcess;
-import io.trimtab.tuner.search.Prediction;
 import io.trimtab.tuner.search.SearchSpace;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,25 +42,14 @@ import org.apache.commons.math3.stat.regression.SimpleRegression;
  * <p>Pure policy: no threads, no I/O; deterministic for a seed except the reported own cost.
  */
 public final class Tuner implements TuningPolicy {
-  private static final double MAX_LOG_RATIO = 5;
   private static final int RETUNE_TRIALS = 3;
   private static final int REPORTED_MODEL_CANDIDATES = 5;
   /** Another progress model replaces the paper's only with held-out error below this fraction of its. */
-  private static final double OTHER_MODEL_MARGIN = 0.5;
   /** Points of a segment a fit uses at most (the most recent ones): bounds the tuner's own cost. */
   private static final int MAX_FIT_POINTS = 60;
-  /** Clocks the whole-job fit uses at most (evenly thinned beyond). */
-  private static final int MAX_JOB_POINTS = 400;
-  /** Trial windows whose held-out errors (of the whole-job fit) choose the job's progress model. */
-  private static final int MODEL_COMPARISONS = 3;
-  /** With fewer GP points than this many per input dimension, length scales are capped (see {@link #gp}). */
-  private static final int POINTS_PER_DIMENSION = 2;
   private static final double SLOPE_PRECISION = 0.15;
   private static final int MAX_TRIAL_STRETCH = 3;
   private static final double UNPROMISING = 1.5;
-  private static final double PRIOR_LENGTH = 0.5;
-  private static final double PRIOR_NOISE = 0.01;
-  private static final double PRIOR_SD = 0.5;
 
   private enum Phase { BASELINE, EXPLORE, EXPLOIT, FIXED }
 
@@ -78,7 +61,9 @@ public final class Tuner implements TuningPolicy {
   private final ProgressEstimator estimator = ProgressEstimator.standard();
   private final Map<Setting, Measured> measured = new LinkedHashMap<>();
   private final SwitchCosts costs = new SwitchCosts();
-  private final Map<String, double[]> modelErrors = new HashMap<>();
+  private final JobCurve curve;
+  private final DriftCheck driftCheck;
+  private final CandidateSearch search;
   private final Deque<Setting> planned = new ArrayDeque<>();
   private Phase phase;
   private Setting current;
@@ -97,21 +82,7 @@ public final class Tuner implements TuningPolicy {
   private boolean rebaseline;
   private double worstLag;
   private double guardBudget = Double.POSITIVE_INFINITY;
-  private int driftCount;
-  private int jobComparisons;
-  private final Map<Setting, Integer> settingIndex = new HashMap<>();
-  private final List<Integer> clockSettings = new ArrayList<>();
-  private final List<Double> clockLosses = new ArrayList<>();
-  private JobProgress job;
-  private Target scoringTarget;
-  private int jobSettings;
   private Map<Setting, Double> lastComparison = Map.of();
-  private double progressTolerance;
-  private double referenceSpi = Double.NaN;
-  private double referenceNoise;
-  private ProgressFit referenceFit;
-  /** The whole-job fit before the last epoch was added: predicts that epoch's progress. */
-  private JobProgress previousJob;
   private double tunerSeconds;
   private int retunes;
 
@@ -124,6 +95,8 @@ public final class Tuner implements TuningPolicy {
   public Tuner(TunerConfig config, SearchSpace space, Setting defaults, List<PriorObservation> history) {
     this.config = config;
     this.space = space;
+    this.curve = new JobCurve(config.target());
+    this.driftCheck = new DriftCheck(config.drift(), config.driftEpochs());
     if (!space.candidates().contains(defaults)) {
       throw new IllegalArgumentException("The default setting " + defaults + " is not in the search space");
     }
@@ -134,11 +107,10 @@ public final class Tuner implements TuningPolicy {
         ? String.format(Locale.ROOT, "warm start: best of %d observations of similar finished jobs", usable.size())
         : "cold start: the default setting";
     this.priors = usable;
+    this.search = new CandidateSearch(space, usable, initial, config.seed());
     this.current = initial;
     this.lagAnchor = initial;
     this.phase = config.knobs().isEmpty() || space.candidates().size() < 2 ? Phase.FIXED : Phase.BASELINE;
-    this.progressTolerance = config.drift();
-    this.scoringTarget = config.target();
   }
 
   @Override
@@ -232,12 +204,6 @@ public final class Tuner implements TuningPolicy {
     boolean timed = o.epoch() > 1;
     m.add(o, iteration, timed);
     iteration += o.iterations();
-    int index = settingIndex.computeIfAbsent(current, k -> settingIndex.size());
-    for (double l : o.clockLosses()) {
-      clockSettings.add(index);
-      clockLosses.add(Math.max(l, 1e-12));
-    }
-    refitJob();
     if (Double.isNaN(firstLoss)) {
       firstLoss = Math.max(o.clockLosses()[0], 1e-12);
     }
@@ -248,6 +214,7 @@ public final class Tuner implements TuningPolicy {
       lastLoss = m.recentLoss(3);
     }
     m.level = lastLoss / firstLoss;
+    curve.add(current, o.clockLosses(), m.segmentEpochs() == config.trialEpochs(), lastLoss);
     for (Measured other : measured.values()) {
       if (other != m) {
         other.close();
@@ -255,68 +222,11 @@ public final class Tuner implements TuningPolicy {
     }
   }
 
-  /**
-   * Refits the whole job's curve with one rate per setting ({@link JobProgress}): the scores of
-   * measured settings come from it. The family is chosen by held-out error on the job's first
-   * trial windows, the paper's unless Optimus' error is clearly lower (see {@link #model}).
-   */
-  private void refitJob() {
-    int n = clockLosses.size();
-    int step = Math.max(1, (n + MAX_JOB_POINTS - 1) / MAX_JOB_POINTS);
-    int size = (n + step - 1) / step;
-    int[] settings = new int[size];
-    double[] losses = new double[size];
-    for (int i = 0, j = 0; i < n; i += step, j++) {
-      settings[j] = clockSettings.get(i);
-      losses[j] = clockLosses.get(i);
-    }
-    previousJob = job != null && settingIndex.get(current) < jobSettings ? job : null;
-    jobSettings = settingIndex.size();
-    if (size >= 8 && jobComparisons < MODEL_COMPARISONS && measured.get(current).segmentEpochs()
-        == config.trialEpochs()) {
-      jobComparisons++;
-      JobProgress.heldOutErrors(settings, losses, jobSettings, 0.25).forEach((f, err) -> {
-        if (Double.isFinite(err)) {
-          double[] acc = modelErrors.computeIfAbsent(f == JobProgress.Family.PAPER ? "paper" : "optimus",
-              k -> new double[2]);
-          acc[0] += err;
-          acc[1]++;
-        }
-      });
-    }
-    JobProgress.Family family = model().equals("optimus") ? JobProgress.Family.OPTIMUS : JobProgress.Family.PAPER;
-    job = size < 4 ? null : JobProgress.fit(settings, losses, jobSettings, family).orElse(null);
-    scoringTarget = scoringTarget();
-  }
-
-  /**
-   * The target settings are compared at. Without a target loss, "converged" (relative improvement
-   * below a threshold per window) comes sooner for a slower setting, at a worse loss; so the
-   * settings are compared by their time to the loss at which the fastest-progressing one converges.
-   */
-  private Target scoringTarget() {
-    Target t = config.target();
-    if (t.hasLoss() || job == null) {
-      return t;
-    }
-    int fastest = -1;
-    for (int s = 0; s < jobSettings; s++) {
-      if (job.rate(s) > 0 && (fastest < 0 || job.rate(s) > job.rate(fastest))) {
-        fastest = s;
-      }
-    }
-    if (fastest < 0) {
-      return t;
-    }
-    double k = job.remainingIterations(fastest, lastLoss, t);
-    double loss = Double.isFinite(k) ? job.view(fastest, lastLoss).lossAt(k) : Double.NaN;
-    return loss > 0 && Double.isFinite(loss) && loss > job.floor() ? Target.loss(loss) : t;
-  }
-
   private void refit(Measured m) {
     double[] it = recent(m.iterations());
     double[] loss = recent(m.losses());
-    Optional<Estimate> e = it.length < 3 ? Optional.empty() : estimator.estimate(it, loss, config.target(), model());
+    Optional<Estimate> e = it.length < 3 ? Optional.empty()
+        : estimator.estimate(it, loss, config.target(), curve.model());
     if (e.isEmpty() && it.length >= 3) {
       e = estimator.estimate(it, loss, config.target());
     }
@@ -331,21 +241,6 @@ public final class Tuner implements TuningPolicy {
    */
   private static double[] recent(double[] v) {
     return v.length <= MAX_FIT_POINTS ? v : java.util.Arrays.copyOfRange(v, v.length - MAX_FIT_POINTS, v.length);
-  }
-
-  /**
-   * The progress model for this job: the paper's unless another one's mean held-out error so far is
-   * clearly lower. Short held-out windows favour Optimus, whose fitted floor b2 predicts the next
-   * epoch well but stops far too early over long horizons (measured on the recorded grids: Spearman
-   * -0.18 on click when chosen by held-out error alone, 0.97 with the paper's model).
-   */
-  String model() {
-    double[] paper = modelErrors.get("paper");
-    double paperErr = paper == null ? Double.POSITIVE_INFINITY : paper[0] / paper[1];
-    return modelErrors.entrySet().stream()
-        .filter(en -> en.getValue()[0] / en.getValue()[1] < OTHER_MODEL_MARGIN * paperErr)
-        .min(Comparator.comparingDouble(en -> en.getValue()[0] / en.getValue()[1]))
-        .map(Map.Entry::getKey).orElse("paper");
   }
 
   private Decision decide(EpochObservation o, double before) {
@@ -489,7 +384,6 @@ public final class Tuner implements TuningPolicy {
   private Decision exploit(int next, String why, List<Candidate> cands) {
     phase = Phase.EXPLOIT;
     lastComparison = scores(lastLoss);
-    driftCount = 0;
     Candidate best = cands.stream().filter(c -> c.source().equals("measured"))
         .min(Comparator.comparingDouble(Candidate::predictedSeconds)).orElse(null);
     Measured cur = measured.get(current);
@@ -510,9 +404,7 @@ public final class Tuner implements TuningPolicy {
       }
     }
     Measured pm = measured.get(pick);
-    referenceFit = pm == null ? null : pm.fit;
-    referenceSpi = pm == null ? Double.NaN : pm.secondsPerIteration();
-    referenceNoise = pm == null ? 0 : pm.timeNoise();
+    driftCheck.reset(pm);
     return new Decision(next, pick, Decision.Action.EXPLOIT, reason, eta(pm), lastLoss, reported(cands), 0);
   }
 
@@ -521,59 +413,7 @@ public final class Tuner implements TuningPolicy {
     if (eta(m) < 3 * lastEpochSeconds) {
       return null; // near the target a re-tune cannot pay for itself
     }
-    if (pickReference(m)) {
-      return null;
-    }
-    double timeRatio = o.secondsPerIteration() / referenceSpi;
-    // beyond the threshold and beyond three times the setting's own epoch-to-epoch spread; only a
-    // slowdown re-tunes (a faster current setting stays the one to keep; it becomes the reference,
-    // so warming up after the choice is not mistaken for drift later)
-    double hi = 1 + Math.max(config.drift(), 3 * referenceNoise);
-    referenceSpi = Math.min(referenceSpi, m.secondsPerIteration());
-    String why = null;
-    if (timeRatio > hi) {
-      why = String.format(Locale.ROOT, "iteration time drifted: %.4f s vs %.4f s when chosen", o.secondsPerIteration(),
-          referenceSpi);
-    } else if (previousJob != null && m.points() >= 2 * o.iterations() && Double.isFinite(before)) {
-      // one step ahead: the slope of log-loss over the last two epochs against the slope the fit of
-      // the points before this epoch predicted; drift only if slower beyond the tolerance and beyond
-      // three standard errors of the observed slope (a single epoch's progress is within the noise)
-      double[] it = m.iterations();
-      double[] loss = m.losses();
-      SimpleRegression r = new SimpleRegression();
-      for (int i = it.length - 2 * o.iterations(); i < it.length; i++) {
-        r.addData(it[i], Math.log(loss[i]));
-      }
-      // the whole-job fit before this epoch (far steadier than the segment's own) predicts its slope
-      ProgressFit view = previousJob.view(settingIndex.get(current), before);
-      double predicted = (Math.log(view.lossAt(o.iterations())) - Math.log(before)) / o.iterations();
-      double observed = r.getSlope();
-      if (predicted < 0 && observed > predicted / (1 + progressTolerance)
-          && observed - predicted > 3 * r.getSlopeStdErr()) {
-        why = String.format(Locale.ROOT, "convergence slowed: the loss falls %.0f%% as fast as its recent epochs "
-            + "predicted", 100 * Math.max(observed / predicted, 0));
-      }
-    }
-    driftCount = why == null ? 0 : driftCount + 1;
-    if (driftCount >= config.driftEpochs() && why.startsWith("convergence")) {
-      // a segment's fit extrapolates less well the further training moves (loss floors, phases):
-      // each convergence re-tune doubles the tolerance, so slow model drift cannot re-tune often
-      progressTolerance *= 2;
-    }
-    return driftCount >= config.driftEpochs() ? why : null;
-  }
-
-  /** Takes the current measurements as reference if there is none yet; true if it did. */
-  private boolean pickReference(Measured m) {
-    if (Double.isFinite(referenceSpi) && referenceFit != null) {
-      return false;
-    }
-    if (m.timedEpochs() > 0 && m.fit != null) {
-      referenceSpi = m.secondsPerIteration();
-      referenceNoise = m.timeNoise();
-      referenceFit = m.fit;
-    }
-    return true;
+    return driftCheck.check(o, m, curve.previousView(current, before), before);
   }
 
   private Decision retune(int next, String why, Measured m) {
@@ -583,7 +423,6 @@ public final class Tuner implements TuningPolicy {
     lagSeconds = 0;
     guardBudget = Double.POSITIVE_INFINITY;
     rebaseline = true;
-    driftCount = 0;
     for (Measured other : measured.values()) {
       other.stale = other != m;
     }
@@ -594,8 +433,7 @@ public final class Tuner implements TuningPolicy {
     trialBudget = Math.min(config.maxTrials(), 1 + RETUNE_TRIALS);
     planned.clear();
     planned.addAll(retunePlan());
-    referenceFit = null;
-    referenceSpi = Double.NaN;
+    driftCheck.reset(null);
     return new Decision(next, current, Decision.Action.RETUNE, why + "; re-measuring " + current + " and re-trying up to "
         + (RETUNE_TRIALS - 1) + " settings", Double.NaN, lastLoss, List.of(), 0);
   }
@@ -648,9 +486,9 @@ public final class Tuner implements TuningPolicy {
     if (!(m.timedEpochs() > 0)) {
       return Double.POSITIVE_INFINITY;
     }
-    int index = settingIndex.getOrDefault(m.setting, -1);
-    if (job != null && index >= 0 && index < jobSettings) {
-      return job.remainingIterations(index, loss, scoringTarget) * m.secondsPerIteration();
+    double iterations = curve.remainingIterations(m.setting, loss);
+    if (!Double.isNaN(iterations)) {
+      return iterations * m.secondsPerIteration();
     }
     if (m.fit == null) {
       return Double.POSITIVE_INFINITY;
@@ -677,93 +515,9 @@ public final class Tuner implements TuningPolicy {
   private List<Candidate> candidates() {
     double epoch = Double.isFinite(lastEpochSeconds) ? lastEpochSeconds : 0;
     Map<Setting, Double> scores = scores(lastLoss);
-    List<Candidate> out = new ArrayList<>();
-    scores.forEach((s, r) -> out.add(new Candidate(s, r + costs.estimate(current, s, epoch), "measured", 0)));
-    double anchor = anchorScore(scores);
-    if (Double.isFinite(anchor)) {
-      List<double[]> xs = new ArrayList<>();
-      List<Double> ys = new ArrayList<>();
-      double level = lastLoss / firstLoss;
-      scores.forEach((s, r) -> {
-        xs.add(input(s, measured.get(s).level));
-        ys.add(clamp(Math.log(r) - anchor));
-      });
-      double priorShift = priorShift();
-      if (Double.isFinite(priorShift)) {
-        for (PriorObservation p : priors) {
-          xs.add(input(p.setting(), p.lossLevel()));
-          ys.add(clamp(p.relativeScore() - priorShift));
-        }
-      }
-      double bestY = ys.subList(0, scores.size()).stream().mapToDouble(Double::doubleValue).min().orElse(0);
-      if (xs.size() >= 2) {
-        GaussianProcess gp = gp(xs.toArray(double[][]::new), ys.stream().mapToDouble(Double::doubleValue).toArray());
-        List<Candidate> model = new ArrayList<>();
-        for (Setting s : space.candidates()) {
-          if (scores.containsKey(s)) {
-            continue;
-          }
-          Prediction p = gp.predict(input(s, level));
-          double ei = ExpectedImprovement.of(p, bestY, 0.0);
-          boolean fromHistory = priors.stream().anyMatch(x -> x.setting().equals(s));
-          out.add(new Candidate(s, Math.exp(anchor + p.mean()) + costs.estimate(current, s, epoch),
-              fromHistory ? "history" : "model", ei));
-        }
-      }
-    }
-    out.sort(Comparator.comparingDouble(Candidate::predictedSeconds));
-    return out;
-  }
-
-  /**
-   * The GP of log relative times. Hyper-parameters are fitted by maximum marginal likelihood once
-   * there are {@value #POINTS_PER_DIMENSION} points per input dimension. With fewer, the likelihood
-   * explains the few differences as noise or as one long trend, which makes every untried setting
-   * look known (no expected improvement: measured, exploration stopped after 3 trials with
-   * EI around 0.001), so the GP uses prior hyper-parameters: length scale {@value #PRIOR_LENGTH} of
-   * the unit range, a signal standard deviation of at least {@value #PRIOR_SD} in log time (the
-   * recorded grids spread over 5x to 45x between settings; the few settings measured first may
-   * happen to be alike) and noise variance {@value #PRIOR_NOISE} (standardized).
-   */
-  private GaussianProcess gp(double[][] x, double[] y) {
-    if (x.length >= POINTS_PER_DIMENSION * x[0].length) {
-      return GaussianProcess.fit(x, y, config.seed());
-    }
-    double[] ls = new double[x[0].length];
-    java.util.Arrays.fill(ls, PRIOR_LENGTH);
-    double sd = Math.sqrt(org.apache.commons.math3.stat.StatUtils.variance(y));
-    double signal = sd > 0 ? Math.max(1, (PRIOR_SD / sd) * (PRIOR_SD / sd)) : 1;
-    return GaussianProcess.withHyperparameters(x, y, ls, signal, PRIOR_NOISE);
-  }
-
-  /** Log time of the anchor: the first setting if still usable, else the best measured. */
-  private double anchorScore(Map<Setting, Double> scores) {
-    Double r = scores.get(initial);
-    if (r != null && Double.isFinite(r) && r > 0) {
-      return Math.log(r);
-    }
-    return scores.values().stream().filter(x -> Double.isFinite(x) && x > 0).mapToDouble(Math::log).min()
-        .orElse(Double.NaN);
-  }
-
-  /** Priors are relative to their job's best; shift them to be relative to this job's anchor (initial). */
-  private double priorShift() {
-    if (priors.isEmpty() || !scores(lastLoss).containsKey(initial)) {
-      return Double.NaN;
-    }
-    return priors.stream().filter(p -> p.setting().equals(initial)).mapToDouble(PriorObservation::relativeScore)
-        .average().orElse(Double.NaN);
-  }
-
-  private double[] input(Setting s, double level) {
-    double[] e = space.encode(s);
-    double[] x = java.util.Arrays.copyOf(e, e.length + 1);
-    x[e.length] = Math.max(0, Math.min(1, level));
-    return x;
-  }
-
-  private static double clamp(double y) {
-    return Math.max(-MAX_LOG_RATIO, Math.min(MAX_LOG_RATIO, Double.isNaN(y) ? MAX_LOG_RATIO : y));
+    Map<Setting, Double> levels = new LinkedHashMap<>();
+    scores.keySet().forEach(x -> levels.put(x, measured.get(x).level));
+    return search.weigh(scores, levels, lastLoss / firstLoss, x -> costs.estimate(current, x, epoch));
   }
 
   /** Candidates the decision log shows: every measured one and the best few of the model. */

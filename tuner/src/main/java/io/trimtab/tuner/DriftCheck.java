@@ -1,0 +1,86 @@
+package io.trimtab.tuner;
+
+import io.trimtab.tuner.progress.ProgressFit;
+import java.util.Locale;
+import org.apache.commons.math3.stat.regression.SimpleRegression;
+
+/**
+ * Whether the exploited setting drifted: its iteration time grew (a slowed or lost executor, a
+ * competing load) or its loss falls slower than the whole-job fit predicted one epoch ahead, for
+ * {@code epochs} epochs in a row. Package-private, mutable, driver-side only.
+ */
+final class DriftCheck {
+  private final double drift;
+  private final int epochs;
+  private double tolerance;
+  private double referenceSpi = Double.NaN;
+  private double referenceNoise;
+  private int count;
+
+  DriftCheck(double drift, int epochs) {
+    this.drift = drift;
+    this.epochs = epochs;
+    this.tolerance = drift;
+  }
+
+  /** Takes {@code m}'s measured time per iteration as the reference (when a setting is chosen). */
+  void reset(Measured m) {
+    count = 0;
+    referenceSpi = m == null ? Double.NaN : m.secondsPerIteration();
+    referenceNoise = m == null ? 0 : m.timeNoise();
+  }
+
+  /**
+   * Checks the epoch just run under {@code m}'s setting.
+   *
+   * @param predicted the whole-job curve of the setting from {@code before}, as fitted before this
+   *     epoch (null if there was none)
+   * @param before the loss before the epoch
+   * @return why it drifted, once it has for {@code epochs} epochs in a row; else null
+   */
+  String check(EpochObservation o, Measured m, ProgressFit predicted, double before) {
+    if (!Double.isFinite(referenceSpi)) {
+      if (m.timedEpochs() > 0) {
+        reset(m);
+      }
+      return null;
+    }
+    double timeRatio = o.secondsPerIteration() / referenceSpi;
+    // beyond the threshold and beyond three times the setting's own epoch-to-epoch spread; only a
+    // slowdown re-tunes (a faster current setting stays the one to keep; it becomes the reference,
+    // so warming up after the choice is not mistaken for drift later)
+    double hi = 1 + Math.max(drift, 3 * referenceNoise);
+    referenceSpi = Math.min(referenceSpi, m.secondsPerIteration());
+    String why = null;
+    if (timeRatio > hi) {
+      why = String.format(Locale.ROOT, "iteration time drifted: %.4f s vs %.4f s when chosen", o.secondsPerIteration(),
+          referenceSpi);
+    } else if (predicted != null && m.points() >= 2 * o.iterations()) {
+      // one step ahead: the slope of log-loss over the last two epochs against the slope the fit
+      // before this epoch predicted; drift only if slower beyond the tolerance and beyond three
+      // standard errors of the observed slope (one epoch's progress can be within the noise)
+      double[] it = m.iterations();
+      double[] loss = m.losses();
+      SimpleRegression r = new SimpleRegression();
+      for (int i = it.length - 2 * o.iterations(); i < it.length; i++) {
+        r.addData(it[i], Math.log(loss[i]));
+      }
+      double expected = (Math.log(predicted.lossAt(o.iterations())) - Math.log(before)) / o.iterations();
+      double observed = r.getSlope();
+      if (expected < 0 && observed > expected / (1 + tolerance) && observed - expected > 3 * r.getSlopeStdErr()) {
+        why = String.format(Locale.ROOT, "convergence slowed: the loss falls %.0f%% as fast as predicted",
+            100 * Math.max(observed / expected, 0));
+      }
+    }
+    count = why == null ? 0 : count + 1;
+    if (count < epochs) {
+      return null;
+    }
+    if (why.startsWith("convergence")) {
+      // the fitted curve extrapolates less well the further training moves (loss floors, phases):
+      // each convergence re-tune doubles the tolerance, so slow model drift cannot re-tune often
+      tolerance *= 2;
+    }
+    return why;
+  }
+}

@@ -45,12 +45,14 @@ final class DriftCheck {
       }
       return null;
     }
+    // the reference follows the setting's median time per iteration (robust to single slow epochs,
+    // and it takes in the speed-up of JVMs warming up after the choice)
+    referenceSpi = m.secondsPerIteration();
+    referenceNoise = Math.max(referenceNoise, m.timeNoise());
     double timeRatio = o.secondsPerIteration() / referenceSpi;
     // beyond the threshold and beyond three times the setting's own epoch-to-epoch spread; only a
-    // slowdown re-tunes (a faster current setting stays the one to keep; it becomes the reference,
-    // so warming up after the choice is not mistaken for drift later)
+    // slowdown re-tunes (a faster current setting stays the one to keep)
     double hi = 1 + Math.max(drift, 3 * referenceNoise);
-    referenceSpi = Math.min(referenceSpi, m.secondsPerIteration());
     String why = null;
     if (timeRatio > hi) {
       why = String.format(Locale.ROOT, "iteration time drifted: %.4f s vs %.4f s when chosen", o.secondsPerIteration(),

@@ -106,6 +106,12 @@ final class JobCurve {
     return fit.remainingIterations(i, loss, scoring);
   }
 
+  /** The fitted progress rate of {@code s} (z-units per iteration), NaN if not fitted. */
+  double rate(Setting s) {
+    Integer i = index.get(s);
+    return fit == null || i == null || i >= fitted ? Double.NaN : fit.rate(i);
+  }
+
   /**
    * The curve of {@code s} from {@code loss} as the fit before the last epoch saw it (to check the
    * last epoch against a prediction made without it), or null.

@@ -129,11 +129,15 @@ public final class Tuner implements TuningPolicy {
     double before = lastLoss;
     record(o);
     if (!current.equals(lagAnchor) && !Double.isNaN(before)) {
+      // the progress this epoch made, in seconds of the anchor setting: by the ratio of the two
+      // settings' speeds (fitted rate per second), which the curve's shape biases far less than
+      // the predicted times themselves
       Measured base = measured.get(lagAnchor);
-      double progress = base == null || base.stale ? Double.NaN : remainingSeconds(base, before)
-          - remainingSeconds(base, lastLoss);
-      if (Double.isFinite(progress)) {
-        lagSeconds += o.seconds() + o.switchSeconds() - progress;
+      double ratio = base == null || base.stale ? Double.NaN
+          : (curve.rate(current) / measured.get(current).secondsPerIteration())
+              / (curve.rate(lagAnchor) / base.secondsPerIteration());
+      if (Double.isFinite(ratio)) {
+        lagSeconds += o.switchSeconds() + o.seconds() * (1 - Math.max(0, ratio));
         worstLag = Math.max(worstLag, lagSeconds);
       }
     }
@@ -257,16 +261,23 @@ public final class Tuner implements TuningPolicy {
         if (!trialDone(m)) {
           return keep(next, Decision.Action.BASELINE, progressText("measuring " + startReason, m), m);
         }
-        guardBudget = config.guard() * Math.min(remainingSeconds(m, firstLoss), config.maxEpochs() > 0
-            ? config.maxEpochs() * m.secondsPerIteration() * o.iterations() : Double.POSITIVE_INFINITY);
+        // at least one epoch: predicted totals from a few epochs are often optimistic (a curve fitted
+        // early underestimates how much training slows), and a guard below one epoch stops every trial
+        guardBudget = Math.max(config.guard() * Math.min(remainingSeconds(m, firstLoss), config.maxEpochs() > 0
+            ? config.maxEpochs() * m.secondsPerIteration() * o.iterations() : Double.POSITIVE_INFINITY),
+            o.seconds() * config.trialEpochs());
         phase = Phase.EXPLORE;
         trials = 1;
         // a warm start has spent part of the job family's exploration already
         trialBudget = priors.isEmpty() ? config.maxTrials()
             : Math.max(2, config.maxTrials() - (int) priors.stream().map(PriorObservation::setting).distinct().count());
         if (priors.isEmpty()) {
+          // the design's points, cheapest switch first (a change of staleness or aggregation moves no
+          // data; a new layout or worker count moves the model or re-cuts the data)
+          double epoch = o.seconds();
           space.initialDesign(config.initialTrials(), config.seed()).stream()
-              .filter(s -> !s.equals(initial)).limit(Math.max(1, config.initialTrials() - 1L)).forEach(planned::add);
+              .filter(s -> !s.equals(initial)).limit(Math.max(1, config.initialTrials() - 1L))
+              .sorted(Comparator.comparingDouble(s -> costs.estimate(initial, s, epoch))).forEach(planned::add);
         }
         return nextTrial(next);
       case EXPLORE:

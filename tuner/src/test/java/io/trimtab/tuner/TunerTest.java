@@ -72,22 +72,20 @@ class TunerTest {
 
   @Test
   void drift_ofTheChosenSetting_makesItRetune() {
-    // the setting the tuner exploits at epoch 24 of an undisturbed run (runs are deterministic per seed)
-    Setting chosen = job(0.03, 0.01, 0.05, 3).run(tuner(config(3), List.of()), TARGET, MAX_EPOCHS).settings.get(23);
+    // the setting an undisturbed run exploits, and when (runs are deterministic per seed)
+    SimulatedJob.Run calm = job(0.03, 0.01, 0.05, 3).run(tuner(config(3), List.of()), TARGET, MAX_EPOCHS);
+    int exploitAt = calm.decisions.stream().map(Decision::action).toList().indexOf(Decision.Action.EXPLOIT);
+    assertThat(exploitAt).isPositive();
+    Setting chosen = calm.decisions.get(exploitAt).setting();
+    int onset = exploitAt + 4;
     SimulatedJob job = job(0.03, 0.01, 0.05, 3);
     Tuner t = tuner(config(3), List.of());
-    // from epoch 25 on that setting runs 4x slower (e.g. a competing load on the executors it uses)
-    SimulatedJob.Run r = job.run(t, TARGET, MAX_EPOCHS, (e, s) -> e >= 25 && s.equals(chosen) ? 4.0 : 1.0);
+    // from then on that setting runs 4x slower (e.g. a competing load on the executors it uses)
+    SimulatedJob.Run r = job.run(t, TARGET, MAX_EPOCHS, (e, s) -> e >= onset && s.equals(chosen) ? 4.0 : 1.0);
     assertThat(t.retunes()).isGreaterThanOrEqualTo(1);
-    int retuneAt = -1;
-    for (int i = 0; i < r.decisions.size(); i++) {
-      if (r.decisions.get(i).action() == Decision.Action.RETUNE) {
-        retuneAt = i;
-        break;
-      }
-    }
-    // decisions.get(i) is made after epoch i: drift from epoch 25 is seen 2 epochs later
-    assertThat(retuneAt).isBetween(26, 28);
+    int retuneAt = r.decisions.stream().map(Decision::action).toList().indexOf(Decision.Action.RETUNE);
+    // decisions.get(i) is made after epoch i: two drifted epochs in a row are needed
+    assertThat(retuneAt).isBetween(onset + 1, onset + 3);
     assertThat(r.reached).isTrue();
     assertThat(r.last()).as("after the drift the tuner leaves the slowed setting").isNotEqualTo(chosen);
   }
@@ -138,11 +136,22 @@ class TunerTest {
 
   @Test
   void withoutATargetLoss_tunesTowardsConvergence() {
-    TunerConfig c = TunerConfig.defaults(Target.convergence(1e-3, 10)).withSeed(4);
-    SimulatedJob.Run tuned = job(0.03, 0.01, 0.05, 4).run(tuner(c, List.of()), TARGET, MAX_EPOCHS);
-    SimulatedJob.Run fixed = job(0.03, 0.01, 0.05, 4).run(fixed(DEFAULT), TARGET, MAX_EPOCHS);
-    assertThat(tuned.decisions).extracting(Decision::action).contains(Decision.Action.TRIAL, Decision.Action.EXPLOIT);
-    assertThat(tuned.seconds).isLessThan(fixed.seconds);
+    int faster = 0;
+    double tunedTotal = 0;
+    double fixedTotal = 0;
+    for (long seed = 1; seed <= 5; seed++) {
+      TunerConfig c = TunerConfig.defaults(Target.convergence(1e-3, 10)).withSeed(seed);
+      SimulatedJob.Run tuned = job(0.03, 0.01, 0.05, seed).run(tuner(c, List.of()), TARGET, MAX_EPOCHS);
+      SimulatedJob.Run fixed = job(0.03, 0.01, 0.05, seed).run(fixed(DEFAULT), TARGET, MAX_EPOCHS);
+      assertThat(tuned.decisions).extracting(Decision::action).contains(Decision.Action.TRIAL);
+      faster += tuned.seconds < fixed.seconds ? 1 : 0;
+      tunedTotal += tuned.seconds;
+      fixedTotal += fixed.seconds;
+    }
+    System.out.printf("convergence target: tuned faster than the default in %d of 5 seeds, %.1f s vs %.1f s%n",
+        faster, tunedTotal, fixedTotal);
+    assertThat(faster).isGreaterThanOrEqualTo(3);
+    assertThat(tunedTotal).isLessThan(fixedTotal);
   }
 
   @Test

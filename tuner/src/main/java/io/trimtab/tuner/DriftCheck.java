@@ -35,10 +35,11 @@ final class DriftCheck {
    *
    * @param predicted the whole-job curve of the setting from {@code before}, as fitted before this
    *     epoch (null if there was none)
+   * @param calibration observed over predicted progress so far ({@link JobCurve#calibration})
    * @param before the loss before the epoch
    * @return why it drifted, once it has for {@code epochs} epochs in a row; else null
    */
-  String check(EpochObservation o, Measured m, ProgressFit predicted, double before) {
+  String check(EpochObservation o, Measured m, ProgressFit predicted, double calibration, double before) {
     if (!Double.isFinite(referenceSpi)) {
       if (m.timedEpochs() > 0) {
         reset(m);
@@ -67,7 +68,8 @@ final class DriftCheck {
       for (int i = it.length - 2 * o.iterations(); i < it.length; i++) {
         r.addData(it[i], Math.log(loss[i]));
       }
-      double expected = (Math.log(predicted.lossAt(o.iterations())) - Math.log(before)) / o.iterations();
+      double expected = calibration * (Math.log(predicted.lossAt(o.iterations())) - Math.log(before))
+          / o.iterations();
       double observed = r.getSlope();
       if (expected < 0 && observed > expected / (1 + tolerance) && observed - expected > 3 * r.getSlopeStdErr()) {
         why = String.format(Locale.ROOT, "convergence slowed: the loss falls %.0f%% as fast as predicted",

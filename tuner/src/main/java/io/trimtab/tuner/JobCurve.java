@@ -40,6 +40,7 @@ final class JobCurve {
   private int fitted;
   private Target scoring;
   private double calibration = 1;
+  private int calibrations;
   private static final double CALIBRATION_WEIGHT = 0.3;
   private static final double CALIBRATION_MIN = 0.1;
   private static final double CALIBRATION_MAX = 3;
@@ -66,6 +67,7 @@ final class JobCurve {
       if (Double.isFinite(expected)) {
         double r = Math.max(CALIBRATION_MIN, Math.min(CALIBRATION_MAX, expected / clockLosses.length));
         calibration = (1 - CALIBRATION_WEIGHT) * calibration + CALIBRATION_WEIGHT * r;
+        calibrations++;
       }
     }
     int i = index.computeIfAbsent(s, k -> index.size());
@@ -136,6 +138,11 @@ final class JobCurve {
    */
   double calibration() {
     return calibration;
+  }
+
+  /** Epochs whose progress was checked against the prediction one epoch ahead. */
+  int calibrations() {
+    return calibrations;
   }
 
   /** The fitted progress rate of {@code s} (z-units per iteration), NaN if not fitted. */

@@ -46,14 +46,7 @@ public final class GridBenchmark {
           + Arrays.toString(args) + ")");
     }
     String workload = args[0];
-    Map<String, String> opt = new LinkedHashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      String[] kv = args[i].split("=", 2);
-      if (kv.length != 2) {
-        throw new IllegalArgumentException("Invalid option '" + args[i] + "' (expected key=value)");
-      }
-      opt.put(kv[0], kv[1]);
-    }
+    Map<String, String> opt = GridBenchmark.options(args);
     long rows = Long.parseLong(opt.getOrDefault("rows", "1000000"));
     double budget = Double.parseDouble(opt.getOrDefault("budget", "20"));
     double target = Double.parseDouble(opt.getOrDefault("target", workload.equals("click") ? "0.52" : "0.08"));
@@ -109,6 +102,19 @@ public final class GridBenchmark {
     } finally {
       spark.stop();
     }
+  }
+
+  /** The {@code key=value} options after the workload name, in order. */
+  static Map<String, String> options(String[] args) {
+    Map<String, String> opt = new LinkedHashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String[] kv = args[i].split("=", 2);
+      if (kv.length != 2) {
+        throw new IllegalArgumentException("Invalid option '" + args[i] + "' (expected key=value)");
+      }
+      opt.put(kv[0], kv[1]);
+    }
+    return opt;
   }
 
   /** Seconds of training (summed epoch wall times) until the first epoch whose loss is <= target. */

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,14 +49,7 @@ public final class TunerBenchmark {
           + Arrays.toString(args) + ")");
     }
     String workload = args[0];
-    Map<String, String> opt = new LinkedHashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      String[] kv = args[i].split("=", 2);
-      if (kv.length != 2) {
-        throw new IllegalArgumentException("Invalid option '" + args[i] + "' (expected key=value)");
-      }
-      opt.put(kv[0], kv[1]);
-    }
+    Map<String, String> opt = GridBenchmark.options(args);
     long rows = Long.parseLong(opt.getOrDefault("rows", "1000000"));
     double budget = Double.parseDouble(opt.getOrDefault("budget", "40"));
     double target = Double.parseDouble(opt.getOrDefault("target",

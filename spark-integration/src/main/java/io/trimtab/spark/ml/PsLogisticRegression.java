@@ -169,7 +169,8 @@ public final class PsLogisticRegression {
   /**
    * Chooses each epoch's setting (staleness, aggregation, shards, partitioner, workers); the setters
    * above give the setting of epoch 1. Switches happen between epochs, keep the model exactly, and
-   * their cost is reported in {@link EpochMetrics#switchSeconds()}.
+   * their cost is reported in {@link EpochMetrics#switchSeconds()}. A schedule replaces the tuner
+   * (null: back to {@link #setTuning}).
    */
   public PsLogisticRegression setSchedule(SettingSchedule schedule) {
     this.schedule = schedule;

@@ -163,6 +163,19 @@ public final class Tuner implements TuningPolicy {
         d.candidates(), spent);
   }
 
+  /**
+   * Tells the tuner how long the job's first data cut (partitioning the data into mini-batches for
+   * the first worker count) took: its prior for the cost of a new worker count.
+   *
+   * @throws IllegalArgumentException if {@code seconds} is negative or not finite
+   */
+  public void dataCutSeconds(double seconds) {
+    if (!(seconds >= 0) || !Double.isFinite(seconds)) {
+      throw new IllegalArgumentException("Invalid data cut time: " + seconds + " s (must be finite and >= 0)");
+    }
+    costs.dataCut(seconds);
+  }
+
   /** Seconds this tuner spent deciding so far. */
   public double tunerSeconds() {
     return tunerSeconds;
@@ -391,10 +404,14 @@ public final class Tuner implements TuningPolicy {
     }
     Setting pick = null;
     String why = null;
+    double epochSeconds = Double.isFinite(lastEpochSeconds) ? lastEpochSeconds : 0;
     while (!planned.isEmpty() && pick == null) {
       Setting s = planned.poll();
       Measured ms = measured.get(s);
-      if (ms == null || ms.stale) {
+      // a planned point whose switches there and back cost more than half the time left cannot pay
+      boolean affordable = costs.estimate(current, s, epochSeconds) + costs.estimate(s, current, epochSeconds)
+          <= 0.5 * bestR;
+      if ((ms == null || ms.stale) && affordable) {
         pick = s;
         why = retunes > 0 ? "re-trying after the drift" : "initial design";
       }

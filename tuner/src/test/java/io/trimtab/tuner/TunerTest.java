@@ -101,6 +101,23 @@ class TunerTest {
   }
 
   @Test
+  void slowDataCut_keepsTrialsOnTheSameWorkerCount() {
+    int changedWithoutPrior = 0;
+    for (long seed = 1; seed <= 5; seed++) {
+      SimulatedJob.Run free = job(0.03, 0.01, 0.05, seed).run(tuner(config(seed), List.of()), TARGET, MAX_EPOCHS);
+      changedWithoutPrior += free.settings.stream().anyMatch(s -> s.workers() != DEFAULT.workers()) ? 1 : 0;
+      Tuner t = tuner(config(seed), List.of());
+      // the job's first data cut took 60 s: a new worker count would cost about that (the job is ~30 s)
+      t.dataCutSeconds(60);
+      SimulatedJob.Run r = job(0.03, 0.01, 0.05, seed).run(t, TARGET, MAX_EPOCHS);
+      assertThat(r.settings).as("seed %d", seed).allSatisfy(s -> assertThat(s.workers()).isEqualTo(DEFAULT.workers()));
+    }
+    assertThat(changedWithoutPrior).as("runs that tried another worker count without the prior").isPositive();
+    assertThatThrownBy(() -> tuner(config(1), List.of()).dataCutSeconds(-1))
+        .hasMessage("Invalid data cut time: -1.0 s (must be finite and >= 0)");
+  }
+
+  @Test
   void warmStart_reachesTheBestInFewerTrialsThanCold() {
     SimulatedJob job = job(0.03, 0.01, 0.05, 5);
     Tuner cold = tuner(config(5), List.of());

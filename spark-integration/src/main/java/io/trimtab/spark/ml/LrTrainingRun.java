@@ -40,6 +40,7 @@ final class LrTrainingRun implements AutoCloseable {
   private Setting setting;
   private long clock;
   private long rows;
+  private double firstCutSeconds;
 
   LrTrainingRun(ParameterServer ps, TableHandle table, Function<Integer, JavaRDD<MiniBatch>> prepare, Setting initial,
       int dim, int batches, long seed, int slowWorker, long slowMillis) {
@@ -54,7 +55,14 @@ final class LrTrainingRun implements AutoCloseable {
     this.setting = initial;
     check(initial);
     ps.master().setWorkers(table, tableWorkers(initial), initial.staleness());
+    long start = System.nanoTime();
     recut(initial.workers());
+    firstCutSeconds = (System.nanoTime() - start) / 1e9;
+  }
+
+  /** Seconds the first cut of the data took (the tuner's prior for the cost of a new worker count). */
+  double firstCutSeconds() {
+    return firstCutSeconds;
   }
 
   long rows() {

@@ -287,6 +287,9 @@ public final class PsLogisticRegression {
     try (run) {
       if (schedule == null) {
         session = Tuning.start(spark, ps, conf, tuning, target, initial, dim, run.rows(), batches, seed, epochs);
+        if (session != null) {
+          session.dataCutSeconds(run.firstCutSeconds());
+        }
       }
       List<EpochMetrics> history = new ArrayList<>();
       for (int e = 1; e <= epochs; e++) {

@@ -64,6 +64,11 @@ final class TuningSession implements AutoCloseable {
     instrumentation += (System.nanoTime() - t0) / 1e9;
   }
 
+  /** Passes the first data cut's time to the tuner (its prior for a new worker count's cost). */
+  void dataCutSeconds(double seconds) {
+    tuner.dataCutSeconds(seconds);
+  }
+
   /** The setting the next epoch runs with. */
   Setting next() {
     return next;

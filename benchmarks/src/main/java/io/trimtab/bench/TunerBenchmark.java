@@ -25,8 +25,10 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The Tuner issue's benchmark: time to a target training loss for (a) the default setting, (b) every
  * static setting of a grid (best, average, worst), (c) the self-tuned job, cold (no history) and
- * warm (started from the cold run's history), side by side in one run on one local multi-executor
- * cluster, with each run's final test log-loss next to its time. Writes
+ * warm (a daily series started from a cold run's history), side by side in one run on one local
+ * multi-executor cluster, with each run's final test log-loss next to its time. After the grid
+ * (one run per setting), {@code rounds} rounds run the default, the grid's best setting, a cold and
+ * a warm tuned job in a rotated order; the summary compares their medians. Writes
  * {@code tuner-<workload>.csv} (one row per run) and prints the summary table.
  *
  * <p>Time to target: summed epoch wall times (and, for tuned runs, switch times and the tuner's own
@@ -35,7 +37,7 @@ import org.apache.spark.sql.SparkSession;
  * bound on their true time) in the average and are listed as not reached.
  *
  * <p>Usage: {@code benchmarks/run-tuner <click|spam|fashion> [key=value ...]}, keys: rows, budget (s),
- * target, batches, step, reg (L2), master, out, warmup (s), and the grid keys of {@link GridBenchmark#grid}.
+ * target, batches, step, reg (L2), master, out, warmup (s), rounds, and the grid keys of {@link GridBenchmark#grid}.
  */
 public final class TunerBenchmark {
 
@@ -98,27 +100,70 @@ public final class TunerBenchmark {
         runs.add(run((s.equals(defaults) ? "default " : "static ") + s, seen, target, 0, m, test, ""));
         print(runs.get(runs.size() - 1));
       }
-      for (String mode : List.of("tuned-cold", "tuned-warm")) {
-        List<EpochMetrics> seen = new ArrayList<>();
-        PsLogisticRegressionModel m = trainer(batches, step, reg, budget, target).setNumWorkers(defaults.workers())
-            .setTargetLoss(target).setEpochListener(seen::add).fit(train);
-        TuningResult t = m.tuning().orElseThrow();
-        runs.add(run(mode, seen, target, t.tunerSeconds() + t.instrumentationSeconds(), m, test, String.format(
-            Locale.ROOT, "%d settings, final %s, %d re-tunes, own cost %.3f s (%.2f%%), worst lag %.2f s, report %s",
-            t.settingsTried(), t.finalSetting(), t.retunes(), t.tunerSeconds() + t.instrumentationSeconds(),
-            100 * t.overhead(), t.worstLagSeconds(), t.report())));
-        print(runs.get(runs.size() - 1));
+      // Rounds after the grid, each running the default, the grid's best static setting, a cold tuned
+      // job (empty history) and a warm one, in an order rotated per round so that no run always
+      // goes first (the position in the JVM's life is worth up to 2x on jobs this short); the
+      // summary compares medians over rounds. Warm jobs are a daily series: each starts from the
+      // history of the first cold job and every warm job before it.
+      int rounds = Integer.parseInt(opt.getOrDefault("rounds", "3"));
+      Run bestGrid = runs.stream().filter(r -> !Double.isNaN(r.timeToTarget()))
+          .min(java.util.Comparator.comparingDouble(Run::timeToTarget)).orElse(runs.get(0));
+      Setting best = grid.get(runs.indexOf(bestGrid));
+      Path series = Files.createTempDirectory("trimtab-bench-series");
+      List<String> kinds = List.of("default", "best", "tuned-cold", "tuned-warm");
+      for (int round = 1; round <= rounds; round++) {
+        for (int k = 0; k < kinds.size(); k++) {
+          String kind = kinds.get((k + round - 1) % kinds.size());
+          String name = kind + " #" + round;
+          List<EpochMetrics> seen = new ArrayList<>();
+          PsLogisticRegression trainer = trainer(batches, step, reg, budget, target).setEpochListener(seen::add);
+          if (kind.equals("default") || kind.equals("best")) {
+            Setting s = kind.equals("default") ? defaults : best;
+            PsLogisticRegressionModel m = trainer.setStaleness(s.staleness().toString())
+                .setAggregation(s.aggregation().label()).setNumShards(s.shards()).setPartitioner(s.partitioner().name())
+                .setNumWorkers(s.workers()).setTuning("off").fit(train);
+            runs.add(run(name + " " + s, seen, target, 0, m, test, ""));
+          } else {
+            boolean cold = kind.equals("tuned-cold");
+            replaceContents(history, cold ? null : series);
+            PsLogisticRegressionModel m = trainer.setNumWorkers(defaults.workers()).setTargetLoss(target).fit(train);
+            if (!cold || isEmpty(series)) {
+              replaceContents(series, history); // the series starts from the first cold job
+            }
+            TuningResult t = m.tuning().orElseThrow();
+            runs.add(run(name, seen, target, t.tunerSeconds() + t.instrumentationSeconds(), m, test, String.format(
+                Locale.ROOT, "%d settings, final %s, %d re-tunes, own cost %.3f s (%.2f%%), worst lag %.2f s, report %s",
+                t.settingsTried(), t.finalSetting(), t.retunes(), t.tunerSeconds() + t.instrumentationSeconds(),
+                100 * t.overhead(), t.worstLagSeconds(), t.report())));
+          }
+          print(runs.get(runs.size() - 1));
+        }
       }
-      // the default once more, right after the tuned runs: what running later in the JVM's life is
-      // worth (measured: the same setting up to 25% faster late in a run than first)
-      List<EpochMetrics> again = new ArrayList<>();
-      PsLogisticRegressionModel d = trainer(batches, step, reg, budget, target).setNumWorkers(defaults.workers())
-          .setTuning("off").setEpochListener(again::add).fit(train);
-      runs.add(run("default-again " + defaults, again, target, 0, d, test, "same as the default, run last"));
-      print(runs.get(runs.size() - 1));
       summarize(workload, runs, budget, out);
     } finally {
       spark.stop();
+    }
+  }
+
+  /** Replaces the files of directory {@code dir} by copies of those of {@code from} (none if null). */
+  private static void replaceContents(Path dir, Path from) throws IOException {
+    try (var old = Files.list(dir)) {
+      for (Path p : old.toList()) {
+        Files.delete(p);
+      }
+    }
+    if (from != null) {
+      try (var files = Files.list(from)) {
+        for (Path p : files.toList()) {
+          Files.copy(p, dir.resolve(p.getFileName()));
+        }
+      }
+    }
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.findAny().isEmpty();
     }
   }
 
@@ -166,33 +211,36 @@ public final class TunerBenchmark {
 
   private static void summarize(String workload, List<Run> runs, double budget, Path out) throws IOException {
     List<Run> statics = runs.stream().filter(r -> r.name().startsWith("static") || r.name().startsWith("default ")).toList();
-    Run again = runs.stream().filter(r -> r.name().startsWith("default-again")).findFirst().orElseThrow();
     Run def = statics.stream().filter(r -> r.name().startsWith("default")).findFirst().orElseThrow();
     double[] times = statics.stream().mapToDouble(r -> Double.isNaN(r.timeToTarget()) ? budget : r.timeToTarget())
         .toArray();
-    double best = Arrays.stream(times).min().orElseThrow();
+    double gridBest = Arrays.stream(times).min().orElseThrow();
     double worst = Arrays.stream(times).max().orElseThrow();
     double mean = Arrays.stream(times).average().orElseThrow();
     long unreached = statics.stream().filter(r -> Double.isNaN(r.timeToTarget())).count();
-    Run bestRun = statics.get(indexOf(times, best));
-    System.out.printf(Locale.ROOT, "%n## %s: time to target (s); %d of %d static settings did not reach it within %.0f s "
-        + "(counted as %.0f s)%n", workload, unreached, statics.size(), budget, budget);
+    Run bestRun = statics.get(indexOf(times, gridBest));
+    double[] defRounds = rounds(runs, "default #");
+    double[] bestRounds = rounds(runs, "best #");
+    double defMedian = median(defRounds);
+    double best = median(bestRounds);
+    System.out.printf(Locale.ROOT, "%n## %s: time to target (s); grid: %d static settings, one run each, %d did not "
+        + "reach the target within %.0f s (counted as %.0f s); rounds: median of %d (each round's times in brackets)%n",
+        workload, statics.size(), unreached, budget, budget, defRounds.length);
     System.out.printf(Locale.ROOT, "| run | time to target | vs best static | vs average static | vs default | "
         + "test log-loss |%n|---|---|---|---|---|---|%n");
-    row("default " + def.name().substring(8), def.timeToTarget(), best, mean, def.timeToTarget(), def.testLoss());
-    row("best static " + bestRun.name().replaceFirst("^(static|default) ", ""), best, best, mean, def.timeToTarget(),
-        bestRun.testLoss());
-    row("average static", mean, best, mean, def.timeToTarget(), Double.NaN);
-    row("worst static" + (unreached > 0 ? " (not reached: >= budget)" : ""), worst, best, mean, def.timeToTarget(),
+    row("default " + def.name().substring(8) + " (rounds)", defMedian, defRounds, best, mean, defMedian,
+        medianTestLoss(runs, "default #"));
+    row("best static " + bestRun.name().replaceFirst("^(static|default) ", "") + " (rounds)", best, bestRounds, best,
+        mean, defMedian, medianTestLoss(runs, "best #"));
+    row("default in the grid (one run)", def.timeToTarget(), null, best, mean, defMedian, def.testLoss());
+    row("best static in the grid (one run)", gridBest, null, best, mean, defMedian, bestRun.testLoss());
+    row("average static (grid)", mean, null, best, mean, defMedian, Double.NaN);
+    row("worst static (grid)" + (unreached > 0 ? " (not reached: >= budget)" : ""), worst, null, best, mean, defMedian,
         Double.NaN);
-    row("default, run again after the tuned runs", again.timeToTarget(), best, mean, def.timeToTarget(),
-        again.testLoss());
-    for (Run r : runs.stream().filter(r -> r.name().startsWith("tuned")).toList()) {
-      row(r.name(), r.timeToTarget(), best, mean, def.timeToTarget(), r.testLoss());
-    }
-    for (Run r : runs.stream().filter(r -> r.name().startsWith("tuned")).toList()) {
-      System.out.printf(Locale.ROOT, "%s vs the default run right after it: %s%n", r.name(),
-          ratio(r.timeToTarget(), again.timeToTarget()));
+    for (String kind : List.of("tuned-cold #", "tuned-warm #")) {
+      double[] t = rounds(runs, kind);
+      row(kind.substring(0, kind.length() - 2) + (kind.contains("warm") ? " (daily series)" : "") + " (rounds)",
+          median(t), t, best, mean, defMedian, medianTestLoss(runs, kind));
     }
     Path csv = out.resolve("tuner-" + workload + ".csv");
     try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv))) {
@@ -205,9 +253,31 @@ public final class TunerBenchmark {
     System.out.println("wrote " + csv);
   }
 
-  private static void row(String name, double t, double best, double mean, double def, double testLoss) {
-    System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", name,
-        Double.isNaN(t) ? "not reached" : String.format(Locale.ROOT, "%.2f", t), ratio(t, best), ratio(t, mean),
+  /** Times to target of the runs named {@code prefix}N..., in round order (NaN: not reached). */
+  private static double[] rounds(List<Run> runs, String prefix) {
+    return runs.stream().filter(r -> r.name().startsWith(prefix)).mapToDouble(Run::timeToTarget).toArray();
+  }
+
+  private static double medianTestLoss(List<Run> runs, String prefix) {
+    return median(runs.stream().filter(r -> r.name().startsWith(prefix)).mapToDouble(Run::testLoss).toArray());
+  }
+
+  /** Median, a run that did not reach the target counting as slowest; NaN if none. */
+  private static double median(double[] xs) {
+    if (xs.length == 0) {
+      return Double.NaN;
+    }
+    double[] s = Arrays.stream(xs).map(x -> Double.isNaN(x) ? Double.POSITIVE_INFINITY : x).sorted().toArray();
+    double m = s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+    return Double.isInfinite(m) ? Double.NaN : m;
+  }
+
+  private static void row(String name, double t, double[] each, double best, double mean, double def,
+      double testLoss) {
+    String times = each == null ? "" : Arrays.stream(each).mapToObj(x -> Double.isNaN(x) ? "-"
+        : String.format(Locale.ROOT, "%.2f", x)).collect(java.util.stream.Collectors.joining(" ", " [", "]"));
+    System.out.printf(Locale.ROOT, "| %s | %s%s | %s | %s | %s | %s |%n", name,
+        Double.isNaN(t) ? "not reached" : String.format(Locale.ROOT, "%.2f", t), times, ratio(t, best), ratio(t, mean),
         ratio(t, def), Double.isNaN(testLoss) ? "" : String.format(Locale.ROOT, "%.4f", testLoss));
   }
 

@@ -244,7 +244,8 @@ public final class Tuner implements TuningPolicy {
     if (refitCurve) {
       epochsSinceCurveFit = 0;
     }
-    curve.add(current, o.clockLosses(), m.segmentEpochs() == config.trialEpochs(), before, lastLoss, refitCurve);
+    curve.add(current, o.clockLosses(), refitCurve && m.segmentEpochs() >= config.trialEpochs(), before, lastLoss,
+        refitCurve);
     for (Measured other : measured.values()) {
       if (other != m) {
         other.close();

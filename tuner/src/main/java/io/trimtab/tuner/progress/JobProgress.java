@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.math3.exception.MathIllegalArgumentException;
+import org.apache.commons.math3.exception.MathIllegalStateException;
 import org.apache.commons.math3.optim.MaxEval;
 import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
 import org.apache.commons.math3.optim.univariate.BrentOptimizer;
@@ -23,7 +24,8 @@ import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
  * setting s moves z by its own rate a_s (a setting that makes less progress per iteration, e.g. a
  * stale one, has a smaller rate), then at clock i, z(l_i) = c + sum_s a_s n_s(i), n_s(i) being the
  * clocks run under s so far: a linear least-squares problem (commons-math3 OLS), with b2 found by
- * Brent's method for Optimus. Fitting every segment jointly compares settings measured at
+ * Brent's method for Optimus. The power family z = (l - b2)^(-p) generalizes Optimus' (p = 1); its floor
+ * and exponent are found by nested Brent searches. Fitting every segment jointly compares settings measured at
  * different phases of training on one curve, where separate per-segment fits extrapolate each
  * from its own phase (measured on scripted streams: per-segment scores mis-ranked settings 15% apart
  * when measured a few epochs apart). Outliers are dropped by median absolute deviation of the
@@ -37,21 +39,35 @@ public final class JobProgress {
 
   /** Curve families, as in {@link ProgressModel#paper()} and {@link ProgressModel#optimus()}. */
   public enum Family {
-    PAPER, OPTIMUS
+    PAPER, OPTIMUS,
+    /**
+     * Power law with a floor, l = b2 + (b0 k + b1)^(-1/p), so z = (l - b2)^(-p): Optimus' family is
+     * p = 1. Logistic regression's training loss falls like k^(-1/p) with p of 1.5-6 on the
+     * recorded grids, which neither the paper's family (too fast) nor Optimus' (floor too high)
+     * extrapolates from a few epochs.
+     */
+    POWER
   }
+
+  /** Exponents p the power family may take. */
+  private static final double MIN_POWER = 0.2;
+  private static final double MAX_POWER = 10;
 
   private final Family family;
   private final double d;
   private final double b2;
+  private final double p;
   private final double c;
   private final double[] rates;
   private final double rmse;
   private final int dropped;
 
-  private JobProgress(Family family, double d, double b2, double c, double[] rates, double rmse, int dropped) {
+  private JobProgress(Family family, double d, double b2, double p, double c, double[] rates, double rmse,
+      int dropped) {
     this.family = family;
     this.d = d;
     this.b2 = b2;
+    this.p = p;
     this.c = c;
     this.rates = rates;
     this.rmse = rmse;
@@ -127,9 +143,19 @@ public final class JobProgress {
     return dropped;
   }
 
-  /** The curve's floor: b2 for Optimus, 0 for the paper's family. */
+  /** The curve's floor: b2 for Optimus' and the power family, 0 for the paper's. */
   public double floor() {
     return b2;
+  }
+
+  /** Whether the power family's exponent is at (within 1% of) one of its bounds, 0.2 and 10. */
+  public boolean atBound() {
+    return family == Family.POWER && (p < MIN_POWER * 1.01 || p > MAX_POWER * 0.99);
+  }
+
+  /** The power family's exponent p (z = (l - b2)^(-p)); 1 for Optimus, NaN for the paper's. */
+  public double power() {
+    return p;
   }
 
   /**
@@ -192,15 +218,18 @@ public final class JobProgress {
     };
   }
 
-  /** z of a loss: (1/l) ln(d/l) for the paper's family, 1/(l - b2) for Optimus'. */
+  /** z of a loss: (1/l) ln(d/l) for the paper's family, (l - b2)^(-p) for Optimus' (p = 1) and the power family. */
   double z(double l) {
-    return family == Family.PAPER ? Math.log(d / l) / l : 1 / (l - b2);
+    if (family == Family.PAPER) {
+      return Math.log(d / l) / l;
+    }
+    return p == 1 ? 1 / (l - b2) : Math.pow(l - b2, -p);
   }
 
   /** The loss at z (inverse of {@link #z}, on the branch l <= d for the paper's family). */
   double loss(double z) {
-    if (family == Family.OPTIMUS) {
-      return z > 0 ? b2 + 1 / z : Double.POSITIVE_INFINITY;
+    if (family != Family.PAPER) {
+      return z > 0 ? b2 + (p == 1 ? 1 / z : Math.pow(z, -1 / p)) : Double.POSITIVE_INFINITY;
     }
     // z = ln(d/l)/l is decreasing in l on (0, d/e] ... (0, d]: solve by bisection on ln l
     if (z <= 0) {
@@ -255,26 +284,57 @@ public final class JobProgress {
       }
     }
     if (family == Family.PAPER) {
-      return linear(setting, losses, settings, Family.PAPER, max, 0, keep);
+      return linear(setting, losses, settings, Family.PAPER, max, 0, Double.NaN, keep);
     }
     double top = min * (1 - 1e-6);
     double d = max;
-    UnivariatePointValuePair best;
+    if (family == Family.OPTIMUS) {
+      UnivariatePointValuePair best;
+      try {
+        best = new BrentOptimizer(1e-8, 1e-12).optimize(new MaxEval(200), GoalType.MINIMIZE,
+            new SearchInterval(0, top, 0.5 * top), new UnivariateObjectiveFunction(b -> {
+              JobProgress f = linear(setting, losses, settings, Family.OPTIMUS, d, b, 1, keep);
+              return f == null ? Double.MAX_VALUE : f.rmse;
+            }));
+      } catch (MathIllegalArgumentException e) {
+        return null;
+      }
+      return linear(setting, losses, settings, Family.OPTIMUS, d, best.getPoint(), 1, keep);
+    }
+    // power family: for each exponent the best floor (Brent), and the best exponent (Brent on ln p)
+    UnivariatePointValuePair exponent;
     try {
-      best = new BrentOptimizer(1e-8, 1e-12).optimize(new MaxEval(200), GoalType.MINIMIZE,
-          new SearchInterval(0, top, 0.5 * top), new UnivariateObjectiveFunction(b -> {
-            JobProgress f = linear(setting, losses, settings, Family.OPTIMUS, d, b, keep);
+      exponent = new BrentOptimizer(1e-3, 1e-4).optimize(new MaxEval(100), GoalType.MINIMIZE,
+          new SearchInterval(Math.log(MIN_POWER), Math.log(MAX_POWER), 0),
+          new UnivariateObjectiveFunction(lnP -> {
+            JobProgress f = bestFloor(setting, losses, settings, d, top, Math.exp(lnP), keep);
             return f == null ? Double.MAX_VALUE : f.rmse;
           }));
-    } catch (MathIllegalArgumentException e) {
+    } catch (MathIllegalArgumentException | MathIllegalStateException e) {
       return null;
     }
-    return linear(setting, losses, settings, Family.OPTIMUS, d, best.getPoint(), keep);
+    return bestFloor(setting, losses, settings, d, top, Math.exp(exponent.getPoint()), keep);
+  }
+
+  /** The power family's fit with exponent {@code p} and the floor in [0, top) that fits best. */
+  private static JobProgress bestFloor(int[] setting, double[] losses, int settings, double d, double top, double p,
+      boolean[] keep) {
+    UnivariatePointValuePair best;
+    try {
+      best = new BrentOptimizer(1e-5, 1e-9).optimize(new MaxEval(100), GoalType.MINIMIZE,
+          new SearchInterval(0, top, 0.5 * top), new UnivariateObjectiveFunction(b -> {
+            JobProgress f = linear(setting, losses, settings, Family.POWER, d, b, p, keep);
+            return f == null ? Double.MAX_VALUE : f.rmse;
+          }));
+    } catch (MathIllegalArgumentException | MathIllegalStateException e) {
+      return null;
+    }
+    return linear(setting, losses, settings, Family.POWER, d, best.getPoint(), p, keep);
   }
 
   /** OLS of z(l_i) on the clocks run under each setting so far; null if singular or too few points. */
   private static JobProgress linear(int[] setting, double[] losses, int settings, Family family, double d, double b2,
-      boolean[] keep) {
+      double p, boolean[] keep) {
     int[] used = new int[settings];
     Arrays.fill(used, -1);
     int cols = 0;
@@ -287,7 +347,7 @@ public final class JobProgress {
     if (rows < cols + 3) {
       return null;
     }
-    JobProgress shape = new JobProgress(family, d, b2, 0, new double[settings], 0, 0);
+    JobProgress shape = new JobProgress(family, d, b2, p, 0, new double[settings], 0, 0);
     double[][] x = new double[rows][cols];
     double[] y = new double[rows];
     double[] n = new double[settings];
@@ -318,17 +378,17 @@ public final class JobProgress {
         rates[s] = beta[1 + used[s]];
       }
     }
-    JobProgress fit = new JobProgress(family, d, b2, beta[0], rates, 0, losses.length - rows);
-    double[] p = fit.predict(setting, settings);
+    JobProgress fit = new JobProgress(family, d, b2, p, beta[0], rates, 0, losses.length - rows);
+    double[] predicted = fit.predict(setting, settings);
     double sum = 0;
     for (int i = 0; i < losses.length; i++) {
       if (keep[i]) {
-        double r = p[i] - losses[i];
+        double r = predicted[i] - losses[i];
         sum += r * r;
       }
     }
     double rmse = Math.sqrt(sum / rows);
-    return new JobProgress(family, d, b2, beta[0], rates, Double.isFinite(rmse) ? rmse : Double.MAX_VALUE,
+    return new JobProgress(family, d, b2, p, beta[0], rates, Double.isFinite(rmse) ? rmse : Double.MAX_VALUE,
         losses.length - rows);
   }
 

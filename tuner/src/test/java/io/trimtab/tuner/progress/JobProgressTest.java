@@ -104,6 +104,49 @@ class JobProgressTest {
     assertThat(fit.view(1, now).lossAt(slow)).isGreaterThan(fit.view(2, now).lossAt(fast));
   }
 
+  /**
+   * A job like {@link #job} on a power-law curve l(q) = 0.15 + (0.05 q + 1)^(-1/4) (progress q,
+   * floor 0.15, exponent p = 4): the power family recovers exponent, floor and efficiencies.
+   */
+  @Test
+  void powerFamily_recoversExponent_floor_andEfficiencies() {
+    double[] eff = {1, 0.5, 1.5};
+    int[] plan = {0, 0, 0, 1, 1, 1, 0, 0, 2, 2, 2, 0, 0, 0, 0};
+    for (double noise : new double[] {0, 0.003}) {
+      SplittableRandom rnd = new SplittableRandom(7);
+      int clocks = 10;
+      int[] set = new int[plan.length * clocks];
+      double[] loss = new double[set.length];
+      double q = 0;
+      for (int i = 0; i < set.length; i++) {
+        set[i] = plan[i / clocks];
+        q += eff[set[i]];
+        loss[i] = (0.15 + Math.pow(0.05 * q + 1, -0.25)) * (1 + noise * rnd.nextGaussian());
+      }
+      JobProgress.fit(set, loss, 3, JobProgress.Family.POWER).orElseThrow(); // warm-up for the timing
+      long t0 = System.nanoTime();
+      JobProgress fit = JobProgress.fit(set, loss, 3, JobProgress.Family.POWER).orElseThrow();
+      System.out.printf("power fit, noise %.3f: p %.3f floor %.4f rates %.3f %.3f (%.1f ms, %d points)%n", noise,
+          fit.power(), fit.floor(), fit.rate(1) / fit.rate(0), fit.rate(2) / fit.rate(0), (System.nanoTime() - t0) / 1e6,
+          set.length);
+      // measured: noise-free p 4.000, floor 0.1499, rates 0.500 / 1.500; with 0.3% noise p 4.000,
+      // floor 0.157, rates 0.509 / 1.557
+      double tolerance = noise == 0 ? 0.01 : 0.05;
+      assertThat(fit.rate(1) / fit.rate(0)).isCloseTo(0.5, within(tolerance));
+      assertThat(fit.rate(2) / fit.rate(0)).isCloseTo(1.5, within(3 * tolerance));
+      if (noise == 0) {
+        assertThat(fit.power()).isCloseTo(4, within(0.05));
+        assertThat(fit.floor()).isCloseTo(0.15, within(0.001));
+      }
+      double now = loss[loss.length - 1];
+      double qNow = (Math.pow(now - 0.15, -4) - 1) / 0.05;
+      double qTarget = (Math.pow(0.2 - 0.15, -4) - 1) / 0.05;
+      if (noise == 0) {
+        assertThat(fit.remainingIterations(0, now, Target.loss(0.2)) / (qTarget - qNow)).isCloseTo(1, within(0.01));
+      }
+    }
+  }
+
   @Test
   void badInput_namesTheClock() {
     assertThatThrownBy(() -> JobProgress.fit(new int[] {0, 3}, new double[] {1, 0.9}, 2, JobProgress.Family.PAPER))

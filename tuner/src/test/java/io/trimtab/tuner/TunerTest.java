@@ -41,7 +41,7 @@ class TunerTest {
   @Test
   void coldStart_findsTheBestSettingWithinTheTrialBudget_andBeatsTheDefault() {
     int found = 0;
-    for (long seed = 1; seed <= 5; seed++) {
+    for (long seed = 1; seed <= 10; seed++) {
       SimulatedJob job = job(0.03, 0.01, 0.05, seed);
       Tuner t = tuner(config(seed), List.of());
       SimulatedJob.Run tuned = job.run(t, TARGET, MAX_EPOCHS);
@@ -54,11 +54,15 @@ class TunerTest {
       if (lastTrue <= 1.2 * bestTrue) {
         found++;
       }
+      System.out.printf("seed %d: tuned %.1f s, default %.1f s (%.2fx), final setting %.2fx the best's true time, "
+          + "%d settings%n", seed, tuned.seconds, fixed.seconds, fixed.seconds / tuned.seconds, lastTrue / bestTrue,
+          tuned.distinctSettings());
     }
     // 68 candidates, 8 trials: the setting exploited at the end is within 20% of the true best in
-    // at least 3 of 5 seeds (measured: 5 of 5 for seeds 1-5, 8 of 10 for seeds 1-10, 3 of them the
-    // best itself; every tuned run faster than the default, 1.23x on average including exploration)
-    assertThat(found).isGreaterThanOrEqualTo(3);
+    // at least 8 of 10 seeds (measured: 10 of 10, 1.11x the best's time in 8, the best itself in 1;
+    // every tuned run 1.25-1.35x faster than the default including exploration. Before the staleness
+    // screening trial: 8 of 10, 1.23x on average over seeds 1-5)
+    assertThat(found).isGreaterThanOrEqualTo(8);
   }
 
   @Test
@@ -103,7 +107,9 @@ class TunerTest {
   @Test
   void slowDataCut_keepsTrialsOnTheSameWorkerCount() {
     int changedWithoutPrior = 0;
-    for (long seed = 1; seed <= 5; seed++) {
+    // seeds 1-10: the staleness screening trial often finds a fast setting first, and then no trial
+    // changes the worker count even without the prior (measured: 1 of 10 runs does)
+    for (long seed = 1; seed <= 10; seed++) {
       SimulatedJob.Run free = job(0.03, 0.01, 0.05, seed).run(tuner(config(seed), List.of()), TARGET, MAX_EPOCHS);
       changedWithoutPrior += free.settings.stream().anyMatch(s -> s.workers() != DEFAULT.workers()) ? 1 : 0;
       Tuner t = tuner(config(seed), List.of());

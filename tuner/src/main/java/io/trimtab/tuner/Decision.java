@@ -27,6 +27,11 @@ public record Decision(int epoch, Setting setting, Action action, String reason,
     BASELINE,
     /** Try a setting for a short window that still trains the model. */
     TRIAL,
+    /**
+     * Run the best setting so far again after a trial, so that the trial falls between two of its
+     * windows and the two compare at the same phase of training.
+     */
+    CONTROL,
     /** Exploration done (or stopped by its guard): run the best setting found. */
     EXPLOIT,
     /** Stay with the current setting. */

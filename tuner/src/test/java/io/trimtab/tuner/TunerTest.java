@@ -75,6 +75,42 @@ class TunerTest {
   }
 
   @Test
+  void aTrialFasterPerIterationButPredictedSlower_isBracketedByAControlWindowOfTheBestSetting() {
+    int controls = 0;
+    for (long seed = 1; seed <= 10; seed++) {
+      SimulatedJob job = job(0.03, 0.01, 0.05, seed);
+      SimulatedJob.Run r = job.run(tuner(config(seed), List.of()), TARGET, MAX_EPOCHS);
+      java.util.Set<Setting> bracketed = new java.util.HashSet<>();
+      for (int i = 1; i < r.decisions.size(); i++) {
+        Decision d = r.decisions.get(i);
+        Decision before = r.decisions.get(i - 1);
+        if (d.action() != Decision.Action.CONTROL || before.action() == Decision.Action.CONTROL) {
+          continue;
+        }
+        controls++;
+        // decisions.get(i) is made after epoch i, which ran under decisions.get(i - 1)'s setting: the trial
+        Setting trial = before.setting();
+        assertThat(d.setting()).as("control after the trial of " + trial + ", seed " + seed).isNotEqualTo(trial);
+        assertThat(r.settings.subList(0, i - 1)).as("the control setting was measured before the trial")
+            .contains(d.setting());
+        // (as measured: with the stream's 3% time noise, an equally fast trial can measure faster)
+        assertThat(job.secondsPerIteration.applyAsDouble(trial))
+            .as("only a trial faster per iteration than the control is bracketed")
+            .isLessThanOrEqualTo(1.1 * job.secondsPerIteration.applyAsDouble(d.setting()));
+        assertThat(bracketed.add(trial)).as("one control window per trial setting, seed " + seed).isTrue();
+        // the control window runs its two epochs (unless the target comes first)
+        for (int k = i + 1; k < Math.min(i + 2, r.decisions.size()); k++) {
+          assertThat(r.decisions.get(k).setting()).isEqualTo(d.setting());
+        }
+      }
+    }
+    // measured: 9 control windows over the 10 seeds (after trials of ASP and SSP settings, which run
+    // faster per iteration than BSP but make less progress per iteration)
+    System.out.println("control windows over 10 seeds: " + controls);
+    assertThat(controls).isPositive();
+  }
+
+  @Test
   void drift_ofTheChosenSetting_makesItRetune() {
     // the setting an undisturbed run exploits, and when (runs are deterministic per seed)
     SimulatedJob.Run calm = job(0.03, 0.01, 0.05, 3).run(tuner(config(3), List.of()), TARGET, MAX_EPOCHS);

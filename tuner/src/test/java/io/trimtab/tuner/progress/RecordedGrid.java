@@ -16,14 +16,14 @@ import java.util.Map;
  * {@code -summary.csv}): one loss curve per static setting, with the summary's target loss and the
  * time each setting took to reach it.
  */
-record RecordedGrid(String workload, double targetLoss, Map<String, Curve> curves) {
+public record RecordedGrid(String workload, double targetLoss, Map<String, Curve> curves) {
 
   /** One setting's curve, one entry per epoch. */
-  record Curve(String setting, double[] epochs, double[] epochSeconds, double[] elapsedSeconds, double[] losses,
+  public record Curve(String setting, double[] epochs, double[] epochSeconds, double[] elapsedSeconds, double[] losses,
       double timeToTarget) {
 
     /** First elapsed time at which the loss is at most {@code target}, or +infinity if never. */
-    double timeTo(double target) {
+    public double timeTo(double target) {
       for (int i = 0; i < losses.length; i++) {
         if (losses[i] <= target) {
           return elapsedSeconds[i];
@@ -33,7 +33,7 @@ record RecordedGrid(String workload, double targetLoss, Map<String, Curve> curve
     }
   }
 
-  static RecordedGrid load(String workload) {
+  public static RecordedGrid load(String workload) {
     Map<String, List<double[]>> rows = new LinkedHashMap<>();
     for (String[] f : read("curves/grid-" + workload + ".csv")) {
       // workload,setting,staleness,aggregation,partitioner,shards,workers,epoch,epoch_seconds,elapsed_seconds,train_loss,...

@@ -23,6 +23,11 @@ final class DriftCheck {
     this.tolerance = drift;
   }
 
+  /** Whether the last epoch checked looked slower than predicted, though not yet for long enough. */
+  boolean suspects() {
+    return count > 0;
+  }
+
   /** Takes {@code m}'s measured time per iteration as the reference (when a setting is chosen). */
   void reset(Measured m) {
     count = 0;

@@ -88,6 +88,20 @@ final class JobCurve {
       previous = fit;
       return;
     }
+    fitNow(i, compare, now);
+  }
+
+  /**
+   * Refits the curve on the clocks seen so far (between the periodic refits, when a check one epoch
+   * ahead needs a fit that includes the latest epoch).
+   */
+  void refit(double now) {
+    if (!losses.isEmpty()) {
+      fitNow(settings.get(settings.size() - 1), false, now);
+    }
+  }
+
+  private void fitNow(int i, boolean compare, double now) {
     int n = losses.size();
     int step = Math.max(1, (n + MAX_POINTS - 1) / MAX_POINTS);
     int size = (n + step - 1) / step;

@@ -68,7 +68,8 @@ public final class Tuner implements TuningPolicy {
    * each) the later setting was predicted 1.7x slower relative to the earlier one than it truly
    * was (mean ln ratio 0.53) and the earlier one ranked first every time; with the first setting
    * run again for two epochs after the trial, the bias fell to ln 0.04 and the faster one ranked
-   * first in 10 of 12 pairs (one epoch after it: ln 0.65, no better than none).
+   * first in 10 of 12 pairs (after a one-epoch trial: ln -0.22, 7 of 12; one control epoch after a
+   * two-epoch trial: ln 0.65, no better than none).
    */
   private static final int CONTROL_EPOCHS = 2;
 
@@ -363,6 +364,13 @@ public final class Tuner implements TuningPolicy {
         String drift = drift(o, m, before);
         if (drift != null) {
           return retune(next, drift, m);
+        }
+        if (driftCheck.suspects()) {
+          // the next epoch confirms or clears the suspicion against a fit that includes this one: the
+          // periodic fit, up to a few epochs old, extrapolates too far and reads as a slowdown (2 of
+          // 6 tuned jobs re-tuned for nothing on the long click benchmark before this refit)
+          curve.refit(lastLoss);
+          epochsSinceCurveFit = 0;
         }
         return keep(next, Decision.Action.KEEP, "exploiting the best setting found", m);
     }

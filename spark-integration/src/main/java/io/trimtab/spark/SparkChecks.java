@@ -2,6 +2,7 @@ package io.trimtab.spark;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
@@ -59,6 +60,71 @@ public final class SparkChecks {
           + "(executor cores / spark.task.cpus=" + conf.get("spark.task.cpus", "1") + "): set the number of workers "
           + "to at most " + slots + ", add executors or cores, or use staleness asp");
     }
+  }
+
+  /** Heap Spark keeps for itself in every JVM (its {@code RESERVED_SYSTEM_MEMORY_BYTES}). */
+  static final long SPARK_RESERVED_BYTES = 300L << 20;
+
+  /**
+   * Heap of one executor JVM in bytes: {@code spark.executor.memory} (default 1g), or, in local
+   * mode where the driver runs the tasks and the shard, the driver's own heap.
+   */
+  public static long executorHeapBytes(SparkConf conf) {
+    String master = conf.get("spark.master", "");
+    if (master.equals("local") || master.startsWith("local[")) {
+      return Runtime.getRuntime().maxMemory();
+    }
+    return conf.getSizeAsBytes("spark.executor.memory", "1g");
+  }
+
+  /** Bytes one shard holds for a dense table of {@code keys} keys of {@code doublesPerKey} doubles (state included). */
+  public static long shardBytes(long keys, int doublesPerKey, int shards) {
+    long perShard = (keys + shards - 1) / shards;
+    return perShard * doublesPerKey * Double.BYTES;
+  }
+
+  /**
+   * The fewest shards (at most {@code maxShards}) among which a dense table of {@code keys} keys of
+   * {@code doublesPerKey} doubles fits in executors of {@code heapBytes} heap; 0 if none does.
+   */
+  public static int minShards(long keys, int doublesPerKey, long heapBytes, int maxShards) {
+    for (int s = 1; s <= maxShards; s++) {
+      if (shardBytes(keys, doublesPerKey, s) <= heapBytes - SPARK_RESERVED_BYTES) {
+        return s;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Fails, before any table is created, if a dense model of {@code keys} keys of
+   * {@code doublesPerKey} doubles (weights and optimizer state) cannot fit in executor memory when
+   * split over {@code shards} shards (the JVM heap less Spark's reserved 300 MB: a lower bound on
+   * what it needs, so the check never refuses a model that fits), or in the driver, which holds the
+   * final model and moves tables between layouts.
+   */
+  public static void requireModelFits(long keys, int doublesPerKey, int shards, long executorHeap, long driverHeap) {
+    long total = keys * doublesPerKey * Double.BYTES;
+    long perShard = shardBytes(keys, doublesPerKey, shards);
+    if (perShard > executorHeap - SPARK_RESERVED_BYTES) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "The model does not fit in executor memory: %d "
+          + "keys x %d doubles (weights and optimizer state) need %s, %s per shard over %d shards, but an executor "
+          + "has %s of heap (spark.executor.memory) less Spark's reserved 300 MB. Expected at most %s per shard: "
+          + "raise spark.executor.memory, spread the model over more executors (shards), or hash the features into "
+          + "fewer dimensions", keys, doublesPerKey, size(total), size(perShard), shards, size(executorHeap),
+          size(Math.max(0, executorHeap - SPARK_RESERVED_BYTES))));
+    }
+    if (total > driverHeap - SPARK_RESERVED_BYTES) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "The model does not fit in driver memory: %d keys x "
+          + "%d doubles need %s, and the driver (which receives the trained model and moves tables between "
+          + "layouts) has %s of heap less Spark's reserved 300 MB: raise spark.driver.memory or hash the features "
+          + "into fewer dimensions", keys, doublesPerKey, size(total), size(driverHeap)));
+    }
+  }
+
+  private static String size(long bytes) {
+    return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
+        : String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
   }
 
   /** Task slots of the cluster right now: tasks that can run at once. */

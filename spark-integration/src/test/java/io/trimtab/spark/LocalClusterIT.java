@@ -141,4 +141,34 @@ class LocalClusterIT {
         .hasMessageContaining("Invalid label -1.0")
         .hasMessageContaining("expected 0 or 1");
   }
+
+  @Test
+  void fewerRowsThanWorkers_trainsWithEmptyPartitionsAndBatches() {
+    // one row for two workers and ten clocks: one worker's partition is empty, most batches too;
+    // every worker still takes part in every clock, so BSP does not wait for a missing one
+    Dataset<Row> one = BuiltinDatasets.heartScale(spark).limit(1);
+    PsLogisticRegressionModel m = new PsLogisticRegression().setNumWorkers(2).setEpochs(2).setTuning("off").fit(one);
+    assertThat(m.weights()).hasSize(13);
+    assertThat(m.epochs()).hasSize(2);
+  }
+
+  @Test
+  void badInput_emptyData_nonFiniteValues_andAModelTooLarge_areRefusedWithTheirOwnMessages() {
+    Dataset<Row> heart = BuiltinDatasets.heartScale(spark);
+    assertThatThrownBy(() -> new PsLogisticRegression().fit(heart.limit(0)))
+        .hasMessage("The training data are empty (expected at least one row)");
+    org.apache.spark.sql.types.StructType schema = heart.schema();
+    Dataset<Row> nan = spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(1.0,
+        org.apache.spark.ml.linalg.Vectors.dense(0.5, Double.NaN))), schema);
+    assertThatThrownBy(() -> new PsLogisticRegression().setEpochs(1).setTuning("off").fit(nan))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Non-finite feature value NaN in row [1.0,[0.5,NaN]]");
+    // 2^29 features: 2^29 + 1 keys x (weight + AdaGrad state) = 8 GiB, 4 GiB per shard; executors have 1 GiB
+    Dataset<Row> huge = spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(1.0,
+        org.apache.spark.ml.linalg.Vectors.sparse(1 << 29, new int[] {7}, new double[] {1}))), schema);
+    assertThatThrownBy(() -> new PsLogisticRegression().setEpochs(1).fit(huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("The model does not fit in executor memory: 536870913 keys x 2 doubles (weights and "
+            + "optimizer state) need 8.0 GiB, 4.0 GiB per shard over 2 shards, but an executor has 1.0 GiB");
+  }
 }

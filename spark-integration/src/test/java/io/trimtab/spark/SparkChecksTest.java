@@ -22,6 +22,37 @@ class SparkChecksTest {
   }
 
   @Test
+  void modelTooLargeForExecutors_isRefusedUpFront_namingTheSizesAndTheFixes() {
+    long gib = 1L << 30;
+    // 2^28 keys x 2 doubles (weights + AdaGrad state) = 4 GiB; 2 GiB per shard over 2 shards
+    assertThatThrownBy(() -> SparkChecks.requireModelFits(1L << 28, 2, 2, gib, 8 * gib))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("The model does not fit in executor memory: 268435456 keys x 2 doubles (weights and optimizer "
+            + "state) need 4.0 GiB, 2.0 GiB per shard over 2 shards, but an executor has 1.0 GiB of heap "
+            + "(spark.executor.memory) less Spark's reserved 300 MB. Expected at most 724.0 MiB per shard: raise "
+            + "spark.executor.memory, spread the model over more executors (shards), or hash the features into "
+            + "fewer dimensions");
+    assertThatThrownBy(() -> SparkChecks.requireModelFits(1L << 28, 2, 8, 4 * gib, 2 * gib))
+        .hasMessageStartingWith("The model does not fit in driver memory: 268435456 keys x 2 doubles need 4.0 GiB, "
+            + "and the driver (which receives the trained model and moves tables between layouts) has 2.0 GiB");
+    assertThatCode(() -> SparkChecks.requireModelFits(1L << 20, 2, 1, gib, gib)).doesNotThrowAnyException();
+    // the tuner's fewest shards: 4 GiB over executors of 2 GiB heap (1.7 GiB usable) needs 3
+    assertThat(SparkChecks.minShards(1L << 28, 2, 2 * gib, 4)).isEqualTo(3);
+    assertThat(SparkChecks.minShards(1L << 28, 2, 2 * gib, 2)).isZero();
+    assertThat(SparkChecks.minShards(1000, 2, gib, 4)).isEqualTo(1);
+  }
+
+  @Test
+  void executorHeap_isSparkExecutorMemory_orTheDriversHeapInLocalMode() {
+    assertThat(SparkChecks.executorHeapBytes(new SparkConf(false).set("spark.master", "local-cluster[2,1,1024]")))
+        .isEqualTo(1L << 30);
+    assertThat(SparkChecks.executorHeapBytes(new SparkConf(false).set("spark.master", "spark://h:7077")
+        .set("spark.executor.memory", "3g"))).isEqualTo(3L << 30);
+    assertThat(SparkChecks.executorHeapBytes(new SparkConf(false).set("spark.master", "local[2]")))
+        .isEqualTo(Runtime.getRuntime().maxMemory());
+  }
+
+  @Test
   void dynamicAllocation_isRejected() {
     assertThatThrownBy(() -> SparkChecks.requireStaticExecutors(new SparkConf(false)
         .set("spark.dynamicAllocation.enabled", "true")))

@@ -4,6 +4,7 @@ import io.trimtab.spark.ParameterServer;
 import io.trimtab.spark.Trimtab;
 import io.trimtab.spark.TrimtabConf;
 import io.trimtab.spark.data.BuiltinDatasets;
+import io.trimtab.spark.data.LibSvm;
 import io.trimtab.spark.ml.Evaluation;
 import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;
@@ -41,8 +42,12 @@ public final class TrimtabApp implements Callable<Integer> {
   String dataset;
 
   @Option(names = "--num-features", defaultValue = "0",
-      description = "Features of the LibSVM file (0: inferred by Spark)")
+      description = "Features of the LibSVM file (0: the largest index in it)")
   int numFeatures;
+
+  @Option(names = "--skip-malformed", description = "Skip and count malformed LibSVM lines instead of failing on the "
+      + "first (the count and the first few, with file and offset, are printed)")
+  boolean skipMalformed;
 
   @Option(names = "--master", description = "Spark master when not given by spark-submit (default local-cluster[2,1,1024])")
   String master;
@@ -159,11 +164,12 @@ public final class TrimtabApp implements Callable<Integer> {
     if (data == null) {
       return BuiltinDatasets.load(spark, dataset);
     }
-    var reader = spark.read().format("libsvm");
-    if (numFeatures > 0) {
-      reader = reader.option("numFeatures", numFeatures);
+    LibSvm.Result read = LibSvm.read(spark, data, numFeatures, skipMalformed);
+    if (read.skipped() > 0) {
+      out.printf(Locale.ROOT, "data: skipped %d malformed lines of %s (kept %d); first: %s%n", read.skipped(), data,
+          read.rows(), String.join(" | ", read.firstSkipped()));
     }
-    Dataset<Row> raw = reader.load(data);
+    Dataset<Row> raw = read.data();
     // LibSVM binary files often use -1/+1; the trainer wants 0/1 and rejects any other label by row.
     return raw.withColumn("label", org.apache.spark.sql.functions.when(raw.col("label").equalTo(-1.0), 0.0)
         .otherwise(raw.col("label")));

@@ -7,6 +7,7 @@ import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.UpdateRule;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.spark.ParameterServer;
+import io.trimtab.spark.SparkChecks;
 import io.trimtab.spark.TrimtabConf;
 import io.trimtab.spark.Trimtab;
 import io.trimtab.tuner.Aggregation;
@@ -260,6 +261,13 @@ public final class PsLogisticRegression {
         numWorkers > 0 ? numWorkers : ps.taskSlots());
     LrTrainingRun.check(ps, initial);
     int dim = Examples.numFeatures(data, featuresCol);
+    UpdateRule rule = new UpdateRule(updater, stepSize, regParam);
+    // the weights and the optimizer's state, one double each per key (and the intercept key)
+    int doublesPerKey = 1 + rule.stateWidth();
+    long executorHeap = SparkChecks.executorHeapBytes(spark.sparkContext().getConf());
+    SparkChecks.requireModelFits(dim + 1L, doublesPerKey, initial.shards(), executorHeap,
+        Runtime.getRuntime().maxMemory());
+    int minShards = SparkChecks.minShards(dim + 1L, doublesPerKey, executorHeap, ps.numShards());
     int batches = batchesPerEpoch;
     long prepSeed = seed;
     String label = labelCol;
@@ -271,7 +279,6 @@ public final class PsLogisticRegression {
           it.forEachRemaining(rows::add);
           return MiniBatch.prepare(rows, batches, prepSeed, dim).iterator();
         }, true);
-    UpdateRule rule = new UpdateRule(updater, stepSize, regParam);
     TableHandle table = ps.createTable(TableSpec.dense("logreg-" + UUID.randomUUID(), dim + 1L, 1, rule), partitioner,
         initial.shards());
     LrTrainingRun run;
@@ -286,7 +293,8 @@ public final class PsLogisticRegression {
     TuningSession session = null;
     try (run) {
       if (schedule == null) {
-        session = Tuning.start(spark, ps, conf, tuning, target, initial, dim, run.rows(), batches, seed, epochs);
+        session = Tuning.start(spark, ps, conf, tuning, target, initial, dim, run.rows(), batches, seed, epochs,
+            minShards);
         if (session != null) {
           session.dataCutSeconds(run.firstCutSeconds());
         }

@@ -47,9 +47,13 @@ final class Tuning {
     return out;
   }
 
-  /** A tuning session for one fit, or null when tuning is off (no knob to tune). */
+  /**
+   * A tuning session for one fit, or null when tuning is off (no knob to tune).
+   *
+   * @param minShards the fewest shards whose share of the model fits in an executor
+   */
   static TuningSession start(SparkSession spark, ParameterServer ps, TrimtabConf conf, String spec, double target,
-      Setting initial, int dim, long rows, int batches, long seed, int epochs) {
+      Setting initial, int dim, long rows, int batches, long seed, int epochs, int minShards) {
     Set<Knob> knobs = knobs(spec != null ? spec : conf.tuning());
     if (knobs.isEmpty()) {
       return null;
@@ -59,7 +63,8 @@ final class Tuning {
         .withTrialWindow(conf.trialEpochs(), 5)
         .withTrials(Math.min(4, conf.maxTrials()), conf.maxTrials()).withGuard(conf.guard()).withDrift(conf.drift(), 2).withSeed(seed)
         .withMaxEpochs(epochs);
-    SearchSpace space = SearchSpace.of(initial, knobs, ps.numShards(), ps.taskSlots(), SearchSpace.defaultStaleness());
+    SearchSpace space = SearchSpace.of(initial, knobs, ps.numShards(), ps.taskSlots(), SearchSpace.defaultStaleness())
+        .withMinShards(minShards);
     String job = "logreg-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
         + JOBS.incrementAndGet();
     Path dir = conf.tunerDir().resolve(spark.sparkContext().applicationId()).resolve(job);

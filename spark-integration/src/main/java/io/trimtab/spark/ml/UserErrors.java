@@ -7,10 +7,10 @@ import org.apache.spark.SparkException;
  * Surfaces a bad-input error raised inside a task (an IllegalArgumentException naming the row) as
  * that error on the driver, instead of Spark's "Job aborted due to stage failure" wrapper.
  */
-final class UserErrors {
+public final class UserErrors {
   private UserErrors() {}
 
-  static <T> T unwrap(Supplier<T> job) {
+  public static <T> T unwrap(Supplier<T> job) {
     try {
       return job.get();
     } catch (RuntimeException e) {

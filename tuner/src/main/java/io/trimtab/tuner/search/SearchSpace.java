@@ -142,6 +142,21 @@ public final class SearchSpace {
     return new SearchSpace(base, Collections.unmodifiableSet(knobs), executors, taskSlots, List.copyOf(all));
   }
 
+  /**
+   * This space without the settings of fewer than {@code minShards} shards (a model too large for
+   * fewer executors' memory).
+   *
+   * @throws IllegalArgumentException if the base setting itself has fewer shards
+   */
+  public SearchSpace withMinShards(int minShards) {
+    if (base.shards() < minShards) {
+      throw new IllegalArgumentException("Base setting " + base + " has " + base.shards() + " shards, fewer than the "
+          + minShards + " the model needs");
+    }
+    return new SearchSpace(base, tunable, executors, taskSlots,
+        candidates.stream().filter(c -> c.shards() >= minShards).toList());
+  }
+
   /** The valid settings, in the deterministic order described in the class comment. */
   public List<Setting> candidates() {
     return candidates;

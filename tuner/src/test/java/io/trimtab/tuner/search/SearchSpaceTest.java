@@ -43,6 +43,19 @@ class SearchSpaceTest {
   }
 
   @Test
+  void withMinShards_dropsTheLayoutsAModelDoesNotFit() {
+    Setting base = new Setting(StalenessBound.bsp(), Aggregation.DIRECT, 3, PartitionerKind.HASH, 4);
+    SearchSpace all = SearchSpace.of(base, ALL, 4, 4);
+    SearchSpace big = all.withMinShards(3);
+    assertThat(all.candidates()).anySatisfy(s -> assertThat(s.shards()).isLessThan(3));
+    assertThat(big.candidates()).isNotEmpty().allSatisfy(s -> assertThat(s.shards()).isGreaterThanOrEqualTo(3))
+        .contains(base);
+    assertThat(big.candidates()).hasSize((int) all.candidates().stream().filter(s -> s.shards() >= 3).count());
+    assertThatThrownBy(() -> all.withMinShards(4))
+        .hasMessage("Base setting " + base + " has 3 shards, fewer than the 4 the model needs");
+  }
+
+  @Test
   void space_untunedKnobsKeepTheBaseValue() {
     Setting base = new Setting(StalenessBound.ssp(2), Aggregation.EXECUTOR_COMBINE, 3, PartitionerKind.HASH, 6);
     SearchSpace layout = SearchSpace.of(base, EnumSet.of(Knob.SHARDS, Knob.PARTITIONER), 4, 8);

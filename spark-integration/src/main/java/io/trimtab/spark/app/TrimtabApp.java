@@ -93,11 +93,30 @@ public final class TrimtabApp implements Callable<Integer> {
     this.out = out;
   }
 
+  /** Exit code of a run refused for bad input or settings (a message names the value and what was expected). */
+  static final int BAD_INPUT = 2;
+
   public static void main(String[] args) {
-    int code = new CommandLine(new TrimtabApp(System.out)).execute(args);
+    int code = commandLine(new TrimtabApp(System.out)).execute(args);
     if (code != 0) {
       System.exit(code);
     }
+  }
+
+  /**
+   * The command line: usage errors exit 2 (picocli's default), as does bad input or a setting
+   * refused at start (an IllegalArgumentException or IllegalStateException naming the value and the
+   * fix), printed as one line {@code trimtab: error: <message>} on standard error; anything else
+   * exits 1 with its stack trace.
+   */
+  static CommandLine commandLine(TrimtabApp app) {
+    return new CommandLine(app).setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+        cmd.getErr().println("trimtab: error: " + e.getMessage());
+        return BAD_INPUT;
+      }
+      throw e;
+    });
   }
 
   @Override

@@ -20,44 +20,11 @@ class TrimtabAppIT {
 
   @Test
   void sparkSubmit_trainsOnBuiltinData_printingOneLinePerEpoch() throws Exception {
-    Path target = Path.of(System.getProperty("basedir", "."), "target");
-    Path appJar;
-    try (Stream<Path> s = Files.list(target)) {
-      appJar = s.filter(p -> p.getFileName().toString().endsWith("-app.jar")).findFirst()
-          .orElseThrow(() -> new AssertionError("no *-app.jar in " + target + " (run mvn package first)"));
-    }
-    // Spark and its dependencies, as a Spark installation provides them; Trimtab and its own
-    // dependencies come only from the application jar, which so proves to be self-contained.
-    String sparkClassPath = String.join(File.pathSeparator, Stream.of(
-            Files.readString(target.resolve("classpath.txt")).trim().split(File.pathSeparator))
-        .filter(e -> !e.contains("trimtab") && !e.contains("picocli") && !e.contains("fastutil")
-            && !e.contains("xchart") && !e.contains("VectorGraphics2D") && !e.contains("graphics2d")
-            && !e.contains("animated-gif"))
-        .toList());
     Path tuningDir = Files.createTempDirectory("trimtab-submit-tuning");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String opt : System.getProperty("trimtab.java17.opens", "").split(" ")) {
-      if (!opt.isBlank()) {
-        cmd.add(opt);
-      }
-    }
-    cmd.addAll(List.of("-cp", sparkClassPath, "org.apache.spark.deploy.SparkSubmit",
-        "--master", "local-cluster[2,1,1024]",
-        "--conf", "spark.plugins=io.trimtab.spark.plugin.TrimtabPlugin",
-        "--conf", "spark.executor.extraClassPath=" + sparkClassPath + File.pathSeparator + appJar,
-        "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.trimtab.tuner.dir=" + tuningDir,
-        "--conf", "spark.trimtab.tuner.history=none",
-        "--class", "io.trimtab.spark.app.TrimtabApp",
-        appJar.toString(), "--dataset", "heart_scale", "--epochs", "6", "--batches", "5"));
-    Path log = Files.createTempFile("trimtab-submit", ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    boolean done = p.waitFor(180, TimeUnit.SECONDS);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    String out = Files.readString(log, StandardCharsets.UTF_8);
+    Submitted r = submit(tuningDir, "--dataset", "heart_scale", "--epochs", "6", "--batches", "5");
+    String out = r.out();
+    Process p = r.process();
+    boolean done = r.done();
     assertThat(done).as("spark-submit finished within 180 s; output:%n%s", out).isTrue();
     assertThat(p.exitValue()).as("exit code; output:%n%s", out).isZero();
     assertThat(out).contains("trimtab: 2 shards in executors");
@@ -74,5 +41,75 @@ class TrimtabAppIT {
     assertThat(reports).as("tuning reports under %s; output:%n%s", tuningDir, out).hasSize(1);
     assertThat(Files.readString(reports.get(0))).contains("<h2>Decisions</h2>").contains("data:image/png;base64,");
     assertThat(Files.readAllLines(reports.get(0).resolveSibling("decisions.jsonl"))).hasSize(7);
+  }
+
+  /** What one spark-submit printed, and how it ended. */
+  record Submitted(Process process, boolean done, String out) {}
+
+  /** Submits the application jar with {@code appArgs} to a local-cluster master; waits up to 180 s. */
+  private static Submitted submit(Path tuningDir, String... appArgs) throws Exception {
+    Path target = Path.of(System.getProperty("basedir", "."), "target");
+    Path appJar;
+    try (Stream<Path> s = Files.list(target)) {
+      appJar = s.filter(p -> p.getFileName().toString().endsWith("-app.jar")).findFirst()
+          .orElseThrow(() -> new AssertionError("no *-app.jar in " + target + " (run mvn package first)"));
+    }
+    // Spark and its dependencies, as a Spark installation provides them; Trimtab and its own
+    // dependencies come only from the application jar, which so proves to be self-contained.
+    String sparkClassPath = String.join(File.pathSeparator, Stream.of(
+            Files.readString(target.resolve("classpath.txt")).trim().split(File.pathSeparator))
+        .filter(e -> !e.contains("trimtab") && !e.contains("picocli") && !e.contains("fastutil")
+            && !e.contains("xchart") && !e.contains("VectorGraphics2D") && !e.contains("graphics2d")
+            && !e.contains("animated-gif"))
+        .toList());
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String opt : System.getProperty("trimtab.java17.opens", "").split(" ")) {
+      if (!opt.isBlank()) {
+        cmd.add(opt);
+      }
+    }
+    cmd.addAll(List.of("-cp", sparkClassPath, "org.apache.spark.deploy.SparkSubmit",
+        "--master", "local-cluster[2,1,1024]",
+        "--conf", "spark.plugins=io.trimtab.spark.plugin.TrimtabPlugin",
+        "--conf", "spark.executor.extraClassPath=" + sparkClassPath + File.pathSeparator + appJar,
+        "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.trimtab.tuner.dir=" + tuningDir,
+        "--conf", "spark.trimtab.tuner.history=none",
+        "--class", "io.trimtab.spark.app.TrimtabApp",
+        appJar.toString()));
+    cmd.addAll(List.of(appArgs));
+    Path log = Files.createTempFile("trimtab-submit", ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    boolean done = p.waitFor(180, TimeUnit.SECONDS);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    return new Submitted(p, done, out);
+  }
+
+  @Test
+  void sparkSubmit_onAMalformedLibsvmFile_failsNamingTheLine_orSkipsAndCountsIt() throws Exception {
+    Path data = Files.createTempFile("trimtab-bad", ".libsvm");
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      text.append(i % 2 == 0 ? "+1" : "-1").append(" 1:").append(i % 2 == 0 ? "0.9" : "0.1").append(" 3:0.5\n");
+    }
+    text.append("1 2:oops\n");
+    Files.writeString(data, text);
+    Path tuningDir = Files.createTempDirectory("trimtab-submit-tuning");
+    Submitted failed = submit(tuningDir, "--data", data.toString(), "--epochs", "2", "--tuning", "off");
+    assertThat(failed.done()).as("spark-submit finished; output:%n%s", failed.out()).isTrue();
+    assertThat(failed.process().exitValue()).as("exit code for bad input; output:%n%s", failed.out()).isEqualTo(2);
+    assertThat(failed.out()).contains("trimtab: error: Malformed LibSVM line in file:" + data + " at byte offset "
+        + (text.length() - "1 2:oops\n".length()) + ": '1 2:oops' (value 'oops' of feature 2 is not a number)");
+    Submitted skipped = submit(tuningDir, "--data", data.toString(), "--epochs", "2", "--tuning", "off",
+        "--skip-malformed");
+    assertThat(skipped.done()).as("spark-submit finished; output:%n%s", skipped.out()).isTrue();
+    assertThat(skipped.process().exitValue()).as("exit code; output:%n%s", skipped.out()).isZero();
+    assertThat(skipped.out()).contains("data: skipped 1 malformed lines of " + data + " (kept 40); first: "
+        + "Malformed LibSVM line in file:" + data);
+    assertThat(skipped.out()).containsPattern("epoch 2/2  train log-loss 0\\.\\d+");
   }
 }

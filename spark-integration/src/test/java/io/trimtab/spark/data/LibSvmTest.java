@@ -45,7 +45,8 @@ class LibSvmTest {
 
   @Test
   void goodFile_readsAsSparksLibsvmSourceDoes() throws IOException {
-    Path p = file("good.txt", "1 1:0.5 3:2\n# a comment line\n\n-1 2:1.5 # trailing comment\n+1 4:-3e-2 5:7\n0\n");
+    // (Spark's source takes whole-line comments and blank lines, not trailing comments)
+    Path p = file("good.txt", "1 1:0.5 3:2\n# a comment line\n\n-1 2:1.5\n+1 4:-3e-2 5:7\n0\n");
     LibSvm.Result r = LibSvm.read(spark, p.toString(), 0, false);
     List<Row> ours = sorted(r.data().collectAsList());
     List<Row> spark = sorted(LibSvmTest.spark.read().format("libsvm").load(p.toString()).collectAsList());
@@ -57,6 +58,13 @@ class LibSvmTest {
       assertThat(ours.get(i).getDouble(0)).isEqualTo(spark.get(i).getDouble(0));
       assertThat(((Vector) ours.get(i).get(1)).toSparse()).isEqualTo(((Vector) spark.get(i).get(1)).toSparse());
     }
+  }
+
+  @Test
+  void trailingComments_areIgnored() throws IOException {
+    LibSvm.Result r = LibSvm.read(spark, file("c.txt", "1 1:2 # why\n0 2:1#x\n").toString(), 0, false);
+    assertThat(r.rows()).isEqualTo(2);
+    assertThat(r.numFeatures()).isEqualTo(2);
   }
 
   @Test

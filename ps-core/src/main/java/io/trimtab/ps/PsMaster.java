@@ -140,6 +140,38 @@ public final class PsMaster implements AutoCloseable {
   }
 
   /**
+   * Loads a snapshot (a checkpoint's) into {@code table}, a table created empty with the same spec:
+   * every key's values and optimizer state, and the clock, from which training carries on with
+   * {@code numWorkers} workers under {@code staleness}.
+   *
+   * @throws IllegalArgumentException if the snapshot does not fit the table: keys beyond a dense
+   *     table's dimension, or values or state of another width
+   */
+  public void restore(TableHandle table, TableSnapshot snapshot, int numWorkers, StalenessBound staleness) {
+    TableSpec spec = table.spec();
+    int n = snapshot.keys().length;
+    if (snapshot.values().length != (long) n * spec.width()
+        || snapshot.state().length != (long) n * spec.width() * spec.rule().stateWidth()) {
+      throw new IllegalArgumentException("Cannot restore table '" + spec.name() + "': the snapshot holds "
+          + snapshot.values().length + " values and " + snapshot.state().length + " state values for " + n
+          + " keys (expected width " + spec.width() + " and " + spec.rule().stateWidth()
+          + " state values per value)");
+    }
+    if (spec.kind() == TableKind.DENSE && n > 0 && (snapshot.keys()[0] < 0 || snapshot.keys()[n - 1] >= spec.dimension())) {
+      throw new IllegalArgumentException("Cannot restore table '" + spec.name() + "': the snapshot has keys "
+          + snapshot.keys()[0] + " .. " + snapshot.keys()[n - 1] + " but the table's dimension is "
+          + spec.dimension() + " (expected keys 0 .. " + (spec.dimension() - 1) + ": a model of another size)");
+    }
+    importAll(table, new Exports(snapshot.clock(), snapshot.keys(), snapshot.values(), snapshot.state()));
+    List<CompletableFuture<Response>> acks = new ArrayList<>();
+    for (ShardAddress s : table.shards()) {
+      acks.add(client.send(s, new Request.SetWorkers(table.id(), numWorkers, staleness.aggregatesPerClock(),
+          snapshot.clock())));
+    }
+    awaitAll(acks, "Setting the restored clock of table '" + spec.name() + "'");
+  }
+
+  /**
    * Moves a table onto {@code numShards} shards with a new partitioner, between epochs: every key's
    * values and optimizer state are copied exactly, the clock carries on, and the worker count and
    * staleness are set on the new layout. The old layout is dropped only after the new one holds

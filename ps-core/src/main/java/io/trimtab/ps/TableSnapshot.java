@@ -10,7 +10,7 @@ import java.util.Arrays;
  * @param clock the lowest clock of the table's shards
  * @param keys all keys, ascending
  * @param values {@code width} doubles per key
- * @param state optimizer state, {@code stateWidth} doubles per key (empty for rules without state)
+ * @param state optimizer state, {@code width x stateWidth} doubles per key (empty for rules without state)
  */
 public record TableSnapshot(long clock, long[] keys, double[] values, double[] state) {
 

@@ -47,11 +47,22 @@ public final class TrimtabConf {
   public static final Key TUNER_HISTORY = new Key("spark.trimtab.tuner.history", "~/.trimtab/history",
       "directory (driver-local) of finished jobs' observations, to warm-start similar jobs (none: no history)");
 
+  public static final Key CHECKPOINT_DIR = new Key("spark.trimtab.checkpoint.dir", "none",
+      "directory on any Hadoop file system (file:, hdfs:, ...) where training writes checkpoints of the model "
+          + "(weights, optimizer state, clock) as epoch-NNNNNN.ckpt, one directory per model (none: no checkpoints)");
+  public static final Key CHECKPOINT_EPOCHS = new Key("spark.trimtab.checkpoint.epochs", "1",
+      "epochs between checkpoints");
+  public static final Key CHECKPOINT_INTERVAL = new Key("spark.trimtab.checkpoint.interval", "none",
+      "also checkpoint after an epoch once this much time has passed since the last checkpoint, e.g. 10min (none: "
+          + "by epochs only)");
+  public static final Key CHECKPOINT_KEEP = new Key("spark.trimtab.checkpoint.keep", "2",
+      "checkpoints kept in the directory (older ones are deleted after a new one is written)");
+
   /** Every key, in README order. */
   public static final List<Key> KEYS =
       List.of(SHARD_PORT, SHARD_IO_THREADS, CLIENT_IO_THREADS, CONNECT_TIMEOUT, REQUEST_TIMEOUT, REGISTRATION_TIMEOUT,
           TUNING, TUNER_TARGET_LOSS, TUNER_CONVERGENCE, TUNER_TRIAL_EPOCHS, TUNER_MAX_TRIALS, TUNER_GUARD, TUNER_DRIFT,
-          TUNER_DIR, TUNER_HISTORY);
+          TUNER_DIR, TUNER_HISTORY, CHECKPOINT_DIR, CHECKPOINT_EPOCHS, CHECKPOINT_INTERVAL, CHECKPOINT_KEEP);
 
   /** Class name to list in {@code spark.plugins}. */
   public static final String PLUGIN_CLASS = "io.trimtab.spark.plugin.TrimtabPlugin";
@@ -121,6 +132,26 @@ public final class TrimtabConf {
   public java.nio.file.Path tunerHistory() {
     String raw = conf.get(TUNER_HISTORY.name(), TUNER_HISTORY.defaultValue()).trim();
     return raw.equalsIgnoreCase("none") || raw.isEmpty() ? null : path(raw);
+  }
+
+  /** Where checkpoints go (a Hadoop path URI), or null for none. */
+  public String checkpointDir() {
+    String raw = conf.get(CHECKPOINT_DIR.name(), CHECKPOINT_DIR.defaultValue()).trim();
+    return raw.equalsIgnoreCase("none") || raw.isEmpty() ? null : raw;
+  }
+
+  public int checkpointEpochs() {
+    return intValue(CHECKPOINT_EPOCHS, 1, 1_000_000);
+  }
+
+  /** Time between checkpoints, or null to checkpoint by epochs only. */
+  public Duration checkpointInterval() {
+    String raw = conf.get(CHECKPOINT_INTERVAL.name(), CHECKPOINT_INTERVAL.defaultValue()).trim();
+    return raw.equalsIgnoreCase("none") || raw.isEmpty() ? null : duration(CHECKPOINT_INTERVAL);
+  }
+
+  public int checkpointKeep() {
+    return intValue(CHECKPOINT_KEEP, 1, 1000);
   }
 
   private static java.nio.file.Path path(String raw) {

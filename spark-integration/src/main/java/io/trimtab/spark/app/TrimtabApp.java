@@ -83,6 +83,14 @@ public final class TrimtabApp implements Callable<Integer> {
       + "(default: spark.trimtab.tuner.targetLoss, none: run every epoch)")
   Double targetLoss;
 
+  @Option(names = "--checkpoint-dir", description = "Write checkpoints of the model between epochs to this directory "
+      + "(any Hadoop file system; default: spark.trimtab.checkpoint.dir, none)")
+  String checkpointDir;
+
+  @Option(names = "--resume-from", description = "Resume from a checkpoint file or directory (its newest): the model, "
+      + "its optimizer state and clock are restored and training continues with the next epoch up to --epochs")
+  String resumeFrom;
+
   @Option(names = "--test-fraction", defaultValue = "0.2") double testFraction;
 
   @Option(names = "--seed", defaultValue = "7") long seed;
@@ -164,6 +172,7 @@ public final class TrimtabApp implements Callable<Integer> {
     if (targetLoss != null) {
       trainer.setTargetLoss(targetLoss);
     }
+    trainer.setCheckpointDir(checkpointDir).setResumeFrom(resumeFrom);
     PsLogisticRegressionModel model = trainer
         .setEpochs(epochs).setBatchesPerEpoch(batches).setNumWorkers(workers).setUpdater(updater)
         .setStepSize(stepSize).setRegParam(reg).setPartitioner(partitioner).setSeed(seed)

@@ -81,6 +81,15 @@ final class LrTrainingRun implements AutoCloseable {
     return clock;
   }
 
+  /**
+   * Restores the model from a checkpoint's snapshot (before the first epoch): values, optimizer
+   * state and clock; the next epoch continues from that clock.
+   */
+  void resume(io.trimtab.ps.TableSnapshot snapshot) {
+    ps.master().restore(table, snapshot, tableWorkers(setting), setting.staleness());
+    clock = snapshot.clock();
+  }
+
   /** The model table as it is now (every key, value and optimizer state). */
   io.trimtab.ps.TableSnapshot snapshot() {
     return ps.master().snapshot(table);

@@ -5,6 +5,8 @@ import io.trimtab.ps.TableHandle;
 import io.trimtab.ps.TableSnapshot;
 import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.UpdateRule;
+import io.trimtab.ps.checkpoint.Checkpoint;
+import io.trimtab.spark.checkpoint.Checkpoints;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.spark.ParameterServer;
 import io.trimtab.spark.SparkChecks;
@@ -42,6 +44,7 @@ import org.apache.spark.sql.SparkSession;
  * }</pre>
  */
 public final class PsLogisticRegression {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PsLogisticRegression.class);
   private String labelCol = "label";
   private String featuresCol = "features";
   private int epochs = 10;
@@ -63,6 +66,34 @@ public final class PsLogisticRegression {
   private int slowWorker = -1;
   private long slowMillis = 0;
   private Consumer<EpochMetrics> onEpoch = m -> {};
+  private String checkpointDir;
+  private String resumeFrom;
+
+  /**
+   * Directory (any Hadoop file system) where this fit writes checkpoints of the model between
+   * epochs, one directory per model (default: {@code spark.trimtab.checkpoint.dir}, none); how often
+   * and how many are kept come from {@code spark.trimtab.checkpoint.*}.
+   */
+  public PsLogisticRegression setCheckpointDir(String uri) {
+    if (uri != null && uri.isBlank()) {
+      throw new IllegalArgumentException("Invalid checkpoint directory: '" + uri + "' (expected a path or URI)");
+    }
+    this.checkpointDir = uri;
+    return this;
+  }
+
+  /**
+   * Resumes training from a checkpoint: a checkpoint file, or a checkpoint directory (its newest).
+   * The model (weights, optimizer state, clock) is restored and training continues with the epoch
+   * after the checkpoint's, up to {@link #setEpochs} in all, on the same data and settings.
+   */
+  public PsLogisticRegression setResumeFrom(String uri) {
+    if (uri != null && uri.isBlank()) {
+      throw new IllegalArgumentException("Invalid checkpoint to resume from: '" + uri + "' (expected a path or URI)");
+    }
+    this.resumeFrom = uri;
+    return this;
+  }
 
   public PsLogisticRegression setLabelCol(String col) {
     this.labelCol = col;
@@ -281,14 +312,29 @@ public final class PsLogisticRegression {
         }, true);
     TableHandle table = ps.createTable(TableSpec.dense("logreg-" + UUID.randomUUID(), dim + 1L, 1, rule), partitioner,
         initial.shards());
+    Checkpoint resumed = null;
+    if (resumeFrom != null) {
+      resumed = Checkpoints.read(resumeFrom, spark.sparkContext().hadoopConfiguration());
+      checkResumable(resumed, table.spec());
+    }
     LrTrainingRun run;
     try {
       run = new LrTrainingRun(ps, table, prepare, initial, dim, batches, seed, slowWorker, slowMillis);
+      if (resumed != null) {
+        run.resume(resumed.snapshot());
+      }
     } catch (RuntimeException e) {
       ps.dropTable(table);
       throw e;
     }
     TrimtabConf conf = ps.conf();
+    String ckDir = checkpointDir != null ? checkpointDir : conf.checkpointDir();
+    Checkpoints checkpoints = ckDir == null ? null
+        : Checkpoints.at(ckDir, spark.sparkContext().hadoopConfiguration(), conf.checkpointKeep());
+    int checkpointEvery = conf.checkpointEpochs();
+    java.time.Duration checkpointInterval = conf.checkpointInterval();
+    long lastCheckpoint = System.nanoTime();
+    int firstEpoch = resumed == null ? 1 : (int) resumed.epoch() + 1;
     double target = Double.isNaN(targetLoss) ? conf.targetLoss() : targetLoss;
     TuningSession session = null;
     try (run) {
@@ -300,7 +346,7 @@ public final class PsLogisticRegression {
         }
       }
       List<EpochMetrics> history = new ArrayList<>();
-      for (int e = 1; e <= epochs; e++) {
+      for (int e = firstEpoch; e <= epochs; e++) {
         Setting from = run.setting();
         Setting next = session != null ? session.next()
             : schedule != null ? schedule.next(e, from, List.copyOf(history)) : from;
@@ -316,7 +362,17 @@ public final class PsLogisticRegression {
         }
         history.add(m);
         onEpoch.accept(m);
-        if (reached || stopWhen.test(List.copyOf(history))) {
+        boolean last = reached || stopWhen.test(List.copyOf(history)) || e == epochs;
+        if (checkpoints != null && (e % checkpointEvery == 0 || last || checkpointInterval != null
+            && System.nanoTime() - lastCheckpoint >= checkpointInterval.toNanos())) {
+          // between epochs every worker is done: the snapshot is one clock of the whole model
+          long t0 = System.nanoTime();
+          String written = checkpoints.write(new Checkpoint(run.table().spec(), e, run.snapshot()));
+          lastCheckpoint = System.nanoTime();
+          LOG.info(String.format(Locale.ROOT, "Trimtab: checkpoint of epoch %d (clock %d) written to %s in %.3f s", e,
+              run.clock(), written, (lastCheckpoint - t0) / 1e9));
+        }
+        if (last) {
           break;
         }
       }
@@ -327,6 +383,20 @@ public final class PsLogisticRegression {
       if (session != null) {
         session.close();
       }
+    }
+  }
+
+  /** Fails unless {@code c} holds a model this fit can continue: same features and update rule. */
+  private static void checkResumable(Checkpoint c, TableSpec spec) {
+    if (c.spec().dimension() != spec.dimension() || c.spec().width() != spec.width()) {
+      throw new IllegalArgumentException("Cannot resume from the checkpoint of epoch " + c.epoch() + ": it holds a "
+          + "model of " + (c.spec().dimension() - 1) + " features, but the data have " + (spec.dimension() - 1)
+          + " (expected the same features as the run that wrote it)");
+    }
+    if (!c.spec().rule().equals(spec.rule())) {
+      throw new IllegalArgumentException("Cannot resume from the checkpoint of epoch " + c.epoch() + ": it was "
+          + "trained with " + c.spec().rule() + ", this fit uses " + spec.rule() + " (expected the same updater, "
+          + "step size and regularization)");
     }
   }
 }

@@ -30,11 +30,16 @@ public final class PsMaster implements AutoCloseable {
    * @throws IllegalArgumentException if {@code shards} is empty
    */
   public PsMaster(List<ShardAddress> shards, ClientOptions options) {
+    this(shards, options, null);
+  }
+
+  /** As {@link #PsMaster(List, ClientOptions)}, proving {@code secret} to every shard (null: none). */
+  public PsMaster(List<ShardAddress> shards, ClientOptions options, byte[] secret) {
     if (shards == null || shards.isEmpty()) {
       throw new IllegalArgumentException("A parameter server needs at least one shard (got none)");
     }
     this.shards = List.copyOf(shards);
-    this.client = new NettyPsClient(options);
+    this.client = new NettyPsClient(options, secret);
   }
 
   /** The live shards, in order. */

@@ -52,7 +52,7 @@ public final class ParameterServer {
     List<String> executors = awaitExecutors(sc, timeout);
     List<ShardRegistration> regs = registry.await(executors, timeout);
     List<ShardAddress> addresses = regs.stream().map(r -> new ShardAddress(r.host(), r.port())).toList();
-    PsMaster master = new PsMaster(addresses, conf.clientOptions());
+    PsMaster master = new PsMaster(addresses, conf.clientOptions(), io.trimtab.spark.plugin.PsSecret.local());
     registry.closeOnStop(master);
     current = new ParameterServer(sc, master, regs, conf);
     return current;

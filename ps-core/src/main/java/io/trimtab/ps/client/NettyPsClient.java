@@ -29,12 +29,22 @@ import java.util.concurrent.TimeoutException;
  */
 public final class NettyPsClient implements PsClient {
   private final ClientOptions options;
+  private final byte[] secret;
   private final EventLoopGroup group;
   private final Map<ShardAddress, TransportClient> connections = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   public NettyPsClient(ClientOptions options) {
+    this(options, null);
+  }
+
+  /**
+   * A client that proves {@code secret} to every shard it connects to (shards started with the
+   * same secret refuse connections that do not); null for none.
+   */
+  public NettyPsClient(ClientOptions options, byte[] secret) {
     this.options = options;
+    this.secret = secret == null ? null : secret.clone();
     this.group = new NioEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("trimtab-client", true));
   }
 
@@ -170,7 +180,7 @@ public final class NettyPsClient implements PsClient {
     synchronized (this) {
       c = connections.get(address);
       if (c == null || !c.isActive()) {
-        c = TransportClient.connect(address, group, (int) options.connectTimeout().toMillis());
+        c = TransportClient.connect(address, group, (int) options.connectTimeout().toMillis(), secret);
         connections.put(address, c);
       }
       return c;

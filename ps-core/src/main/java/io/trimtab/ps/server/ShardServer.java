@@ -16,9 +16,9 @@ public final class ShardServer implements AutoCloseable {
   private final TransportServer transport;
   private final ShardAddress address;
 
-  private ShardServer(String host, int port, int ioThreads) {
+  private ShardServer(String host, int port, int ioThreads, byte[] secret) {
     try {
-      this.transport = new TransportServer(host, port, ioThreads, shard);
+      this.transport = new TransportServer(host, port, ioThreads, shard, secret);
     } catch (RuntimeException e) {
       shard.close();
       throw e;
@@ -33,7 +33,15 @@ public final class ShardServer implements AutoCloseable {
    * @throws io.trimtab.ps.PsException if the port cannot be bound
    */
   public static ShardServer start(String host, int port, int ioThreads) {
-    return new ShardServer(host, port, ioThreads);
+    return new ShardServer(host, port, ioThreads, null);
+  }
+
+  /**
+   * As {@link #start(String, int, int)}; every connection must first prove {@code secret} (null:
+   * no authentication), else it is closed before any request is read.
+   */
+  public static ShardServer start(String host, int port, int ioThreads, byte[] secret) {
+    return new ShardServer(host, port, ioThreads, secret == null ? null : secret.clone());
   }
 
   /** Where clients reach this shard. */

@@ -44,7 +44,19 @@ public final class TransportClient implements AutoCloseable {
    * @throws PsException naming the address if the connection fails or times out
    */
   public static TransportClient connect(ShardAddress address, EventLoopGroup group, int connectTimeoutMs) {
+    return connect(address, group, connectTimeoutMs, null);
+  }
+
+  /**
+   * As {@link #connect(ShardAddress, EventLoopGroup, int)}; with a {@code secret}, proves it to the
+   * shard ({@link Auth}) before returning.
+   *
+   * @throws PsException naming the address if the shard refuses the secret or does not ask for one
+   */
+  public static TransportClient connect(ShardAddress address, EventLoopGroup group, int connectTimeoutMs,
+      byte[] secret) {
     ClientHandler handler = new ClientHandler(address);
+    Auth.ClientHandler auth = secret == null ? null : new Auth.ClientHandler(secret);
     Bootstrap b = new Bootstrap()
         .group(group)
         .channel(NioSocketChannel.class)
@@ -55,6 +67,9 @@ public final class TransportClient implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             ch.pipeline().addLast("frameDecoder", Frames.decoder());
+            if (auth != null) {
+              ch.pipeline().addLast("auth", auth);
+            }
             ch.pipeline().addLast("handler", handler);
           }
         });
@@ -68,6 +83,22 @@ public final class TransportClient implements AutoCloseable {
     }
     TransportClient client = new TransportClient(address, f.channel());
     handler.client = client;
+    if (auth != null) {
+      try {
+        auth.done.get(connectTimeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        f.channel().close();
+        throw new PsException(String.format("Authenticating to shard %s timed out (%d ms; does the shard use "
+            + "spark.authenticate like this client?)", address, connectTimeoutMs));
+      } catch (java.util.concurrent.ExecutionException e) {
+        f.channel().close();
+        throw new PsException("Shard " + address + " refused authentication: " + e.getCause().getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        f.channel().close();
+        throw new PsException("Interrupted while authenticating to shard " + address, e);
+      }
+    }
     return client;
   }
 

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A TCP server that decodes request frames and hands them to a {@link RequestHandler}. It binds in
  * its constructor and releases its threads if binding fails. {@link #close()} is idempotent and
- * waits a bounded time. The pipeline is {@code frame decoder -> request handler}; authentication
- * and encryption stages (Reliability issue) go in front of the frame decoder.
+ * waits a bounded time. The pipeline is {@code frame decoder -> [authentication] -> request
+ * handler}.
  */
 public final class TransportServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransportServer.class);
@@ -43,6 +43,14 @@ public final class TransportServer implements AutoCloseable {
    * @throws PsException if the address cannot be bound
    */
   public TransportServer(String host, int port, int ioThreads, RequestHandler handler) {
+    this(host, port, ioThreads, handler, null);
+  }
+
+  /**
+   * Binds {@code host:port}; with a {@code secret}, every connection must prove it ({@link Auth})
+   * before any request is decoded.
+   */
+  public TransportServer(String host, int port, int ioThreads, RequestHandler handler, byte[] secret) {
     if (ioThreads < 1) {
       throw new IllegalArgumentException("Invalid I/O thread count: " + ioThreads + " (must be >= 1)");
     }
@@ -59,6 +67,9 @@ public final class TransportServer implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
               ch.pipeline().addLast("frameDecoder", Frames.decoder());
+              if (secret != null) {
+                ch.pipeline().addLast("auth", new Auth.ServerHandler(secret));
+              }
               ch.pipeline().addLast("handler", new ServerHandler(handler));
             }
           });

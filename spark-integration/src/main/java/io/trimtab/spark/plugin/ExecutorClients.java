@@ -16,7 +16,7 @@ public final class ExecutorClients {
   /** The JVM's client, created with {@code options} on first use. */
   public static synchronized PsClient shared(ClientOptions options) {
     if (shared == null) {
-      shared = new NettyPsClient(options);
+      shared = new NettyPsClient(options, PsSecret.local());
     }
     return shared;
   }

@@ -21,7 +21,8 @@ final class TrimtabExecutorPlugin implements ExecutorPlugin {
   public void init(PluginContext ctx, Map<String, String> extraConf) {
     TrimtabConf conf = new TrimtabConf(ctx.conf());
     String host = hostname(ctx);
-    server = ShardServer.start(host, conf.shardPort(), conf.shardIoThreads());
+    byte[] secret = PsSecret.local();
+    server = ShardServer.start(host, conf.shardPort(), conf.shardIoThreads(), secret);
     ShardRegistration reg = new ShardRegistration(ctx.executorID(), host, server.address().port(),
         ProcessHandle.current().pid());
     try {
@@ -31,7 +32,8 @@ final class TrimtabExecutorPlugin implements ExecutorPlugin {
       throw new IllegalStateException("Trimtab shard of executor " + ctx.executorID() + " at " + server.address()
           + " could not register with the driver: " + e.getMessage(), e);
     }
-    LOG.info("Trimtab shard of executor {} listening on {}", ctx.executorID(), server.address());
+    LOG.info("Trimtab shard of executor {} listening on {}{}", ctx.executorID(), server.address(),
+        secret != null ? " (connections authenticated with the application's secret)" : "");
   }
 
   /**

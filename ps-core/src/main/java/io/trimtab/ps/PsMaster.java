@@ -33,13 +33,13 @@ public final class PsMaster implements AutoCloseable {
     this(shards, options, null);
   }
 
-  /** As {@link #PsMaster(List, ClientOptions)}, proving {@code secret} to every shard (null: none). */
-  public PsMaster(List<ShardAddress> shards, ClientOptions options, byte[] secret) {
+  /** As {@link #PsMaster(List, ClientOptions)}, with connections protected by {@code security} (null: none). */
+  public PsMaster(List<ShardAddress> shards, ClientOptions options, PsSecurity security) {
     if (shards == null || shards.isEmpty()) {
       throw new IllegalArgumentException("A parameter server needs at least one shard (got none)");
     }
     this.shards = List.copyOf(shards);
-    this.client = new NettyPsClient(options, secret);
+    this.client = new NettyPsClient(options, security);
   }
 
   /** The live shards, in order. */

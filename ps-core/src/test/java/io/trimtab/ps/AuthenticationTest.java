@@ -31,8 +31,8 @@ class AuthenticationTest {
 
   @BeforeEach
   void start() {
-    server = ShardServer.start("127.0.0.1", 0, 1, SECRET);
-    master = new PsMaster(List.of(server.address()), ClientOptions.defaults(), SECRET);
+    server = ShardServer.start("127.0.0.1", 0, 1, new PsSecurity(SECRET, false));
+    master = new PsMaster(List.of(server.address()), ClientOptions.defaults(), new PsSecurity(SECRET, false));
     table = master.createTable(TableSpec.dense("w", 4, 1, UpdateRule.add()), PartitionerKind.HASH);
     master.client().push(table, Push.unclocked(new long[] {0, 1, 2, 3}, new double[] {1.5, 2.5, 3.5, 4.5}));
   }
@@ -51,7 +51,7 @@ class AuthenticationTest {
   @Test
   void aClientWithAnotherSecret_isRefused() {
     try (PsMaster intruder = new PsMaster(List.of(server.address()), ClientOptions.defaults(),
-        "guessed".getBytes(StandardCharsets.UTF_8))) {
+        new PsSecurity("guessed".getBytes(StandardCharsets.UTF_8), false))) {
       assertThatThrownBy(() -> intruder.client().pull(table, new long[] {0}))
           .isInstanceOf(PsException.class)
           .hasMessageContaining("refused authentication");

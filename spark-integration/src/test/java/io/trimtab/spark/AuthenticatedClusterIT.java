@@ -24,17 +24,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * With {@code spark.authenticate=true} on a multi-process cluster, the executors' shards serve only
- * connections that prove the application's secret: training works, a client with another secret or
- * none gets no parameter.
+ * With {@code spark.authenticate=true} and {@code spark.network.crypto.enabled=true} on a
+ * multi-process cluster, the executors' shards serve only connections that prove the application's
+ * secret, and only encrypted: training works; a client with another secret or none gets no
+ * parameter, and one with the secret but without encryption is cut off at its first request.
  */
 class AuthenticatedClusterIT {
+  private static final String SECRET = "it-secret-" + System.nanoTime();
   private static SparkSession spark;
 
   @BeforeAll
   static void startCluster() {
     spark = ClusterSessions.localCluster("local-cluster[2,1,1024]", "trimtab-auth-it",
-        Map.of("spark.authenticate", "true", "spark.authenticate.secret", "it-secret-" + System.nanoTime()));
+        Map.of("spark.authenticate", "true", "spark.authenticate.secret", SECRET, "spark.network.crypto.enabled", "true"));
   }
 
   @AfterAll
@@ -54,11 +56,19 @@ class AuthenticatedClusterIT {
     List<ShardAddress> shards = Trimtab.parameterServer(spark).registrations().stream()
         .map(r -> new ShardAddress(r.host(), r.port())).toList();
     assertThat(shards).hasSize(2);
-    try (PsMaster wrong = new PsMaster(shards, ClientOptions.defaults(), "guess".getBytes(StandardCharsets.UTF_8))) {
+    try (PsMaster wrong = new PsMaster(shards, ClientOptions.defaults(),
+        new io.trimtab.ps.PsSecurity("guess".getBytes(StandardCharsets.UTF_8), false))) {
       assertThatThrownBy(wrong::shardInfo).isInstanceOf(PsException.class).hasMessageContaining("refused authentication");
     }
     try (PsMaster none = new PsMaster(shards, ClientOptions.defaults())) {
       assertThatThrownBy(none::shardInfo).isInstanceOf(PsException.class);
+    }
+    byte[] secret = SECRET.getBytes(StandardCharsets.UTF_8);
+    try (PsMaster clear = new PsMaster(shards, ClientOptions.defaults(), new io.trimtab.ps.PsSecurity(secret, false))) {
+      assertThatThrownBy(clear::shardInfo).as("the right secret, but no encryption").isInstanceOf(PsException.class);
+    }
+    try (PsMaster sealed = new PsMaster(shards, ClientOptions.defaults(), new io.trimtab.ps.PsSecurity(secret, true))) {
+      assertThat(sealed.shardInfo()).hasSize(2);
     }
     // a raw TCP client: the shard sends its 40-byte challenge frame and closes when no proof comes back
     try (Socket s = new Socket(shards.get(0).host(), shards.get(0).port())) {

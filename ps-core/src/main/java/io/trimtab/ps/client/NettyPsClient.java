@@ -29,7 +29,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class NettyPsClient implements PsClient {
   private final ClientOptions options;
-  private final byte[] secret;
+  private final io.trimtab.ps.PsSecurity security;
   private final EventLoopGroup group;
   private final Map<ShardAddress, TransportClient> connections = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -39,12 +39,12 @@ public final class NettyPsClient implements PsClient {
   }
 
   /**
-   * A client that proves {@code secret} to every shard it connects to (shards started with the
-   * same secret refuse connections that do not); null for none.
+   * A client whose connections are protected by {@code security} (null: none): it proves the secret
+   * to every shard (shards started with it refuse connections that do not), and encrypts if asked.
    */
-  public NettyPsClient(ClientOptions options, byte[] secret) {
+  public NettyPsClient(ClientOptions options, io.trimtab.ps.PsSecurity security) {
     this.options = options;
-    this.secret = secret == null ? null : secret.clone();
+    this.security = security;
     this.group = new NioEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("trimtab-client", true));
   }
 
@@ -180,7 +180,7 @@ public final class NettyPsClient implements PsClient {
     synchronized (this) {
       c = connections.get(address);
       if (c == null || !c.isActive()) {
-        c = TransportClient.connect(address, group, (int) options.connectTimeout().toMillis(), secret);
+        c = TransportClient.connect(address, group, (int) options.connectTimeout().toMillis(), security);
         connections.put(address, c);
       }
       return c;

@@ -16,9 +16,9 @@ public final class ShardServer implements AutoCloseable {
   private final TransportServer transport;
   private final ShardAddress address;
 
-  private ShardServer(String host, int port, int ioThreads, byte[] secret) {
+  private ShardServer(String host, int port, int ioThreads, io.trimtab.ps.PsSecurity security) {
     try {
-      this.transport = new TransportServer(host, port, ioThreads, shard, secret);
+      this.transport = new TransportServer(host, port, ioThreads, shard, security);
     } catch (RuntimeException e) {
       shard.close();
       throw e;
@@ -37,11 +37,12 @@ public final class ShardServer implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(String, int, int)}; every connection must first prove {@code secret} (null:
-   * no authentication), else it is closed before any request is read.
+   * As {@link #start(String, int, int)}; every connection must first prove the secret of
+   * {@code security} (null: no authentication), else it is closed before any request is read, and
+   * is encrypted if {@code security} says so.
    */
-  public static ShardServer start(String host, int port, int ioThreads, byte[] secret) {
-    return new ShardServer(host, port, ioThreads, secret == null ? null : secret.clone());
+  public static ShardServer start(String host, int port, int ioThreads, io.trimtab.ps.PsSecurity security) {
+    return new ShardServer(host, port, ioThreads, security);
   }
 
   /** Where clients reach this shard. */

@@ -1,51 +1,136 @@
 package io.trimtab.ps.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.MessageToByteEncoder;
+import io.netty.handler.codec.MessageToMessageDecoder;
+import io.trimtab.ps.PsSecurity;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shared-secret authentication of a connection, before any request is served: the server sends a
- * random 32-byte challenge; the client answers HMAC-SHA256(secret, challenge); the server compares
- * in constant time and either lets requests through or closes the connection. A client without the
- * secret (or with another) never gets a request decoded, let alone a parameter byte. With Spark, the
- * secret is the application's ({@code spark.authenticate}).
+ * Shared-secret authentication of a connection, before any request is served, and optional
+ * encryption after it.
+ *
+ * <p>Handshake: the server sends {@code [magic][challenge:32]}; the client answers
+ * {@code [magic][HMAC-SHA256(secret, challenge):32][nonce:32]}; the server compares in constant
+ * time and either acknowledges with {@code [magic][1]} or closes the connection. A client without
+ * the secret never gets a request decoded, let alone a parameter byte.
+ *
+ * <p>Encryption: both sides derive an AES-256 key, HMAC-SHA256(secret, challenge || nonce), fresh
+ * per connection; every later frame body is sealed with AES-GCM (128-bit tag) under a 12-byte IV of
+ * its direction and a per-direction counter, so a frame cannot be read, altered, replayed or
+ * reordered unnoticed; a frame that fails its tag closes the connection.
  */
 final class Auth {
   static final int MAGIC = 0x54544155; // "TTAU"
   static final int NONCE = 32;
   private static final byte OK = 1;
+  private static final int TAG_BITS = 128;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Logger LOG = LoggerFactory.getLogger(Auth.class);
 
   private Auth() {}
 
-  static byte[] hmac(byte[] secret, byte[] challenge) {
+  static byte[] hmac(byte[] secret, String label, byte[]... parts) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-      mac.update("trimtab-ps-auth-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      return mac.doFinal(challenge);
+      mac.update(label.getBytes(StandardCharsets.US_ASCII));
+      for (byte[] p : parts) {
+        mac.update(p);
+      }
+      return mac.doFinal();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
     }
   }
 
+  /** Puts the cipher stages in {@code p}: decryption right after the frame decoder, encryption at the head. */
+  static void encrypt(ChannelPipeline p, byte[] secret, byte[] challenge, byte[] nonce, boolean server) {
+    SecretKeySpec key = new SecretKeySpec(hmac(secret, "trimtab-ps-enc-v1", challenge, nonce), "AES");
+    byte out = (byte) (server ? 0 : 1);
+    byte in = (byte) (server ? 1 : 0);
+    p.addAfter("frameDecoder", "decrypt", new Decrypter(key, in));
+    p.addFirst("encrypt", new Encrypter(key, out));
+  }
+
+  private static byte[] iv(byte direction, long counter) {
+    return ByteBuffer.allocate(12).put(direction).put(new byte[3]).putLong(counter).array();
+  }
+
+  /** Seals each outgoing {@code [length][body]} frame's body. */
+  static final class Encrypter extends MessageToByteEncoder<ByteBuf> {
+    private final SecretKeySpec key;
+    private final byte direction;
+    private long counter;
+
+    Encrypter(SecretKeySpec key, byte direction) {
+      this.key = key;
+      this.direction = direction;
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, ByteBuf frame, ByteBuf out) throws GeneralSecurityException {
+      frame.skipBytes(4);
+      byte[] plain = new byte[frame.readableBytes()];
+      frame.readBytes(plain);
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv(direction, counter++)));
+      byte[] sealed = c.doFinal(plain);
+      out.writeInt(sealed.length);
+      out.writeBytes(sealed);
+    }
+  }
+
+  /** Opens each incoming frame body; a frame that fails its tag closes the connection. */
+  static final class Decrypter extends MessageToMessageDecoder<ByteBuf> {
+    private final SecretKeySpec key;
+    private final byte direction;
+    private long counter;
+
+    Decrypter(SecretKeySpec key, byte direction) {
+      this.key = key;
+      this.direction = direction;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf body, List<Object> out) {
+      byte[] sealed = new byte[body.readableBytes()];
+      body.readBytes(sealed);
+      try {
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv(direction, counter++)));
+        out.add(Unpooled.wrappedBuffer(c.doFinal(sealed)));
+      } catch (GeneralSecurityException e) {
+        LOG.warn("Closing connection with {}: a frame failed decryption ({}); altered, replayed or not from the peer",
+            ctx.channel().remoteAddress(), e.toString());
+        ctx.close();
+      }
+    }
+  }
+
   /** The server side: sits between the frame decoder and the request handler until the client proves the secret. */
   static final class ServerHandler extends ChannelInboundHandlerAdapter {
-    private final byte[] secret;
+    private final PsSecurity security;
     private final byte[] challenge = new byte[NONCE];
 
-    ServerHandler(byte[] secret) {
-      this.secret = secret;
+    ServerHandler(PsSecurity security) {
+      this.security = security;
     }
 
     @Override
@@ -59,11 +144,14 @@ final class Auth {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ByteBuf in = (ByteBuf) msg;
       try {
-        byte[] expected = hmac(secret, challenge);
-        boolean ok = in.readableBytes() == 4 + expected.length && in.readInt() == MAGIC;
+        byte[] secret = security.secret();
+        byte[] expected = hmac(secret, "trimtab-ps-auth-v1", challenge);
+        byte[] nonce = new byte[NONCE];
+        boolean ok = in.readableBytes() == 4 + expected.length + NONCE && in.readInt() == MAGIC;
         if (ok) {
           byte[] got = new byte[expected.length];
           in.readBytes(got);
+          in.readBytes(nonce);
           ok = MessageDigest.isEqual(got, expected);
         }
         if (!ok) {
@@ -72,8 +160,13 @@ final class Auth {
           ctx.close();
           return;
         }
-        ctx.pipeline().remove(this);
+        // in the event loop: the acknowledgement passes the pipeline before the cipher stages exist
         ctx.writeAndFlush(Frames.frame(ctx.alloc(), b -> b.writeInt(MAGIC).writeByte(OK)));
+        ChannelPipeline p = ctx.pipeline();
+        p.remove(this);
+        if (security.encrypt()) {
+          encrypt(p, secret, challenge, nonce, true);
+        }
       } finally {
         in.release();
       }
@@ -82,26 +175,31 @@ final class Auth {
 
   /** The client side: answers the challenge, then completes {@code done} when the server accepts. */
   static final class ClientHandler extends ChannelInboundHandlerAdapter {
-    private final byte[] secret;
+    private final PsSecurity security;
     final CompletableFuture<Void> done = new CompletableFuture<>();
-    private boolean answered;
+    private final byte[] nonce = new byte[NONCE];
+    private byte[] challenge;
 
-    ClientHandler(byte[] secret) {
-      this.secret = secret;
+    ClientHandler(PsSecurity security) {
+      this.security = security;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ByteBuf in = (ByteBuf) msg;
       try {
-        if (!answered && in.readableBytes() == 4 + NONCE && in.readInt() == MAGIC) {
-          byte[] challenge = new byte[NONCE];
+        if (challenge == null && in.readableBytes() == 4 + NONCE && in.readInt() == MAGIC) {
+          challenge = new byte[NONCE];
           in.readBytes(challenge);
-          byte[] answer = hmac(secret, challenge);
-          answered = true;
-          ctx.writeAndFlush(Frames.frame(ctx.alloc(), b -> b.writeInt(MAGIC).writeBytes(answer)));
-        } else if (answered && in.readableBytes() == 5 && in.readInt() == MAGIC && in.readByte() == OK) {
-          ctx.pipeline().remove(this);
+          RANDOM.nextBytes(nonce);
+          byte[] answer = hmac(security.secret(), "trimtab-ps-auth-v1", challenge);
+          ctx.writeAndFlush(Frames.frame(ctx.alloc(), b -> b.writeInt(MAGIC).writeBytes(answer).writeBytes(nonce)));
+        } else if (challenge != null && in.readableBytes() == 5 && in.readInt() == MAGIC && in.readByte() == OK) {
+          ChannelPipeline p = ctx.pipeline();
+          p.remove(this);
+          if (security.encrypt()) {
+            encrypt(p, security.secret(), challenge, nonce, false);
+          }
           done.complete(null);
         } else {
           done.completeExceptionally(new IllegalStateException("unexpected message during authentication (is the "

@@ -48,15 +48,15 @@ public final class TransportClient implements AutoCloseable {
   }
 
   /**
-   * As {@link #connect(ShardAddress, EventLoopGroup, int)}; with a {@code secret}, proves it to the
-   * shard ({@link Auth}) before returning.
+   * As {@link #connect(ShardAddress, EventLoopGroup, int)}; with {@code security}, proves its secret
+   * to the shard ({@link Auth}), and sets up encryption if it says so, before returning.
    *
    * @throws PsException naming the address if the shard refuses the secret or does not ask for one
    */
   public static TransportClient connect(ShardAddress address, EventLoopGroup group, int connectTimeoutMs,
-      byte[] secret) {
+      io.trimtab.ps.PsSecurity security) {
     ClientHandler handler = new ClientHandler(address);
-    Auth.ClientHandler auth = secret == null ? null : new Auth.ClientHandler(secret);
+    Auth.ClientHandler auth = security == null ? null : new Auth.ClientHandler(security);
     Bootstrap b = new Bootstrap()
         .group(group)
         .channel(NioSocketChannel.class)

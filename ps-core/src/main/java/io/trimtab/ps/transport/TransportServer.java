@@ -47,10 +47,11 @@ public final class TransportServer implements AutoCloseable {
   }
 
   /**
-   * Binds {@code host:port}; with a {@code secret}, every connection must prove it ({@link Auth})
-   * before any request is decoded.
+   * Binds {@code host:port}; with {@code security}, every connection must prove its secret
+   * ({@link Auth}) before any request is decoded, and is then encrypted if it says so.
    */
-  public TransportServer(String host, int port, int ioThreads, RequestHandler handler, byte[] secret) {
+  public TransportServer(String host, int port, int ioThreads, RequestHandler handler,
+      io.trimtab.ps.PsSecurity security) {
     if (ioThreads < 1) {
       throw new IllegalArgumentException("Invalid I/O thread count: " + ioThreads + " (must be >= 1)");
     }
@@ -67,8 +68,8 @@ public final class TransportServer implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
               ch.pipeline().addLast("frameDecoder", Frames.decoder());
-              if (secret != null) {
-                ch.pipeline().addLast("auth", new Auth.ServerHandler(secret));
+              if (security != null) {
+                ch.pipeline().addLast("auth", new Auth.ServerHandler(security));
               }
               ch.pipeline().addLast("handler", new ServerHandler(handler));
             }

@@ -1,5 +1,6 @@
 package io.trimtab.spark.plugin;
 
+import io.trimtab.ps.PsSecurity;
 import java.nio.charset.StandardCharsets;
 import org.apache.spark.SparkEnv;
 
@@ -7,13 +8,17 @@ import org.apache.spark.SparkEnv;
  * The secret every PS connection must prove when {@code spark.authenticate} is on: the
  * application's own (Spark's {@code SecurityManager}: {@code spark.authenticate.secret} or the
  * secret Spark generated and handed to the executors), so the PS is exactly as protected as Spark's
- * RPC. Null when authentication is off.
+ * RPC; PS traffic is encrypted when Spark's is ({@code spark.network.crypto.enabled}). Null when
+ * authentication is off.
  */
 public final class PsSecret {
   private PsSecret() {}
 
-  /** This JVM's secret (driver or executor), or null if {@code spark.authenticate} is off. */
-  public static byte[] local() {
+  /**
+   * This JVM's PS security (driver or executor): the application's secret, and encryption if
+   * {@code spark.network.crypto.enabled}; null if {@code spark.authenticate} is off.
+   */
+  public static PsSecurity local() {
     SparkEnv env = SparkEnv.get();
     if (env == null || !env.conf().getBoolean("spark.authenticate", false)) {
       return null;
@@ -23,6 +28,7 @@ public final class PsSecret {
       throw new IllegalStateException("spark.authenticate is on but Spark has no secret for this application: set "
           + "spark.authenticate.secret (or run on a cluster manager that generates one)");
     }
-    return key.getBytes(StandardCharsets.UTF_8);
+    return new PsSecurity(key.getBytes(StandardCharsets.UTF_8),
+        env.conf().getBoolean("spark.network.crypto.enabled", false));
   }
 }

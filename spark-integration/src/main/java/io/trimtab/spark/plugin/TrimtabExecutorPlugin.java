@@ -21,8 +21,8 @@ final class TrimtabExecutorPlugin implements ExecutorPlugin {
   public void init(PluginContext ctx, Map<String, String> extraConf) {
     TrimtabConf conf = new TrimtabConf(ctx.conf());
     String host = hostname(ctx);
-    byte[] secret = PsSecret.local();
-    server = ShardServer.start(host, conf.shardPort(), conf.shardIoThreads(), secret);
+    io.trimtab.ps.PsSecurity security = PsSecret.local();
+    server = ShardServer.start(host, conf.shardPort(), conf.shardIoThreads(), security);
     ShardRegistration reg = new ShardRegistration(ctx.executorID(), host, server.address().port(),
         ProcessHandle.current().pid());
     try {
@@ -33,7 +33,8 @@ final class TrimtabExecutorPlugin implements ExecutorPlugin {
           + " could not register with the driver: " + e.getMessage(), e);
     }
     LOG.info("Trimtab shard of executor {} listening on {}{}", ctx.executorID(), server.address(),
-        secret != null ? " (connections authenticated with the application's secret)" : "");
+        security == null ? "" : security.encrypt() ? " (connections authenticated and encrypted)"
+            : " (connections authenticated with the application's secret)");
   }
 
   /**

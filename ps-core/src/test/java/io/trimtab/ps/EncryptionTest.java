@@ -101,7 +101,8 @@ class EncryptionTest {
     }
   }
 
-  private static boolean contains(byte[] bytes, double v) {
+  /** Whether {@code v}'s 8 bytes (big- or little-endian) occur in {@code bytes}. */
+  static boolean contains(byte[] bytes, double v) {
     byte[] pat = ByteBuffer.allocate(8).putDouble(v).array();
     byte[] le = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putDouble(v).array();
     for (byte[] p : new byte[][] {pat, le}) {

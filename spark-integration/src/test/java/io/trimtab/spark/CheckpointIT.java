@@ -68,6 +68,12 @@ class CheckpointIT {
           + "equal up to rounding)").containsExactly(uninterrupted, org.assertj.core.data.Offset.offset(1e-12));
       assertThat(model(resumed)).isNotEqualTo(atThree);
 
+      // resumed with tuning on: the tuner takes the resumed fit's epochs as its own first ones
+      PsLogisticRegressionModel tuned = new PsLogisticRegression().setBatchesPerEpoch(5).setSeed(11).setEpochs(5)
+          .setResumeFrom(ck.toString()).fit(BuiltinDatasets.heartScale(second));
+      assertThat(tuned.epochs()).extracting(m -> m.epoch()).containsExactly(4, 5);
+      assertThat(tuned.tuning()).isPresent();
+
       // a checkpoint of another model size is refused before training, naming both sizes
       assertThatThrownBy(() -> trainer().setEpochs(6).setResumeFrom(ck.toString())
           .fit(BuiltinDatasets.spamAssassin(second, 10)))

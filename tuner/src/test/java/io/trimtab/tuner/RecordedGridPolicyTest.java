@@ -119,22 +119,6 @@ class RecordedGridPolicyTest {
     return Math.exp((1 - f) * Math.log(a) + f * Math.log(c[i]));
   }
 
-  private static TuningPolicy fixed(Setting s) {
-    return new TuningPolicy() {
-      private int epoch = 1;
-
-      @Override
-      public Decision first() {
-        return new Decision(1, s, Decision.Action.FIXED, "fixed", Double.NaN, Double.NaN, List.of(), 0);
-      }
-
-      @Override
-      public Decision observe(EpochObservation o) {
-        return new Decision(++epoch, s, Decision.Action.FIXED, "fixed", Double.NaN, Double.NaN, List.of(), 0);
-      }
-    };
-  }
-
   /** Tuned, default and best static on one grid, over seeds; returns the median tuned/default ratio. */
   private static double replay(String workload, double target, int seeds, double batchSpread, double clockNoise) {
     RecordedGrid grid = RecordedGrid.load(workload);
@@ -147,7 +131,7 @@ class RecordedGridPolicyTest {
     String bestName = null;
     double sum = 0;
     for (Setting s : space.candidates()) {
-      double t = new Replay(grid, 0, 0, 0).run(fixed(s), target)[0];
+      double t = new Replay(grid, 0, 0, 0).run(TunerTest.fixed(s), target)[0];
       sum += Math.min(t, 60);
       if (t < best) {
         best = t;
@@ -158,7 +142,7 @@ class RecordedGridPolicyTest {
     double[] ratios = new double[seeds];
     double[] vsBest = new double[seeds];
     for (int seed = 1; seed <= seeds; seed++) {
-      double def = new Replay(grid, seed, batchSpread, clockNoise).run(fixed(defaults), target)[0];
+      double def = new Replay(grid, seed, batchSpread, clockNoise).run(TunerTest.fixed(defaults), target)[0];
       Tuner tuner = new Tuner(TunerConfig.defaults(Target.loss(target)).withSeed(seed), space, defaults, List.of());
       double[] tuned = new Replay(grid, seed, batchSpread, clockNoise).run(tuner, target);
       ratios[seed - 1] = tuned[0] / def;

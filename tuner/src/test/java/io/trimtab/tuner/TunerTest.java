@@ -246,7 +246,7 @@ class TunerTest {
   }
 
   /** A policy that never switches: the untuned baseline. */
-  private static TuningPolicy fixed(Setting s) {
+  static TuningPolicy fixed(Setting s) {
     return new TuningPolicy() {
       private int epoch = 1;
 

@@ -69,8 +69,13 @@ final class Auth {
     p.addFirst("encrypt", new Encrypter(key, out));
   }
 
-  private static byte[] iv(byte direction, long counter) {
-    return ByteBuffer.allocate(12).put(direction).put(new byte[3]).putLong(counter).array();
+  /** An AES-GCM cipher for the next frame of one direction: its IV is the direction and the frame counter. */
+  private static Cipher cipher(int mode, SecretKeySpec key, byte direction, long counter)
+      throws GeneralSecurityException {
+    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+    byte[] iv = ByteBuffer.allocate(12).put(direction).put(new byte[3]).putLong(counter).array();
+    c.init(mode, key, new GCMParameterSpec(TAG_BITS, iv));
+    return c;
   }
 
   /** Seals each outgoing {@code [length][body]} frame's body. */
@@ -89,9 +94,7 @@ final class Auth {
       frame.skipBytes(4);
       byte[] plain = new byte[frame.readableBytes()];
       frame.readBytes(plain);
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv(direction, counter++)));
-      byte[] sealed = c.doFinal(plain);
+      byte[] sealed = cipher(Cipher.ENCRYPT_MODE, key, direction, counter++).doFinal(plain);
       out.writeInt(sealed.length);
       out.writeBytes(sealed);
     }
@@ -113,9 +116,7 @@ final class Auth {
       byte[] sealed = new byte[body.readableBytes()];
       body.readBytes(sealed);
       try {
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv(direction, counter++)));
-        out.add(Unpooled.wrappedBuffer(c.doFinal(sealed)));
+        out.add(Unpooled.wrappedBuffer(cipher(Cipher.DECRYPT_MODE, key, direction, counter++).doFinal(sealed)));
       } catch (GeneralSecurityException e) {
         LOG.warn("Closing connection with {}: a frame failed decryption ({}); altered, replayed or not from the peer",
             ctx.channel().remoteAddress(), e.toString());

@@ -36,6 +36,7 @@ final class TuningSession implements AutoCloseable {
   private Setting next;
   private double elapsed;
   private double instrumentation;
+  private int observed;
   private double targetReached = Double.NaN;
 
   TuningSession(TunerConfig config, SearchSpace space, Setting defaults, Path dir, TuningHistory history,
@@ -81,7 +82,8 @@ final class TuningSession implements AutoCloseable {
     if (targetReachedNow && Double.isNaN(targetReached)) {
       targetReached = elapsed;
     }
-    EpochObservation o = new EpochObservation(m.epoch(), next, m.seconds(), m.switchSeconds(), losses(m));
+    // the tuner counts this fit's epochs from 1 (a fit resumed from a checkpoint starts later)
+    EpochObservation o = new EpochObservation(++observed, next, m.seconds(), m.switchSeconds(), losses(m));
     Decision d = tuner.observe(o);
     long t0 = System.nanoTime();
     log.write(o, d, elapsed);

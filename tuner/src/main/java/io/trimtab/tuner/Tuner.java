@@ -66,10 +66,10 @@ public final class Tuner implements TuningPolicy {
    * too flat: the setting measured first looks better than a later one of equal efficiency. On
    * the recorded click grid (pairs of the default with six other settings, both orders, two epochs
    * each) the later setting was predicted 1.7x slower relative to the earlier one than it truly
-   * was (mean ln ratio 0.53) and the earlier one ranked first every time; with the first setting
-   * run again for two epochs after the trial, the bias fell to ln 0.04 and the faster one ranked
-   * first in 10 of 12 pairs (after a one-epoch trial: ln -0.22, 7 of 12; one control epoch after a
-   * two-epoch trial: ln 0.65, no better than none).
+   * was (mean ln ratio 0.53) and the faster one ranked first in 6 of 12 pairs, no better than the
+   * order they ran in; with the first setting run again for two epochs after the trial, the bias
+   * fell to ln 0.04 and the faster one ranked first in 10 of 12 pairs (after a one-epoch trial:
+   * ln -0.22, 7 of 12; one control epoch after a two-epoch trial: ln 0.65, no better than none).
    */
   private static final int CONTROL_EPOCHS = 2;
 

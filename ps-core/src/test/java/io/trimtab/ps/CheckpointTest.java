@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trimtab.ps.checkpoint.Checkpoint;
 import io.trimtab.ps.partition.PartitionerKind;
-import io.trimtab.ps.server.ShardServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,21 +19,18 @@ import org.junit.jupiter.api.Test;
  * table (on other shards, in another layout), training continues exactly as if nothing happened.
  */
 class CheckpointTest {
-  private final List<ShardServer> servers = new ArrayList<>();
+  private LoopbackShards shards;
   private PsMaster master;
 
   @BeforeEach
   void start() {
-    for (int i = 0; i < 3; i++) {
-      servers.add(ShardServer.start("127.0.0.1", 0, 1));
-    }
-    master = new PsMaster(servers.stream().map(ShardServer::address).toList(), ClientOptions.defaults());
+    shards = new LoopbackShards(3);
+    master = shards.master();
   }
 
   @AfterEach
   void stop() {
-    master.close();
-    servers.forEach(ShardServer::close);
+    shards.close();
   }
 
   private static void clock(PsClient c, TableHandle t, long clock, long[] keys) {

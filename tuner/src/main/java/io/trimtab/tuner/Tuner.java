@@ -279,12 +279,15 @@ public final class Tuner implements TuningPolicy {
       lastLoss = m.recentLoss(3);
     }
     m.level = lastLoss / firstLoss;
-    boolean refitCurve = phase != Phase.EXPLOIT || ++epochsSinceCurveFit >= EXPLOIT_REFIT_EPOCHS;
+    // once the target is reached nothing is left to decide; while exploiting, a periodic refit keeps
+    // the drift check and the ETA current, with the curve family chosen while exploring
+    boolean reached = config.target().hasLoss() && lastLoss <= config.target().loss();
+    boolean refitCurve = !reached && (phase != Phase.EXPLOIT || ++epochsSinceCurveFit >= EXPLOIT_REFIT_EPOCHS);
     if (refitCurve) {
       epochsSinceCurveFit = 0;
     }
-    curve.add(current, o.clockLosses(), refitCurve && m.segmentEpochs() >= config.trialEpochs(), before, lastLoss,
-        refitCurve);
+    curve.add(current, o.clockLosses(), phase != Phase.EXPLOIT && refitCurve
+        && m.segmentEpochs() >= config.trialEpochs(), before, lastLoss, refitCurve);
     for (Measured other : measured.values()) {
       if (other != m) {
         other.close();

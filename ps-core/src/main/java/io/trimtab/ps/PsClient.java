@@ -22,6 +22,16 @@ public interface PsClient extends AutoCloseable {
    */
   CompletableFuture<Pulled> pullWithClockAsync(TableHandle table, long[] keys, long minClock);
 
+  /**
+   * Reads {@code keys} as of table clock {@code clock} exactly, where the shards can: as
+   * {@link #pullWithClockAsync}, except that a shard of a BSP table that is one clock ahead answers
+   * with the values before its last clock. A BSP worker reads this way, so that a retried task (or
+   * a speculative copy) that re-reads a clock its earlier attempt completed on some shards but not on
+   * others computes the same update as that attempt did. The clock of the result says which values
+   * were read when a shard could not go back (further ahead, or not BSP).
+   */
+  CompletableFuture<Pulled> pullAtClockAsync(TableHandle table, long[] keys, long clock);
+
   /** {@link #pullWithClockAsync}, values only. */
   default CompletableFuture<double[]> pullAsync(TableHandle table, long[] keys, long minClock) {
     return pullWithClockAsync(table, keys, minClock).thenApply(Pulled::values);

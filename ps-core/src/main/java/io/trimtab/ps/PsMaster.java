@@ -294,12 +294,13 @@ public final class PsMaster implements AutoCloseable {
     awaitAll(acks, "Importing table '" + table.name() + "' into its new layout");
   }
 
-  /** The table's clock, key count and memory, summed over its shards. */
+  /** The table's clock, key count, memory and dropped duplicate pushes, summed over its shards. */
   public TableStats stats(TableHandle table) {
     long clock = Long.MAX_VALUE;
     long keys = 0;
     long bytes = 0;
     long state = 0;
+    long duplicates = 0;
     for (ShardAddress s : table.shards()) {
       Response.Status st = (Response.Status) client.call(s, new Request.Status(table.id()),
           "Status of table '" + table.name() + "' on shard " + s);
@@ -307,8 +308,9 @@ public final class PsMaster implements AutoCloseable {
       keys += st.numKeys();
       bytes += st.parameterBytes();
       state += st.stateBytes();
+      duplicates += st.duplicatePushes();
     }
-    return new TableStats(clock, keys, bytes, state);
+    return new TableStats(clock, keys, bytes, state, duplicates);
   }
 
   /** Asks every shard over TCP who it is. */

@@ -7,5 +7,7 @@ package io.trimtab.ps;
  * @param numKeys keys held (for dense tables: the dimension)
  * @param parameterBytes bytes held for keys and values, by capacity
  * @param stateBytes bytes of optimizer state
+ * @param duplicatePushes clocked pushes the shards received a second time (from a retried or
+ *     speculative task attempt) and dropped, each counted once per shard
  */
-public record TableStats(long clock, long numKeys, long parameterBytes, long stateBytes) {}
+public record TableStats(long clock, long numKeys, long parameterBytes, long stateBytes, long duplicatePushes) {}

@@ -152,15 +152,18 @@ class ShardServerTest {
         .allSatisfy(s -> assertThat(s.waitingPulls()).isZero());
     assertThat(master.stats(t).clock()).isEqualTo(1);
 
-    assertThatThrownBy(() -> client.push(t, Push.atClock(1, 0, 1, new long[] {0}, new double[] {1})))
-        .isInstanceOf(PsException.class)
-        .hasMessageContaining("Duplicate push to table 'bsp'")
-        .hasMessageContaining("from worker 1 for clock 0: the worker already pushed clock 0");
+    // a repeat of a clock already pushed (a retried or speculative task attempt) is dropped and counted
+    client.push(t, Push.atClock(1, 0, 1, new long[] {0}, new double[] {1}));
+    assertThat(client.pull(t, keys, 0)).containsExactly(-0.25, -1.0, 0, 0, 0, -0.75);
+    assertThat(master.stats(t).duplicatePushes()).as("one repeat, sent to each of the 3 shards").isEqualTo(3);
     assertThatThrownBy(() -> client.push(t, Push.atClock(0, 2, 1, new long[] {0}, new double[] {1})))
         .hasMessageContaining("Out-of-order push").hasMessageContaining("for clock 2 (expected clock 1");
     client.push(t, Push.atClock(1, 1, 1, new long[] {0}, new double[] {1}));
-    assertThatThrownBy(() -> client.push(t, Push.atClock(1, 1, 1, new long[] {0}, new double[] {1})))
-        .hasMessageContaining("Duplicate push").hasMessageContaining("worker 1 for clock 1");
+    // buffered, not yet applied (worker 0 has not pushed clock 1): the repeat is dropped all the same
+    client.push(t, Push.atClock(1, 1, 5, new long[] {0}, new double[] {7}));
+    client.push(t, Push.atClock(0, 1, 1, new long[] {0}, new double[] {1}));
+    assertThat(client.pull(t, keys, 2)).containsExactly(-1.25, -1.0, 0, 0, 0, -0.75);
+    assertThat(master.stats(t).duplicatePushes()).isEqualTo(6);
     assertThatThrownBy(() -> client.push(t, Push.atClock(2, 1, 1, new long[] {0}, new double[] {1})))
         .hasMessageContaining("from worker 2: the table has 2 workers (expected worker 0 .. 1)");
   }
@@ -237,8 +240,14 @@ class ShardServerTest {
     assertThat(next.get(10, TimeUnit.SECONDS)).containsOnly(-1.0);
     assertThatThrownBy(() -> client.push(t, Push.combined(new int[] {1, 2, 1}, 1, 1, keys, new double[4])))
         .hasMessageContaining("names a worker twice: [1, 2, 1]");
-    assertThatThrownBy(() -> client.push(t, Push.combined(new int[] {1, 0}, 0, 1, keys, new double[4])))
-        .hasMessageContaining("Duplicate push").hasMessageContaining("from worker 1 for clock 0");
+    // worker 0 pushed clock 0 (combined with 2), worker 1 did too: a regrouped retry of both is a repeat
+    client.push(t, Push.combined(new int[] {1, 0}, 0, 1, keys, new double[] {9, 9, 9, 9}));
+    assertThat(client.pull(t, keys, 1)).containsOnly(-1.0);
+    client.push(t, Push.atClock(1, 1, 1, keys, new double[4]));
+    // but a combined push of worker 1's repeat with worker 0's new clock 1 cannot be split
+    assertThatThrownBy(() -> client.push(t, Push.combined(new int[] {0, 1}, 1, 1, keys, new double[4])))
+        .hasMessageContaining("for clock 1 combines workers [0, 1] of which 1 already pushed that clock")
+        .hasMessageContaining("cannot be applied exactly once");
   }
 
   @Test

@@ -69,6 +69,15 @@ public final class NettyPsClient implements PsClient {
 
   @Override
   public CompletableFuture<Pulled> pullWithClockAsync(TableHandle table, long[] keys, long minClock) {
+    return pull(table, keys, minClock, false);
+  }
+
+  @Override
+  public CompletableFuture<Pulled> pullAtClockAsync(TableHandle table, long[] keys, long clock) {
+    return pull(table, keys, clock, true);
+  }
+
+  private CompletableFuture<Pulled> pull(TableHandle table, long[] keys, long minClock, boolean exact) {
     if (keys.length == 0) {
       throw new IllegalArgumentException("Pull from table '" + table.name() + "' with no keys (expected at least one)");
     }
@@ -84,7 +93,7 @@ public final class NettyPsClient implements PsClient {
         continue;
       }
       int shard = s;
-      parts[n++] = send(table.shards().get(s), new Request.Pull(table.id(), minClock, waitMs, split.keys[s]))
+      parts[n++] = send(table.shards().get(s), new Request.Pull(table.id(), minClock, waitMs, split.keys[s], exact))
           .thenAccept(r -> {
             Response.Values values = (Response.Values) r;
             readClock.accumulateAndGet(values.clock(), Math::min);

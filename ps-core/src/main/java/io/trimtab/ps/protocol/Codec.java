@@ -47,6 +47,7 @@ public final class Codec {
         out.writeLong(p.minClock());
         out.writeInt(p.waitMs());
         writeKeys(out, p.keys());
+        out.writeBoolean(p.exact());
     } else if (r instanceof Request.Push p) {
         header(out, PUSH, id);
         out.writeInt(p.tableId());
@@ -85,7 +86,7 @@ public final class Codec {
       case SET_WORKERS -> new Request.SetWorkers(in.readInt(), in.readInt(), in.readBoolean(), in.readLong());
       case EXPORT -> new Request.Export(in.readInt());
       case IMPORT -> new Request.Import(in.readInt(), readKeys(in), readDoubles(in), readDoubles(in));
-      case PULL -> new Request.Pull(in.readInt(), in.readLong(), in.readInt(), readKeys(in));
+      case PULL -> new Request.Pull(in.readInt(), in.readLong(), in.readInt(), readKeys(in), in.readBoolean());
       case PUSH -> new Request.Push(in.readInt(), in.readInt(), in.readLong(), in.readDouble(), readKeys(in),
           readDoubles(in), readInts(in));
       case STATUS -> new Request.Status(in.readInt());
@@ -109,6 +110,7 @@ public final class Codec {
         out.writeLong(s.numKeys());
         out.writeLong(s.parameterBytes());
         out.writeLong(s.stateBytes());
+        out.writeLong(s.duplicatePushes());
     } else if (r instanceof Response.Exported x) {
         header(out, EXPORTED, id);
         out.writeLong(x.clock());
@@ -130,7 +132,7 @@ public final class Codec {
       case ACK -> new Response.Ack();
       case VALUES -> new Response.Values(in.readLong(), readDoubles(in));
       case STATUS_REPLY -> new Response.Status(in.readLong(), in.readInt(), in.readLong(), in.readLong(),
-          in.readLong(), in.readLong());
+          in.readLong(), in.readLong(), in.readLong());
       case FAILURE -> new Response.Failure(readString(in));
       case EXPORTED -> new Response.Exported(in.readLong(), readKeys(in), readDoubles(in), readDoubles(in));
       default -> throw new IllegalArgumentException("Unknown response type " + type + " (expected 20..24)");

@@ -28,9 +28,16 @@ public sealed interface Request {
 
   /**
    * Read the values of {@code keys}, once the table's clock has reached {@code minClock}; fail with
-   * the slowest worker named if that takes longer than {@code waitMs}.
+   * the slowest worker named if that takes longer than {@code waitMs}. With {@code exact}, read them
+   * as of clock {@code minClock} itself where the shard still can: a BSP table one clock ahead
+   * answers from the values before its last clock (a retried task re-reading a clock its first
+   * attempt already completed on this shard).
    */
-  record Pull(int tableId, long minClock, int waitMs, long[] keys) implements Request {}
+  record Pull(int tableId, long minClock, int waitMs, long[] keys, boolean exact) implements Request {
+    public Pull(int tableId, long minClock, int waitMs, long[] keys) {
+      this(tableId, minClock, waitMs, keys, false);
+    }
+  }
 
   /**
    * Deltas for {@code keys} ({@code keys.length * width} values). {@code worker < 0}: apply at once;

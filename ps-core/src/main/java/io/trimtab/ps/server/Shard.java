@@ -99,13 +99,13 @@ final class Shard implements RequestHandler, AutoCloseable {
       responder.reply(ACK);
     } else if (request instanceof Request.Status s) {
       if (s.tableId() < 0) {
-        responder.reply(new Response.Status(PID, parts.size(), 0, 0, 0, 0));
+        responder.reply(new Response.Status(PID, parts.size(), 0, 0, 0, 0, 0));
         return;
       }
       TablePart part = part(s.tableId());
       synchronized (part) {
         responder.reply(new Response.Status(PID, parts.size(), part.clock(), part.numKeys(), part.parameterBytes(),
-            part.stateBytes()));
+            part.stateBytes(), part.duplicatePushes()));
       }
     } else {
       throw new IllegalArgumentException("Unsupported request " + request.getClass().getSimpleName());
@@ -117,7 +117,7 @@ final class Shard implements RequestHandler, AutoCloseable {
     Response immediate = null;
     synchronized (part) {
       if (p.minClock() <= part.clock()) {
-        immediate = new Response.Values(part.clock(), part.read(p.keys()));
+        immediate = p.exact() ? part.readAt(p.minClock(), p.keys()) : new Response.Values(part.clock(), part.read(p.keys()));
       } else {
         Object handle = part.await(p.minClock(), p.keys(), new TablePart.ReadyPull() {
           @Override

@@ -18,6 +18,14 @@ import java.util.TreeMap;
  * clock would. The table clock is the lowest clock every worker has completed; pulls waiting for a
  * clock are answered when it is reached, or failed after their wait time naming the slowest worker.
  *
+ * <p>Exactly once. A clocked push for a clock its worker has already pushed to this part comes from
+ * a retried task or a speculative copy of one: it is acknowledged and dropped (and counted), so a
+ * clock's update from a worker is applied once, from whichever attempt reached this part first. A
+ * retried BSP task recomputes the same update as its first attempt only if it reads the same
+ * values; when the first attempt died between its pushes to two shards, the shard it reached may be
+ * one clock ahead, so a BSP part keeps the values its last applied clock changed and answers an
+ * exact read of the clock before from them.
+ *
  * <p>Not thread-safe: the owning {@link Shard} serializes access by locking the part.
  */
 abstract class TablePart {
@@ -33,6 +41,10 @@ abstract class TablePart {
   private long[] workerClock = new long[0];
   private long clock;
   private final TreeMap<Long, ClockStep> steps = new TreeMap<>();
+  /** Values before the last applied BSP clock of the slots it changed; recording while one applies. */
+  private final Undo undo = new Undo();
+  private Undo recording;
+  private long duplicatePushes;
   private final List<WaitingPull> waiting = new ArrayList<>();
 
   TablePart(int tableId, TableSpec spec, int shard, KeyPartitioner partitioner) {
@@ -112,6 +124,7 @@ abstract class TablePart {
     }
     numWorkers = n;
     perClock = aggregatePerClock;
+    undo.invalidate();
     workerClock = new long[n];
     java.util.Arrays.fill(workerClock, clock);
   }
@@ -134,6 +147,31 @@ abstract class TablePart {
   final double[] read(long[] keys) {
     validateKeys(keys);
     return readValidated(keys);
+  }
+
+  /**
+   * Values of {@code keys} as of clock {@code at} (at most the current clock): the current values,
+   * or, one clock back on a BSP part, the values before its last clock. Further back, the current
+   * values; the reply's clock says which.
+   */
+  final io.trimtab.ps.protocol.Response.Values readAt(long at, long[] keys) {
+    validateKeys(keys);
+    double[] out = readValidated(keys);
+    if (at == clock - 1 && undo.clock == at) {
+      for (int i = 0; i < keys.length; i++) {
+        int slot = slotForRead(keys[i]);
+        if (slot >= 0) {
+          undo.copyOut(slot, out, i * width);
+        }
+      }
+      return new io.trimtab.ps.protocol.Response.Values(at, out);
+    }
+    return new io.trimtab.ps.protocol.Response.Values(clock, out);
+  }
+
+  /** Clocked pushes received a second time and dropped (retried or speculative task attempts). */
+  final long duplicatePushes() {
+    return duplicatePushes;
   }
 
   /** A pull that must wait until the clock reaches {@code minClock}; returns its handle for expiry. */
@@ -169,6 +207,7 @@ abstract class TablePart {
     validateKeys(keys);
     if (worker < 0) {
       // Unclocked: apply key by key as it arrives (a key listed twice is updated twice, in order).
+      undo.invalidate();
       double norm = count > 0 ? count : 1.0;
       for (int i = 0; i < keys.length; i++) {
         update(slotForWrite(keys[i]), deltas, i * width, norm);
@@ -178,18 +217,30 @@ abstract class TablePart {
     int[] all = new int[coWorkers.length + 1];
     all[0] = worker;
     System.arraycopy(coWorkers, 0, all, 1, coWorkers.length);
-    for (int w : all) {
-      checkNextClock(w, pushClock);
-    }
     if (java.util.Arrays.stream(all).distinct().count() != all.length) {
       throw new IllegalArgumentException("Push to " + describe() + " names a worker twice: "
           + java.util.Arrays.toString(all));
+    }
+    int repeated = 0;
+    for (int w : all) {
+      repeated += alreadyPushed(w, pushClock) ? 1 : 0;
+    }
+    if (repeated == all.length) {
+      duplicatePushes++;
+      return List.of();
+    }
+    if (repeated > 0) {
+      throw new IllegalStateException("Push to " + describe() + " for clock " + pushClock + " combines workers "
+          + java.util.Arrays.toString(all) + " of which " + repeated + " already pushed that clock: a retried "
+          + "combined push whose workers were grouped differently cannot be applied exactly once (expected every "
+          + "worker of a combined push to be new for the clock, or every one a repeat)");
     }
     for (int w : all) {
       workerClock[w]++;
     }
     List<Runnable> ready = new ArrayList<>();
     if (!perClock) {
+      undo.invalidate();
       double norm = count > 0 ? count * numWorkers / all.length : 1.0;
       for (int i = 0; i < keys.length; i++) {
         update(slotForWrite(keys[i]), deltas, i * width, norm);
@@ -212,7 +263,13 @@ abstract class TablePart {
     while (!steps.isEmpty() && steps.firstKey() == clock && steps.firstEntry().getValue().pushed.cardinality()
         == numWorkers) {
       ClockStep done = steps.pollFirstEntry().getValue();
-      done.applyTo(this);
+      undo.begin(clock, width);
+      recording = undo;
+      try {
+        done.applyTo(this);
+      } finally {
+        recording = null;
+      }
       release(done);
       clock++;
       collectReady(ready);
@@ -249,6 +306,7 @@ abstract class TablePart {
           + " and " + (long) keys.length * sw + ")");
     }
     validateKeys(keys);
+    undo.invalidate();
     for (int i = 0; i < keys.length; i++) {
       int slot = slotForWrite(keys[i]);
       System.arraycopy(vals, i * width, values().page(slot), values().offset(slot), width);
@@ -258,20 +316,21 @@ abstract class TablePart {
     }
   }
 
-  private void checkNextClock(int worker, long pushClock) {
+  /** Whether {@code worker} already pushed {@code pushClock} here; throws if the push is out of order. */
+  private boolean alreadyPushed(int worker, long pushClock) {
     if (worker >= numWorkers) {
       throw new IllegalArgumentException("Push to " + describe() + " from worker " + worker + ": the table has "
           + numWorkers + " workers (expected worker 0 .. " + (numWorkers - 1) + ")");
     }
     long expected = workerClock[worker];
     if (pushClock < expected) {
-      throw new IllegalStateException("Duplicate push to " + describe() + " from worker " + worker + " for clock "
-          + pushClock + ": the worker already pushed clock " + pushClock + " (each worker pushes once per clock)");
+      return true;
     }
     if (pushClock > expected) {
       throw new IllegalStateException("Out-of-order push to " + describe() + " from worker " + worker + " for clock "
           + pushClock + " (expected clock " + expected + ": a worker pushes its clocks in order)");
     }
+    return false;
   }
 
   /** Fails every waiting pull (table dropped). */
@@ -319,6 +378,9 @@ abstract class TablePart {
 
   /** Applies {@code width} summed deltas from {@code sums[at..]}, divided by {@code norm}, to one slot. */
   final void update(int slot, double[] sums, int at, double norm) {
+    if (recording != null) {
+      recording.save(slot, values());
+    }
     double[] v = values().page(slot);
     int off = values().offset(slot);
     switch (rule.kind()) {
@@ -344,6 +406,59 @@ abstract class TablePart {
           st[so + j] += g * g;
           v[off + j] -= lr * g / (Math.sqrt(st[so + j]) + 1e-8);
         }
+      }
+    }
+  }
+
+  /**
+   * The values of the slots one BSP clock changed, as they were before it: enough to answer a read
+   * of the clock before (a retried task re-reading what its first attempt read). Reused from clock
+   * to clock; costs one copy of each changed slot's values per clock.
+   */
+  private static final class Undo {
+    /** The clock these values are of (the part is at clock + 1), or -1 if none. */
+    long clock = -1;
+    private final it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap slotToPos =
+        new it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap();
+    private double[] saved = new double[64];
+    private int width;
+    private int used;
+
+    Undo() {
+      slotToPos.defaultReturnValue(-1);
+    }
+
+    void begin(long c, int w) {
+      clock = c;
+      width = w;
+      used = 0;
+      slotToPos.clear();
+    }
+
+    void invalidate() {
+      clock = -1;
+      used = 0;
+      slotToPos.clear();
+    }
+
+    void save(int slot, Pages values) {
+      if (slotToPos.containsKey(slot)) {
+        return;
+      }
+      int pos = used++;
+      slotToPos.put(slot, pos);
+      if ((long) used * width > saved.length) {
+        saved = java.util.Arrays.copyOf(saved, (int) Math.min(Integer.MAX_VALUE - 8L,
+            Math.max(2L * saved.length, (long) used * width)));
+      }
+      values.copyOut(slot, saved, pos * width);
+    }
+
+    /** Overwrites {@code out[at..]} with the slot's saved values if the clock changed it. */
+    void copyOut(int slot, double[] out, int at) {
+      int pos = slotToPos.get(slot);
+      if (pos >= 0) {
+        System.arraycopy(saved, pos * width, out, at, width);
       }
     }
   }

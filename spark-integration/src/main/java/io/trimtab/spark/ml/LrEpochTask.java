@@ -30,6 +30,14 @@ import scala.runtime.AbstractFunction1;
  * {@code staleness.minReadClock(c)} (c itself under BSP, never under ASP). Every read's staleness,
  * c minus the clock it was read at, is measured and reported.
  *
+ * <p>Retries. A task that fails is run again (a barrier stage: every worker's task) from the
+ * epoch's first clock; the shards drop the pushes of clocks a worker already pushed, so each update
+ * is applied once. Under BSP a task reads each clock exactly (as of that clock, even where a shard
+ * is one clock ahead because the failed attempt's last push reached it) and, computing the same
+ * update from the same values and mini-batch, leaves the model an undisturbed run would. While it
+ * waits for a read or a push, a task checks every {@value #KILL_CHECK_MS} ms whether Spark killed
+ * it (the other tasks of a failed barrier stage), so a retry never waits for zombies.
+ *
  * <p>Returns one {@code double[]{lossSum, examples, pullNanos, computeNanos, pushNanos, maxStaleness,
  * taskNanos, clockLossSum[0..K), clockExamples[0..K)}} per task, K the clocks of the epoch (the
  * per-clock sums are the loss curve the tuner fits).
@@ -40,30 +48,30 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
   static final int HEAD = 7;
   private static final long[] NO_KEYS = new long[0];
   private static final double[] NO_VALUES = new double[0];
+  private static final long KILL_CHECK_MS = 100;
   private final TableHandle table;
   private final ClientOptions clientOptions;
   private final long baseClock;
   private final long orderSeed;
   private final StalenessBound staleness;
-  private final int slowWorker;
-  private final long slowMillis;
+  private final Faults faults;
   private final boolean combine;
 
   LrEpochTask(TableHandle table, ClientOptions clientOptions, long baseClock, long orderSeed, StalenessBound staleness,
-      int slowWorker, long slowMillis, Aggregation aggregation) {
+      Faults faults, Aggregation aggregation) {
     this.combine = aggregation == Aggregation.EXECUTOR_COMBINE;
     this.table = table;
     this.clientOptions = clientOptions;
     this.baseClock = baseClock;
     this.orderSeed = orderSeed;
     this.staleness = staleness;
-    this.slowWorker = slowWorker;
-    this.slowMillis = slowMillis;
+    this.faults = faults;
   }
 
   @Override
   public Iterator<double[]> apply(Iterator<MiniBatch> it) {
-    int worker = TaskContext.getPartitionId();
+    TaskContext context = TaskContext.get();
+    int worker = context.partitionId();
     List<MiniBatch> batches = new ArrayList<>();
     JavaConverters.asJavaIterator(it).forEachRemaining(batches::add);
     int[] order = order(batches.size(), orderSeed == 0 ? 0 : orderSeed * 31 + worker);
@@ -80,21 +88,26 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
     long taskStart = System.nanoTime();
     CompletableFuture<Void> lastPush = CompletableFuture.completedFuture(null);
     for (int b = 0; b < order.length; b++) {
-      if (worker == slowWorker && slowMillis > 0) {
-        sleep(slowMillis);
+      if (worker == faults.slowWorker() && faults.slowMillis() > 0) {
+        sleep(faults.slowMillis());
       }
       MiniBatch batch = batches.get(order[b]);
       long clock = baseClock + b;
       long t0 = System.nanoTime();
       if (batch.rows() == 0) {
-        lastPush.join();
+        await(lastPush, context, pushWhat(worker, clock - 1));
         lastPush = combine
             ? ExecutorCombiner.shared().add(client, table, clock, group, NO_KEYS, NO_VALUES, 0)
             : client.pushAsync(table, Push.atClock(worker, clock, 0, NO_KEYS, NO_VALUES));
         pushNs += System.nanoTime() - t0;
+        failIfInjected(worker, clock, lastPush, context);
         continue;
       }
-      Pulled pulled = client.pullWithClock(table, batch.keys(), staleness.minReadClock(clock));
+      // under BSP, as of the clock exactly: a retry reads what its first attempt read
+      Pulled pulled = await(staleness.aggregatesPerClock() ? client.pullAtClockAsync(table, batch.keys(), clock)
+          : client.pullWithClockAsync(table, batch.keys(), staleness.minReadClock(clock)), context,
+          "Pull of " + batch.keys().length + " keys from table '" + table.name() + "' by worker " + worker
+              + " at clock " + clock);
       maxStaleness = Math.max(maxStaleness, clock - pulled.clock());
       double[] w = pulled.values();
       long t1 = System.nanoTime();
@@ -105,7 +118,7 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
       clockLoss[b] = loss;
       clockRows[b] = batch.rows();
       long t2 = System.nanoTime();
-      lastPush.join();
+      await(lastPush, context, pushWhat(worker, clock - 1));
       lastPush = combine
           ? ExecutorCombiner.shared().add(client, table, clock, group, batch.keys(), grad, batch.rows())
           : client.pushAsync(table, Push.atClock(worker, clock, batch.rows(), batch.keys(), grad));
@@ -113,9 +126,10 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
       pullNs += t1 - t0;
       computeNs += t2 - t1;
       pushNs += t3 - t2;
+      failIfInjected(worker, clock, lastPush, context);
     }
     long t4 = System.nanoTime();
-    lastPush.join();
+    await(lastPush, context, pushWhat(worker, baseClock + order.length - 1));
     pushNs += System.nanoTime() - t4;
     double[] head = {lossSum, examples, pullNs, computeNs, pushNs, maxStaleness, System.nanoTime() - taskStart};
     double[] result = new double[HEAD + 2 * order.length];
@@ -123,6 +137,51 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
     System.arraycopy(clockLoss, 0, result, HEAD, order.length);
     System.arraycopy(clockRows, 0, result, HEAD + order.length, order.length);
     return JavaConverters.asScalaIterator(List.of(result).iterator());
+  }
+
+  /**
+   * Waits for {@code f} up to the client's request timeout, checking every {@value #KILL_CHECK_MS}
+   * ms whether Spark killed this task (then it ends with Spark's kill exception).
+   *
+   * @throws io.trimtab.ps.PsException starting with {@code what} if {@code f} fails or times out
+   */
+  private <T> T await(CompletableFuture<T> f, TaskContext context, String what) {
+    long timeoutMs = clientOptions.requestTimeout().toMillis();
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+    while (true) {
+      try {
+        return f.get(KILL_CHECK_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        context.killTaskIfInterrupted();
+        if (System.nanoTime() > deadline) {
+          f.cancel(true);
+          throw new io.trimtab.ps.PsException(what + " timed out after " + timeoutMs + " ms");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        context.killTaskIfInterrupted();
+        throw new io.trimtab.ps.PsException(what + " was interrupted", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable c = e.getCause();
+        while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
+          c = c.getCause();
+        }
+        throw new io.trimtab.ps.PsException(what + " failed: " + c.getMessage(), c);
+      }
+    }
+  }
+
+  private String pushWhat(int worker, long clock) {
+    return "Push to table '" + table.name() + "' for clock " + clock + " by worker " + worker;
+  }
+
+  /** Fault injection: the first attempt of the failing worker dies once its push of {@code clock} is acknowledged. */
+  private void failIfInjected(int worker, long clock, CompletableFuture<Void> push, TaskContext context) {
+    if (faults.failsAfter(worker, clock, context.stageAttemptNumber(), context.attemptNumber())) {
+      await(push, context, pushWhat(worker, clock));
+      throw new IllegalStateException("Injected failure of worker " + worker + " after its push for clock " + clock
+          + " (stage attempt " + context.stageAttemptNumber() + ", task attempt " + context.attemptNumber() + ")");
+    }
   }
 
   /** Fault injection for tests and benchmarks: a deliberately slowed worker. */

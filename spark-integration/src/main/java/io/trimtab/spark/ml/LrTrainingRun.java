@@ -32,8 +32,9 @@ final class LrTrainingRun implements AutoCloseable {
   private final int dim;
   private final int batches;
   private final long seed;
-  private final int slowWorker;
-  private final long slowMillis;
+  private final Faults faults;
+  /** Repeated pushes the tables of earlier layouts dropped. */
+  private long repeatedBefore;
   private TableHandle table;
   private JavaRDD<MiniBatch> prepared;
   private final java.util.Map<Integer, JavaRDD<MiniBatch>> cuts = new java.util.HashMap<>();
@@ -43,15 +44,14 @@ final class LrTrainingRun implements AutoCloseable {
   private double firstCutSeconds;
 
   LrTrainingRun(ParameterServer ps, TableHandle table, Function<Integer, JavaRDD<MiniBatch>> prepare, Setting initial,
-      int dim, int batches, long seed, int slowWorker, long slowMillis) {
+      int dim, int batches, long seed, Faults faults) {
     this.ps = ps;
     this.table = table;
     this.prepare = prepare;
     this.dim = dim;
     this.batches = batches;
     this.seed = seed;
-    this.slowWorker = slowWorker;
-    this.slowMillis = slowMillis;
+    this.faults = faults;
     this.setting = initial;
     check(initial);
     ps.master().setWorkers(table, tableWorkers(initial), initial.staleness());
@@ -103,6 +103,7 @@ final class LrTrainingRun implements AutoCloseable {
     long start = System.nanoTime();
     check(next);
     if (setting.layoutDiffers(next)) {
+      repeatedBefore += ps.master().stats(table).duplicatePushes();
       table = ps.master().repartition(table, next.partitioner(), next.shards(), tableWorkers(next), next.staleness());
     } else {
       ps.master().setWorkers(table, tableWorkers(next), next.staleness());
@@ -139,7 +140,7 @@ final class LrTrainingRun implements AutoCloseable {
   /** Direct or executor-combined pushes: one task per worker runs the whole epoch against the PS. */
   private double[] taskEpoch(long orderSeed, double[] clockLoss, double[] clockRows) {
     LrEpochTask task = new LrEpochTask(table, ps.conf().clientOptions(), clock, orderSeed, setting.staleness(),
-        slowWorker, slowMillis, setting.aggregation());
+        faults, setting.aggregation());
     ClassTag<double[]> tag = ClassTag$.MODULE$.apply(double[].class);
     // Bounded staleness needs every worker running at once: a barrier stage guarantees it.
     RDD<double[]> out = setting.staleness().bounded()
@@ -285,6 +286,11 @@ final class LrTrainingRun implements AutoCloseable {
       cuts.put(workers, cut);
     }
     prepared = cut;
+  }
+
+  /** Repeated pushes the shards dropped so far (retried or speculative task attempts). */
+  long repeatedPushes() {
+    return repeatedBefore + ps.master().stats(table).duplicatePushes();
   }
 
   /** The final weights (dense, intercept last), read once every clock is applied. */

@@ -63,8 +63,7 @@ public final class PsLogisticRegression {
   private double targetLoss = Double.NaN;
   private SwitchListener switchListener;
   private Predicate<List<EpochMetrics>> stopWhen = h -> false;
-  private int slowWorker = -1;
-  private long slowMillis = 0;
+  private Faults faults = Faults.NONE;
   private Consumer<EpochMetrics> onEpoch = m -> {};
   private String checkpointDir;
   private String resumeFrom;
@@ -259,8 +258,23 @@ public final class PsLogisticRegression {
       throw new IllegalArgumentException("Invalid slow worker " + worker + " / " + millisPerBatch
           + " ms (expected worker >= 0 and a delay >= 0)");
     }
-    this.slowWorker = worker;
-    this.slowMillis = millisPerBatch;
+    this.faults = faults.withSlowWorker(worker, millisPerBatch);
+    return this;
+  }
+
+  /**
+   * Fault injection for tests: the first attempt of worker {@code worker}'s task fails right after
+   * its push for table clock {@code clock} (counted from 0 over the whole fit, {@code batches} per
+   * epoch) is acknowledged. Spark retries the stage (a barrier stage: every worker's task) and the
+   * parameter server drops the repeated pushes, so the model is the one of an undisturbed run. Off
+   * by default.
+   */
+  public PsLogisticRegression setFailingWorker(int worker, long clock) {
+    if (worker < 0 || clock < 0) {
+      throw new IllegalArgumentException("Invalid failing worker " + worker + " at clock " + clock
+          + " (expected worker >= 0 and clock >= 0)");
+    }
+    this.faults = faults.withFailingWorker(worker, clock);
     return this;
   }
 
@@ -319,7 +333,7 @@ public final class PsLogisticRegression {
     }
     LrTrainingRun run;
     try {
-      run = new LrTrainingRun(ps, table, prepare, initial, dim, batches, seed, slowWorker, slowMillis);
+      run = new LrTrainingRun(ps, table, prepare, initial, dim, batches, seed, faults);
       if (resumed != null) {
         run.resume(resumed.snapshot());
       }
@@ -377,8 +391,14 @@ public final class PsLogisticRegression {
         }
       }
       double[] w = run.weights();
+      long repeated = run.repeatedPushes();
+      if (repeated > 0) {
+        LOG.info("Trimtab: {} repeated pushes from retried or speculative task attempts were dropped by the shards "
+            + "(each worker's update of a clock is applied once)", repeated);
+      }
       TuningResult tuned = session != null ? session.finish() : null;
-      return new PsLogisticRegressionModel(java.util.Arrays.copyOf(w, dim), w[dim], history, run.rows(), tuned);
+      return new PsLogisticRegressionModel(java.util.Arrays.copyOf(w, dim), w[dim], history, run.rows(), tuned,
+          repeated);
     } finally {
       if (session != null) {
         session.close();

@@ -28,9 +28,16 @@ public final class PsLogisticRegressionModel implements Serializable {
   private final List<EpochMetrics> epochs;
   private final long trainingRows;
   private final TuningResult tuning;
+  private final long repeatedPushes;
 
   PsLogisticRegressionModel(double[] weights, double intercept, List<EpochMetrics> epochs, long trainingRows,
       TuningResult tuning) {
+    this(weights, intercept, epochs, trainingRows, tuning, 0);
+  }
+
+  PsLogisticRegressionModel(double[] weights, double intercept, List<EpochMetrics> epochs, long trainingRows,
+      TuningResult tuning, long repeatedPushes) {
+    this.repeatedPushes = repeatedPushes;
     this.weights = weights;
     this.intercept = intercept;
     this.epochs = List.copyOf(epochs);
@@ -60,6 +67,14 @@ public final class PsLogisticRegressionModel implements Serializable {
   /** Per-epoch metrics of training, in order. */
   public List<EpochMetrics> epochs() {
     return epochs;
+  }
+
+  /**
+   * Pushes the shards received a second time during training, from retried or speculative task
+   * attempts, and dropped (counted once per shard): 0 for a run without task failures.
+   */
+  public long repeatedPushes() {
+    return repeatedPushes;
   }
 
   /** Rows the model was trained on. */

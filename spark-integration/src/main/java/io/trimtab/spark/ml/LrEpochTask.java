@@ -56,9 +56,12 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
   private final StalenessBound staleness;
   private final Faults faults;
   private final boolean combine;
+  /** Which run of this epoch's stage this is (0: the first; more after a failed barrier stage). */
+  private final int attempt;
 
   LrEpochTask(TableHandle table, ClientOptions clientOptions, long baseClock, long orderSeed, StalenessBound staleness,
-      Faults faults, Aggregation aggregation) {
+      Faults faults, Aggregation aggregation, int attempt) {
+    this.attempt = attempt;
     this.combine = aggregation == Aggregation.EXECUTOR_COMBINE;
     this.table = table;
     this.clientOptions = clientOptions;
@@ -177,10 +180,10 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
 
   /** Fault injection: the first attempt of the failing worker dies once its push of {@code clock} is acknowledged. */
   private void failIfInjected(int worker, long clock, CompletableFuture<Void> push, TaskContext context) {
-    if (faults.failsAfter(worker, clock, context.stageAttemptNumber(), context.attemptNumber())) {
+    if (faults.failsAfter(worker, clock, attempt, context.attemptNumber())) {
       await(push, context, pushWhat(worker, clock));
       throw new IllegalStateException("Injected failure of worker " + worker + " after its push for clock " + clock
-          + " (stage attempt " + context.stageAttemptNumber() + ", task attempt " + context.attemptNumber() + ")");
+          + " (epoch stage run " + attempt + ", task attempt " + context.attemptNumber() + ")");
     }
   }
 

@@ -17,6 +17,8 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.storage.StorageLevel;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The state of one {@code fit}: the model table, the prepared mini-batches, the current setting and
@@ -27,6 +29,7 @@ import scala.reflect.ClassTag$;
  * thread-safe.
  */
 final class LrTrainingRun implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LrTrainingRun.class);
   private final ParameterServer ps;
   private final Function<Integer, JavaRDD<MiniBatch>> prepare;
   private final int dim;
@@ -137,16 +140,39 @@ final class LrTrainingRun implements AutoCloseable {
         clockLosses, Double.NaN, "", 0);
   }
 
-  /** Direct or executor-combined pushes: one task per worker runs the whole epoch against the PS. */
+  /**
+   * Direct or executor-combined pushes: one task per worker runs the whole epoch against the PS.
+   *
+   * <p>Bounded staleness needs every worker running at once: a barrier stage guarantees it. Spark
+   * does not retry a failed barrier result stage (it aborts the job), so a failed epoch stage is run
+   * again here, up to {@code spark.stage.maxConsecutiveAttempts} times in all, as Spark would retry
+   * a failed barrier shuffle stage: every worker repeats the epoch from its first clock, the shards
+   * drop the pushes of clocks already pushed, and BSP reads are exact, so nothing is applied twice.
+   * A bad-input error is not retried. Unbounded (ASP) epochs are ordinary stages, whose failed tasks
+   * Spark retries itself.
+   */
   private double[] taskEpoch(long orderSeed, double[] clockLoss, double[] clockRows) {
-    LrEpochTask task = new LrEpochTask(table, ps.conf().clientOptions(), clock, orderSeed, setting.staleness(),
-        faults, setting.aggregation());
     ClassTag<double[]> tag = ClassTag$.MODULE$.apply(double[].class);
-    // Bounded staleness needs every worker running at once: a barrier stage guarantees it.
-    RDD<double[]> out = setting.staleness().bounded()
-        ? prepared.rdd().barrier().mapPartitions(task, false, tag)
-        : prepared.rdd().mapPartitions(task, false, tag);
-    List<double[]> results = UserErrors.unwrap(() -> out.toJavaRDD().collect());
+    boolean barrier = setting.staleness().bounded();
+    int attempts = barrier ? prepared.context().getConf().getInt("spark.stage.maxConsecutiveAttempts", 4) : 1;
+    List<double[]> results = null;
+    for (int attempt = 0; results == null; attempt++) {
+      LrEpochTask task = new LrEpochTask(table, ps.conf().clientOptions(), clock, orderSeed, setting.staleness(),
+          faults, setting.aggregation(), attempt);
+      RDD<double[]> out = barrier ? prepared.rdd().barrier().mapPartitions(task, false, tag)
+          : prepared.rdd().mapPartitions(task, false, tag);
+      try {
+        results = UserErrors.unwrap(() -> out.toJavaRDD().collect());
+      } catch (IllegalArgumentException e) {
+        throw e;
+      } catch (Exception e) { // Spark's job failure is a SparkException, checked, thrown from Scala
+        if (attempt + 1 >= attempts) {
+          throw UserErrors.<RuntimeException>rethrow(e);
+        }
+        LOG.warn("Trimtab: the epoch stage from clock {} failed (attempt {} of {}): {}; running it again (the shards "
+            + "drop repeated pushes)", clock, attempt + 1, attempts, e.getMessage());
+      }
+    }
     double[] totals = new double[6 + results.size()];
     for (int w = 0; w < results.size(); w++) {
       double[] r = results.get(w);

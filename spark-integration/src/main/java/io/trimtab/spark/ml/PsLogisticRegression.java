@@ -265,9 +265,9 @@ public final class PsLogisticRegression {
   /**
    * Fault injection for tests: the first attempt of worker {@code worker}'s task fails right after
    * its push for table clock {@code clock} (counted from 0 over the whole fit, {@code batches} per
-   * epoch) is acknowledged. Spark retries the stage (a barrier stage: every worker's task) and the
-   * parameter server drops the repeated pushes, so the model is the one of an undisturbed run. Off
-   * by default.
+   * epoch) is acknowledged. The failed epoch stage runs again (every worker's task: Spark does not
+   * retry a barrier result stage, the epoch loop does) and the parameter server drops the repeated
+   * pushes, so the model is the one of an undisturbed run. Off by default.
    */
   public PsLogisticRegression setFailingWorker(int worker, long clock) {
     if (worker < 0 || clock < 0) {

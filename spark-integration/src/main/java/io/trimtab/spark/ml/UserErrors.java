@@ -31,8 +31,9 @@ public final class UserErrors {
     }
   }
 
+  /** Throws {@code e} as it is, checked or not (Spark's job failures are checked exceptions thrown from Scala). */
   @SuppressWarnings("unchecked")
-  private static <E extends Exception> E rethrow(Exception e) throws E {
+  static <E extends Exception> E rethrow(Exception e) throws E {
     throw (E) e;
   }
 }

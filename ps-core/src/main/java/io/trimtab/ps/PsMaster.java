@@ -323,6 +323,22 @@ public final class PsMaster implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The shards of {@code table} that do not answer a status request, each with the error (a
+   * refused connection for a shard whose process is gone); empty if every shard answers.
+   */
+  public java.util.Map<ShardAddress, String> unreachable(TableHandle table) {
+    java.util.Map<ShardAddress, String> out = new java.util.LinkedHashMap<>();
+    for (ShardAddress s : table.shards()) {
+      try {
+        client.call(s, new Request.Status(-1), "Status of shard " + s);
+      } catch (PsException e) {
+        out.put(s, e.getMessage());
+      }
+    }
+    return out;
+  }
+
   private void awaitAll(List<CompletableFuture<Response>> acks, String what) {
     for (CompletableFuture<Response> f : acks) {
       client.await(f, what);

@@ -27,12 +27,55 @@ public final class ParameterServer {
   private final PsMaster master;
   private final List<ShardRegistration> registrations;
   private final TrimtabConf conf;
+  /** Executors Spark removed, with the reason it gave (filled by a listener). */
+  private final java.util.Map<String, String> removed = new java.util.concurrent.ConcurrentHashMap<>();
 
   private ParameterServer(SparkContext sc, PsMaster master, List<ShardRegistration> registrations, TrimtabConf conf) {
     this.sc = sc;
     this.master = master;
     this.registrations = registrations;
     this.conf = conf;
+    sc.addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onExecutorRemoved(org.apache.spark.scheduler.SparkListenerExecutorRemoved e) {
+        removed.put(e.executorId(), e.reason());
+      }
+    });
+  }
+
+  /**
+   * What is lost of {@code table}: each shard that no longer answers, named with its executor, its
+   * host and process, and the cause (the reason Spark gave for removing the executor, waited for
+   * up to {@code causeWait}, since the shard may fail before Spark's event arrives; else the
+   * connection error). Empty if every shard of the table answers.
+   */
+  public java.util.Optional<String> lostShards(TableHandle table, Duration causeWait) {
+    java.util.Map<ShardAddress, String> dead = master.unreachable(table);
+    if (dead.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    long deadline = System.nanoTime() + causeWait.toNanos();
+    List<String> parts = new java.util.ArrayList<>();
+    for (java.util.Map.Entry<ShardAddress, String> d : dead.entrySet()) {
+      ShardRegistration reg = registrations.stream()
+          .filter(r -> r.host().equals(d.getKey().host()) && r.port() == d.getKey().port()).findFirst().orElse(null);
+      String cause = null;
+      while (reg != null && (cause = removed.get(reg.executorId())) == null && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      int index = table.shards().indexOf(d.getKey());
+      parts.add("shard " + index + " of " + table.shards().size() + " (" + d.getKey() + ")"
+          + (reg == null ? "" : " in executor " + reg.executorId() + " (host " + reg.host() + ", process " + reg.pid()
+              + ")")
+          + (cause != null ? ": Spark removed the executor: " + cause : ": not reachable: " + d.getValue()));
+    }
+    return java.util.Optional.of("Trimtab lost " + String.join("; ", parts) + ". The part of table '" + table.name()
+        + "' held there is gone");
   }
 
   static synchronized ParameterServer of(SparkSession spark) {

@@ -166,6 +166,11 @@ final class LrTrainingRun implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw e;
       } catch (Exception e) { // Spark's job failure is a SparkException, checked, thrown from Scala
+        // a lost executor took its shard (and its part of the model) along: re-running cannot help
+        java.util.Optional<String> lost = ps.lostShards(table, java.time.Duration.ofSeconds(10));
+        if (lost.isPresent()) {
+          throw new ShardLostException(lost.get() + " (epoch stage from clock " + clock + ")", e);
+        }
         if (attempt + 1 >= attempts) {
           throw UserErrors.<RuntimeException>rethrow(e);
         }

@@ -360,31 +360,47 @@ public final class PsLogisticRegression {
         }
       }
       List<EpochMetrics> history = new ArrayList<>();
+      String lastWritten = null;
+      int lastWrittenEpoch = 0;
       for (int e = firstEpoch; e <= epochs; e++) {
-        Setting from = run.setting();
-        Setting next = session != null ? session.next()
-            : schedule != null ? schedule.next(e, from, List.copyOf(history)) : from;
-        TableSnapshot before = switchListener != null && !next.equals(from) ? run.snapshot() : null;
-        double switchSeconds = run.switchTo(next);
-        if (before != null) {
-          switchListener.switched(e, from, next, before, run.snapshot(), switchSeconds);
-        }
-        EpochMetrics m = run.runEpoch(e, switchSeconds);
-        boolean reached = m.trainLoss() <= target;
-        if (session != null) {
-          m = session.observe(m, reached);
-        }
-        history.add(m);
-        onEpoch.accept(m);
-        boolean last = reached || stopWhen.test(List.copyOf(history)) || e == epochs;
-        if (checkpoints != null && (e % checkpointEvery == 0 || last || checkpointInterval != null
-            && System.nanoTime() - lastCheckpoint >= checkpointInterval.toNanos())) {
-          // between epochs every worker is done: the snapshot is one clock of the whole model
-          long t0 = System.nanoTime();
-          String written = checkpoints.write(new Checkpoint(run.table().spec(), e, run.snapshot()));
-          lastCheckpoint = System.nanoTime();
-          LOG.info(String.format(Locale.ROOT, "Trimtab: checkpoint of epoch %d (clock %d) written to %s in %.3f s", e,
-              run.clock(), written, (lastCheckpoint - t0) / 1e9));
+        boolean last;
+        try {
+          Setting from = run.setting();
+          Setting next = session != null ? session.next()
+              : schedule != null ? schedule.next(e, from, List.copyOf(history)) : from;
+          TableSnapshot before = switchListener != null && !next.equals(from) ? run.snapshot() : null;
+          double switchSeconds = run.switchTo(next);
+          if (before != null) {
+            switchListener.switched(e, from, next, before, run.snapshot(), switchSeconds);
+          }
+          EpochMetrics m = run.runEpoch(e, switchSeconds);
+          boolean reached = m.trainLoss() <= target;
+          if (session != null) {
+            m = session.observe(m, reached);
+          }
+          history.add(m);
+          onEpoch.accept(m);
+          last = reached || stopWhen.test(List.copyOf(history)) || e == epochs;
+          if (checkpoints != null && (e % checkpointEvery == 0 || last || checkpointInterval != null
+              && System.nanoTime() - lastCheckpoint >= checkpointInterval.toNanos())) {
+            // between epochs every worker is done: the snapshot is one clock of the whole model
+            long t0 = System.nanoTime();
+            String written = checkpoints.write(new Checkpoint(run.table().spec(), e, run.snapshot()));
+            lastWritten = written;
+            lastWrittenEpoch = e;
+            lastCheckpoint = System.nanoTime();
+            LOG.info(String.format(Locale.ROOT, "Trimtab: checkpoint of epoch %d (clock %d) written to %s in %.3f s",
+                e, run.clock(), written, (lastCheckpoint - t0) / 1e9));
+          }
+        } catch (ShardLostException lost) {
+          throw stopped(lost.getMessage(), lost.getCause(), e, lastWritten, lastWrittenEpoch);
+        } catch (io.trimtab.ps.PsException failed) {
+          // a switch, a snapshot or a checkpoint that reached a shard whose executor is gone
+          java.util.Optional<String> lost = ps.lostShards(run.table(), java.time.Duration.ofSeconds(10));
+          if (lost.isPresent()) {
+            throw stopped(lost.get(), failed, e, lastWritten, lastWrittenEpoch);
+          }
+          throw failed;
         }
         if (last) {
           break;
@@ -404,6 +420,15 @@ public final class PsLogisticRegression {
         session.close();
       }
     }
+  }
+
+  /** The error that ends a fit whose shard was lost in epoch {@code epoch}, with where to resume from. */
+  private static ShardLostException stopped(String lost, Throwable cause, int epoch, String lastWritten,
+      int lastWrittenEpoch) {
+    return new ShardLostException(lost + "; the fit stopped in epoch " + epoch + ". " + (lastWritten == null
+        ? "No checkpoint was written: set spark.trimtab.checkpoint.dir (or setCheckpointDir) to make a fit resumable"
+        : "Resume from the last checkpoint, " + lastWritten + " (epoch " + lastWrittenEpoch + "), with setResumeFrom "
+            + "or --resume-from"), cause);
   }
 
   /** Fails unless {@code c} holds a model this fit can continue: same features and update rule. */

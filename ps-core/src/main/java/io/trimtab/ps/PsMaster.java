@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe. Closing it closes its client connections, not the shards.
  */
 public final class PsMaster implements AutoCloseable {
-  private final List<ShardAddress> shards;
+  private volatile List<ShardAddress> shards;
   private final NettyPsClient client;
   private final Map<String, TableHandle> tables = new LinkedHashMap<>();
   private final AtomicInteger nextId = new AtomicInteger();
@@ -79,6 +79,38 @@ public final class PsMaster implements AutoCloseable {
     awaitAll(acks, "Creating table '" + spec.name() + "'");
     tables.put(spec.name(), handle);
     return handle;
+  }
+
+  /**
+   * Replaces the shards after some were lost (and others started in their place): tables created
+   * from now on use the new list. A table on a lost shard is dropped with {@link #dropReachable}
+   * and created anew. Table ids keep counting, so a new table never takes an id a surviving shard
+   * still knows.
+   *
+   * @throws IllegalArgumentException if {@code live} is empty
+   */
+  public synchronized void setShards(List<ShardAddress> live) {
+    if (live == null || live.isEmpty()) {
+      throw new IllegalArgumentException("A parameter server needs at least one shard (got none)");
+    }
+    shards = List.copyOf(live);
+  }
+
+  /**
+   * Forgets a table and drops it on the shards that still answer (after one of its shards was
+   * lost); returns the shards that did not answer.
+   */
+  public synchronized List<ShardAddress> dropReachable(TableHandle table) {
+    tables.remove(table.name());
+    List<ShardAddress> failed = new ArrayList<>();
+    for (ShardAddress s : table.shards()) {
+      try {
+        client.call(s, new Request.DropTable(table.id()), "Dropping table '" + table.name() + "' on " + s);
+      } catch (PsException e) {
+        failed.add(s);
+      }
+    }
+    return failed;
   }
 
   /** Drops a table on every shard. Unknown tables are ignored. */

@@ -25,12 +25,15 @@ public final class ParameterServer {
 
   private final SparkContext sc;
   private final PsMaster master;
-  private final List<ShardRegistration> registrations;
+  private volatile List<ShardRegistration> registrations;
+  private final ShardRegistry registry;
   private final TrimtabConf conf;
   /** Executors Spark removed, with the reason it gave (filled by a listener). */
   private final java.util.Map<String, String> removed = new java.util.concurrent.ConcurrentHashMap<>();
 
-  private ParameterServer(SparkContext sc, PsMaster master, List<ShardRegistration> registrations, TrimtabConf conf) {
+  private ParameterServer(SparkContext sc, PsMaster master, List<ShardRegistration> registrations, TrimtabConf conf,
+      ShardRegistry registry) {
+    this.registry = registry;
     this.sc = sc;
     this.master = master;
     this.registrations = registrations;
@@ -41,6 +44,84 @@ public final class ParameterServer {
         removed.put(e.executorId(), e.reason());
       }
     });
+  }
+
+  /**
+   * After shards were lost with their executors: waits (up to {@code timeout}) until Spark's live
+   * executors are as many as the shards were, as a standalone or YARN master starts replacements,
+   * and their shards have registered; then the parameter server uses the shards that answer: the
+   * survivors in their order, then the new ones. Tables on lost shards must be created anew.
+   *
+   * @return the shards that replaced lost ones (possibly none: then the survivors carry on alone)
+   * @throws IllegalStateException if no shard answers
+   */
+  public synchronized List<ShardRegistration> recover(Duration timeout) {
+    List<ShardRegistration> before = registrations;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<String> live = SparkChecks.executorIds(sc);
+    while (live.size() < before.size() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(100); // Spark offers no blocking wait for executors
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      live = SparkChecks.executorIds(sc);
+    }
+    List<ShardRegistration> registered;
+    try {
+      registered = registry.await(live, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+    } catch (IllegalStateException e) {
+      registered = registry.registrations().stream().filter(r -> SparkChecks.executorIds(sc)
+          .contains(r.executorId())).toList();
+    }
+    List<ShardRegistration> next = new java.util.ArrayList<>();
+    for (ShardRegistration r : before) {
+      if (registered.contains(r) && !removed.containsKey(r.executorId())) {
+        next.add(r);
+      }
+    }
+    List<ShardRegistration> added = new java.util.ArrayList<>();
+    for (ShardRegistration r : registered) {
+      if (!next.contains(r) && !removed.containsKey(r.executorId())) {
+        next.add(r);
+        added.add(r);
+      }
+    }
+    List<ShardAddress> addresses = next.stream().map(r -> new ShardAddress(r.host(), r.port())).toList();
+    if (addresses.isEmpty()) {
+      throw new IllegalStateException("No Trimtab shard is left: every executor with a shard was lost (removed: "
+          + removed + ")");
+    }
+    master.setShards(addresses);
+    registrations = List.copyOf(next);
+    return added;
+  }
+
+  /**
+   * Whether Spark has reported the loss of an executor that holds a shard of {@code table} (no
+   * network call: a listener keeps the removed executors).
+   */
+  public boolean lostAShardOf(TableHandle table) {
+    if (removed.isEmpty()) {
+      return false;
+    }
+    for (ShardRegistration r : registrations) {
+      if (removed.containsKey(r.executorId()) && table.shards().contains(new ShardAddress(r.host(), r.port()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether every shard answers a status request over TCP (a quick check before a fit). */
+  public boolean allShardsAnswer() {
+    try {
+      master.shardInfo();
+      return true;
+    } catch (io.trimtab.ps.PsException e) {
+      return false;
+    }
   }
 
   /**
@@ -97,7 +178,7 @@ public final class ParameterServer {
     List<ShardAddress> addresses = regs.stream().map(r -> new ShardAddress(r.host(), r.port())).toList();
     PsMaster master = new PsMaster(addresses, conf.clientOptions(), io.trimtab.spark.plugin.PsSecret.local());
     registry.closeOnStop(master);
-    current = new ParameterServer(sc, master, regs, conf);
+    current = new ParameterServer(sc, master, regs, conf, registry);
     return current;
   }
 

@@ -93,6 +93,30 @@ final class LrTrainingRun implements AutoCloseable {
     clock = snapshot.clock();
   }
 
+  /**
+   * Re-creates the model table on the parameter server's shards as they are after a loss (see
+   * {@link ParameterServer#recover}) from {@code snapshot}, a checkpoint of it: the table on the
+   * lost shard is dropped where its shards still answer, and one over at most as many shards as
+   * before is filled with the checkpoint's values, optimizer state and clock.
+   *
+   * @return the clocks of work lost: from the checkpoint's clock to where training had got
+   */
+  long recover(io.trimtab.ps.TableSnapshot snapshot) {
+    long lost = clock - snapshot.clock();
+    ps.master().dropReachable(table);
+    // the lost executor's cached partitions are gone: cut the data again over the live executors
+    cuts.values().forEach(c -> c.unpersist(false));
+    cuts.clear();
+    recut(setting.workers());
+    Setting s = setting.shards() > ps.numShards() ? setting.withShards(ps.numShards()) : setting;
+    check(s);
+    table = ps.master().createTable(table.spec(), s.partitioner(), s.shards());
+    setting = s;
+    ps.master().setWorkers(table, tableWorkers(setting), setting.staleness());
+    resume(snapshot);
+    return lost;
+  }
+
   /** The model table as it is now (every key, value and optimizer state). */
   io.trimtab.ps.TableSnapshot snapshot() {
     return ps.master().snapshot(table);
@@ -152,6 +176,12 @@ final class LrTrainingRun implements AutoCloseable {
    * Spark retries itself.
    */
   private double[] taskEpoch(long orderSeed, double[] clockLoss, double[] clockRows) {
+    if (ps.lostAShardOf(table)) {
+      // Spark reported the executor gone: do not wait for a barrier stage to find out
+      ps.lostShards(table, java.time.Duration.ofSeconds(10)).ifPresent(lost -> {
+        throw new ShardLostException(lost + " (before the epoch stage from clock " + clock + ")", null);
+      });
+    }
     ClassTag<double[]> tag = ClassTag$.MODULE$.apply(double[].class);
     boolean barrier = setting.staleness().bounded();
     int attempts = barrier ? prepared.context().getConf().getInt("spark.stage.maxConsecutiveAttempts", 4) : 1;
@@ -307,16 +337,39 @@ final class LrTrainingRun implements AutoCloseable {
    * run last had that many workers: a tuner that tries a worker count and comes back pays the
    * re-cut (a shuffle, measured at 1-2 s on SpamAssassin) once. Cuts stay persisted (memory, then
    * disk) until the run closes.
+   *
+   * <p>The cut is materialized by a barrier job where every partition fits in a slot at once, so
+   * that its cached partitions spread over the executors as the epochs' barrier tasks will: cut by
+   * an ordinary job, a small data set's partitions all landed in one executor, and every barrier
+   * epoch then waited out Spark's locality delay (about 7 s per epoch with 1-core executors).
    */
   private void recut(int workers) {
     JavaRDD<MiniBatch> cut = cuts.get(workers);
     if (cut == null) {
       cut = prepare.apply(workers).persist(StorageLevel.MEMORY_AND_DISK());
       JavaRDD<MiniBatch> counted = cut;
-      rows = UserErrors.unwrap(() -> counted.map(MiniBatch::rows).fold(0, Integer::sum).longValue());
+      rows = workers <= ps.taskSlots()
+          ? UserErrors.unwrap(() -> counted.rdd().barrier().mapPartitions(new CountRows(), false,
+              ClassTag$.MODULE$.apply(Long.class)).toJavaRDD().collect()).stream().mapToLong(Long::longValue).sum()
+          : UserErrors.unwrap(() -> counted.map(MiniBatch::rows).fold(0, Integer::sum).longValue());
       cuts.put(workers, cut);
     }
     prepared = cut;
+  }
+
+  /** A partition's row count (the barrier job that materializes a cut). */
+  private static final class CountRows extends scala.runtime.AbstractFunction1<scala.collection.Iterator<MiniBatch>,
+      scala.collection.Iterator<Long>> implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public scala.collection.Iterator<Long> apply(scala.collection.Iterator<MiniBatch> it) {
+      long n = 0;
+      while (it.hasNext()) {
+        n += it.next().rows();
+      }
+      return scala.collection.JavaConverters.asScalaIterator(List.of(n).iterator());
+    }
   }
 
   /** Repeated pushes the shards dropped so far (retried or speculative task attempts). */

@@ -12,6 +12,7 @@ import io.trimtab.spark.ParameterServer;
 import io.trimtab.spark.SparkChecks;
 import io.trimtab.spark.TrimtabConf;
 import io.trimtab.spark.Trimtab;
+import io.trimtab.spark.plugin.ShardRegistration;
 import io.trimtab.tuner.Aggregation;
 import io.trimtab.tuner.Setting;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ import org.apache.spark.sql.SparkSession;
  * }</pre>
  */
 public final class PsLogisticRegression {
+  /** Recoveries from lost shards a fit attempts before it gives up. */
+  private static final int MAX_RECOVERIES = 3;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PsLogisticRegression.class);
   private String labelCol = "label";
   private String featuresCol = "features";
@@ -302,6 +305,10 @@ public final class PsLogisticRegression {
     Examples.checkSchema(data.schema(), labelCol, featuresCol);
     SparkSession spark = data.sparkSession();
     ParameterServer ps = Trimtab.parameterServer(spark);
+    if (!ps.allShardsAnswer()) {
+      // an executor was lost since the last fit: use the shards that answer, and any replacements
+      ps.recover(ps.conf().registrationTimeout());
+    }
     Setting initial = new Setting(staleness, aggregation, numShards > 0 ? numShards : ps.numShards(), partitioner,
         numWorkers > 0 ? numWorkers : ps.taskSlots());
     LrTrainingRun.check(ps, initial);
@@ -362,6 +369,8 @@ public final class PsLogisticRegression {
       List<EpochMetrics> history = new ArrayList<>();
       String lastWritten = null;
       int lastWrittenEpoch = 0;
+      List<String> recoveries = new ArrayList<>();
+      long replayedClocks = 0;
       for (int e = firstEpoch; e <= epochs; e++) {
         boolean last;
         try {
@@ -392,15 +401,32 @@ public final class PsLogisticRegression {
             LOG.info(String.format(Locale.ROOT, "Trimtab: checkpoint of epoch %d (clock %d) written to %s in %.3f s",
                 e, run.clock(), written, (lastCheckpoint - t0) / 1e9));
           }
-        } catch (ShardLostException lost) {
-          throw stopped(lost.getMessage(), lost.getCause(), e, lastWritten, lastWrittenEpoch);
-        } catch (io.trimtab.ps.PsException failed) {
-          // a switch, a snapshot or a checkpoint that reached a shard whose executor is gone
-          java.util.Optional<String> lost = ps.lostShards(run.table(), java.time.Duration.ofSeconds(10));
-          if (lost.isPresent()) {
-            throw stopped(lost.get(), failed, e, lastWritten, lastWrittenEpoch);
+        } catch (ShardLostException | io.trimtab.ps.PsException failed) {
+          // an epoch, a switch, a snapshot or a checkpoint that reached a shard whose executor is gone
+          String lost = failed instanceof ShardLostException ? failed.getMessage()
+              : ps.lostShards(run.table(), java.time.Duration.ofSeconds(10)).orElseThrow(() -> failed);
+          Throwable cause = failed instanceof ShardLostException ? failed.getCause() : failed;
+          if (lastWritten == null || recoveries.size() >= MAX_RECOVERIES) {
+            throw stopped(lost + (recoveries.isEmpty() ? "" : " (after " + recoveries.size() + " recoveries)"), cause,
+                e, lastWritten, lastWrittenEpoch);
           }
-          throw failed;
+          // recover: the shards as they are now, the model as of the last checkpoint, and the epochs since again
+          long t0 = System.nanoTime();
+          List<ShardRegistration> added = ps.recover(conf.registrationTimeout());
+          Checkpoint restored = Checkpoints.read(lastWritten, spark.sparkContext().hadoopConfiguration());
+          long replayed = run.recover(restored.snapshot());
+          replayedClocks += replayed;
+          int resumeAt = lastWrittenEpoch;
+          history.removeIf(h -> h.epoch() > resumeAt);
+          String note = String.format(Locale.ROOT, "%s. Recovered in %.1f s: the model of epoch %d (clock %d) from %s "
+              + "on %d shards (%d new: %s); replaying %d clocks (epochs %d-%d)", lost, (System.nanoTime() - t0) / 1e9,
+              resumeAt, restored.snapshot().clock(), lastWritten, ps.numShards(), added.size(),
+              added.stream().map(r -> "executor " + r.executorId() + " at " + r.host() + ":" + r.port()).toList(),
+              replayed, resumeAt + 1, e);
+          LOG.warn("Trimtab: {}", note);
+          recoveries.add(note);
+          e = resumeAt;
+          continue;
         }
         if (last) {
           break;
@@ -414,7 +440,7 @@ public final class PsLogisticRegression {
       }
       TuningResult tuned = session != null ? session.finish() : null;
       return new PsLogisticRegressionModel(java.util.Arrays.copyOf(w, dim), w[dim], history, run.rows(), tuned,
-          repeated);
+          repeated, replayedClocks, recoveries);
     } finally {
       if (session != null) {
         session.close();

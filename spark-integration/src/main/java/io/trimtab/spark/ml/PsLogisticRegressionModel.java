@@ -29,15 +29,19 @@ public final class PsLogisticRegressionModel implements Serializable {
   private final long trainingRows;
   private final TuningResult tuning;
   private final long repeatedPushes;
+  private final long replayedClocks;
+  private final List<String> recoveries;
 
   PsLogisticRegressionModel(double[] weights, double intercept, List<EpochMetrics> epochs, long trainingRows,
       TuningResult tuning) {
-    this(weights, intercept, epochs, trainingRows, tuning, 0);
+    this(weights, intercept, epochs, trainingRows, tuning, 0, 0, List.of());
   }
 
   PsLogisticRegressionModel(double[] weights, double intercept, List<EpochMetrics> epochs, long trainingRows,
-      TuningResult tuning, long repeatedPushes) {
+      TuningResult tuning, long repeatedPushes, long replayedClocks, List<String> recoveries) {
     this.repeatedPushes = repeatedPushes;
+    this.replayedClocks = replayedClocks;
+    this.recoveries = List.copyOf(recoveries);
     this.weights = weights;
     this.intercept = intercept;
     this.epochs = List.copyOf(epochs);
@@ -75,6 +79,16 @@ public final class PsLogisticRegressionModel implements Serializable {
    */
   public long repeatedPushes() {
     return repeatedPushes;
+  }
+
+  /** Clocks trained again after shards were lost (from the checkpoint restored to where training had got). */
+  public long replayedClocks() {
+    return replayedClocks;
+  }
+
+  /** One line per recovery from a lost shard during training: what was lost, what was restored, what replayed. */
+  public List<String> recoveries() {
+    return recoveries;
   }
 
   /** Rows the model was trained on. */

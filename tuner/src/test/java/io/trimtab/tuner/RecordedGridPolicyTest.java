@@ -171,7 +171,7 @@ class RecordedGridPolicyTest {
   }
 
   // each mini-batch with its own difficulty (spread 2% on click, 20% on spam, as the live per-clock
-  // losses show) and noisier clocks; measured: click median 0.58 (worst 0.85), spam 0.78 (worst 0.79)
+  // losses show) and noisier clocks; measured: click median 0.58 (worst 0.85), spam 0.49 (worst 0.49)
   @Test
   void noisyBatches_tunedIsStillFasterThanTheDefault() {
     assertThat(replay("click", 0.26, 9, 0.02, 0.01)).isLessThan(0.9);

@@ -98,7 +98,7 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
       long clock = baseClock + b;
       long t0 = System.nanoTime();
       if (batch.rows() == 0) {
-        await(lastPush, context, pushWhat(worker, clock - 1));
+        await(lastPush, context, () -> pushWhat(worker, clock - 1));
         lastPush = combine
             ? ExecutorCombiner.shared().add(client, table, clock, group, NO_KEYS, NO_VALUES, 0)
             : client.pushAsync(table, Push.atClock(worker, clock, 0, NO_KEYS, NO_VALUES));
@@ -109,7 +109,7 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
       // under BSP, as of the clock exactly: a retry reads what its first attempt read
       Pulled pulled = await(staleness.aggregatesPerClock() ? client.pullAtClockAsync(table, batch.keys(), clock)
           : client.pullWithClockAsync(table, batch.keys(), staleness.minReadClock(clock)), context,
-          "Pull of " + batch.keys().length + " keys from table '" + table.name() + "' by worker " + worker
+          () -> "Pull of " + batch.keys().length + " keys from table '" + table.name() + "' by worker " + worker
               + " at clock " + clock);
       maxStaleness = Math.max(maxStaleness, clock - pulled.clock());
       double[] w = pulled.values();
@@ -121,7 +121,7 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
       clockLoss[b] = loss;
       clockRows[b] = batch.rows();
       long t2 = System.nanoTime();
-      await(lastPush, context, pushWhat(worker, clock - 1));
+      await(lastPush, context, () -> pushWhat(worker, clock - 1));
       lastPush = combine
           ? ExecutorCombiner.shared().add(client, table, clock, group, batch.keys(), grad, batch.rows())
           : client.pushAsync(table, Push.atClock(worker, clock, batch.rows(), batch.keys(), grad));
@@ -132,7 +132,7 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
       failIfInjected(worker, clock, lastPush, context);
     }
     long t4 = System.nanoTime();
-    await(lastPush, context, pushWhat(worker, baseClock + order.length - 1));
+    await(lastPush, context, () -> pushWhat(worker, baseClock + order.length - 1));
     pushNs += System.nanoTime() - t4;
     double[] head = {lossSum, examples, pullNs, computeNs, pushNs, maxStaleness, System.nanoTime() - taskStart};
     double[] result = new double[HEAD + 2 * order.length];
@@ -146,9 +146,10 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
    * Waits for {@code f} up to the client's request timeout, checking every {@value #KILL_CHECK_MS}
    * ms whether Spark killed this task (then it ends with Spark's kill exception).
    *
-   * @throws io.trimtab.ps.PsException starting with {@code what} if {@code f} fails or times out
+   * @throws io.trimtab.ps.PsException starting with {@code what} (built only then: the task calls
+   *     this twice per clock) if {@code f} fails or times out
    */
-  private <T> T await(CompletableFuture<T> f, TaskContext context, String what) {
+  private <T> T await(CompletableFuture<T> f, TaskContext context, java.util.function.Supplier<String> what) {
     long timeoutMs = clientOptions.requestTimeout().toMillis();
     long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
     while (true) {
@@ -158,18 +159,18 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
         context.killTaskIfInterrupted();
         if (System.nanoTime() > deadline) {
           f.cancel(true);
-          throw new io.trimtab.ps.PsException(what + " timed out after " + timeoutMs + " ms");
+          throw new io.trimtab.ps.PsException(what.get() + " timed out after " + timeoutMs + " ms");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         context.killTaskIfInterrupted();
-        throw new io.trimtab.ps.PsException(what + " was interrupted", e);
+        throw new io.trimtab.ps.PsException(what.get() + " was interrupted", e);
       } catch (java.util.concurrent.ExecutionException e) {
         Throwable c = e.getCause();
         while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
           c = c.getCause();
         }
-        throw new io.trimtab.ps.PsException(what + " failed: " + c.getMessage(), c);
+        throw new io.trimtab.ps.PsException(what.get() + " failed: " + c.getMessage(), c);
       }
     }
   }
@@ -181,7 +182,7 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
   /** Fault injection: the first attempt of the failing worker dies once its push of {@code clock} is acknowledged. */
   private void failIfInjected(int worker, long clock, CompletableFuture<Void> push, TaskContext context) {
     if (faults.failsAfter(worker, clock, attempt, context.attemptNumber())) {
-      await(push, context, pushWhat(worker, clock));
+      await(push, context, () -> pushWhat(worker, clock));
       throw new IllegalStateException("Injected failure of worker " + worker + " after its push for clock " + clock
           + " (epoch stage run " + attempt + ", task attempt " + context.attemptNumber() + ")");
     }

@@ -40,7 +40,7 @@ final class JobCurve {
   /** Comparisons before the family may count as settled ({@link #settled()}). */
   private static final int SETTLE_AFTER = 6;
 
-  private final Target target;
+  private Target target;
   private final Map<Setting, Integer> index = new HashMap<>();
   private final List<Integer> settings = new ArrayList<>();
   private final List<Double> losses = new ArrayList<>();
@@ -96,6 +96,17 @@ final class JobCurve {
       return;
     }
     fitNow(i, compare, now);
+  }
+
+  /**
+   * Changes the target the settings are scored against (the tuner's target in the units of the
+   * fitted trend). A loss target scores from now on; a convergence target from the next fit.
+   */
+  void retarget(Target t) {
+    this.target = t;
+    if (t.hasLoss()) {
+      scoring = t;
+    }
   }
 
   /**

@@ -59,9 +59,9 @@ class TunerTest {
           tuned.distinctSettings());
     }
     // 68 candidates, 8 trials: the setting exploited at the end is within 20% of the true best in
-    // at least 8 of 10 seeds (measured: 10 of 10, 1.11x the best's time in 8, the best itself in 1;
-    // every tuned run 1.25-1.35x faster than the default including exploration. Before the staleness
-    // screening trial: 8 of 10, 1.23x on average over seeds 1-5)
+    // at least 8 of 10 seeds (measured: 10 of 10, each 1.11x the best's time; every tuned run
+    // 1.22-1.36x faster than the default including exploration. Before the staleness screening
+    // trials: 8 of 10, 1.23x on average over seeds 1-5)
     assertThat(found).isGreaterThanOrEqualTo(8);
   }
 
@@ -226,7 +226,8 @@ class TunerTest {
     Tuner t = tuner(config(9).withKnobs(Set.of()), List.of());
     SimulatedJob.Run r = job(0.03, 0.01, 0.05, 9).run(t, TARGET, MAX_EPOCHS);
     assertThat(r.distinctSettings()).isEqualTo(1);
-    assertThat(r.decisions).extracting(Decision::action).containsOnly(Decision.Action.FIXED, Decision.Action.KEEP);
+    assertThat(r.decisions).extracting(Decision::action).contains(Decision.Action.FIXED)
+        .isSubsetOf(Decision.Action.FIXED, Decision.Action.KEEP);
   }
 
   @Test

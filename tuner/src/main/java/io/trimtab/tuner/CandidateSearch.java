@@ -28,9 +28,10 @@ final class CandidateSearch {
   private static final double PRIOR_SD = 0.5;
   /**
    * Hyper-parameters are re-fitted only once the points have grown by this factor since the last
-   * fit; in between the last fit's are reused. A fit (six BOBYQA starts on the marginal
-   * likelihood) took 0.55 s in a warm-started live job on SpamAssassin (a 1-2 s job) whose history
-   * held 12 points, against well under a millisecond for a GP with given hyper-parameters.
+   * fit; in between the last fit's are reused. A fit (then six BOBYQA starts on the marginal
+   * likelihood, now two) took 0.55 s in a warm-started live job on SpamAssassin (a 1-2 s job)
+   * whose history held 12 points, against well under a millisecond for a GP with given
+   * hyper-parameters.
    */
   private static final double REFIT_GROWTH = 1.5;
 

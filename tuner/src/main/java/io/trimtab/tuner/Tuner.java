@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.regression.SimpleRegression;
 
 /**
@@ -358,8 +359,7 @@ public final class Tuner implements TuningPolicy {
     if (scaleRatios.size() > SCALE_EPOCHS) {
       scaleRatios.removeFirst();
     }
-    double[] r = scaleRatios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    double median = r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
+    double median = StatUtils.percentile(scaleRatios.stream().mapToDouble(Double::doubleValue).toArray(), 50);
     lossScale = Math.max(SCALE_MIN, Math.min(SCALE_MAX, median));
     curve.retarget(scaledTarget());
   }

@@ -28,7 +28,8 @@ class RecordedGridPolicyTest {
   /** Switch costs as measured on local-cluster (Knobs issue): no data moves vs moving the model. */
   private static final double LIGHT_SWITCH = 0.01;
   private static final double LAYOUT_SWITCH = 0.3;
-  static boolean TRACE = Boolean.getBoolean("trace");
+  /** {@code -Dtrace=true} prints every decision of the tuned replays (to diagnose the policy). */
+  private static final boolean TRACE = Boolean.getBoolean("trace");
 
   /** A job replaying the recorded curves of one grid. */
   static final class Replay {

@@ -181,6 +181,37 @@ public final class BuiltinDatasets {
   }
 
   /**
+   * The SpamAssassin corpus as text, for a Spark ML {@code Pipeline} that tokenizes and hashes it
+   * itself ({@code Tokenizer} or {@code RegexTokenizer}, then {@code HashingTF}): the same 6046
+   * emails and labels as {@link #spamAssassin}, in the same order, with {@code text} the subject,
+   * a newline, and the body without its base64-looking lines (encoded attachments; see
+   * {@link #spamAssassin} for what is kept).
+   *
+   * @param spark the session to create the DataFrame in
+   * @return columns {@code label} (double, 0.0 or 1.0) and {@code text} (string)
+   * @throws IllegalStateException if the corpus is missing from the data directory
+   */
+  public static Dataset<Row> spamAssassinText(SparkSession spark) {
+    Path dir = DataDir.require(SPAM_DIR + "/" + SpamAssassinCorpus.FILE_LIST).getParent();
+    List<SpamMessage> messages = SpamAssassinCorpus.read(dir);
+    List<Row> rows = new ArrayList<>(messages.size());
+    for (SpamMessage message : messages) {
+      StringBuilder text = new StringBuilder(message.subject());
+      for (String line : message.body().split("\n")) {
+        if (!SpamTokenizer.isEncodedLine(line)) {
+          text.append('\n').append(line);
+        }
+      }
+      rows.add(RowFactory.create(message.label(), text.toString()));
+    }
+    StructType schema = new StructType().add("label", DataTypes.DoubleType, false)
+        .add("text", DataTypes.StringType, false);
+    int slices = Math.max(spark.sparkContext().defaultParallelism(), 16);
+    return spark.createDataFrame(
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices), schema);
+  }
+
+  /**
    * Fashion-MNIST's 60,000 training images as a binary task: label 1.0 for footwear (classes
    * 5 Sandal, 7 Sneaker and 9 Ankle boot: 18,000 images, exactly 0.3) and 0.0 for the seven other
    * classes (42,000); features the 784 pixels (28 rows of 28, row by row) divided by 255, a

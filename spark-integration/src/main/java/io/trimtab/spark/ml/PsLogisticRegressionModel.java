@@ -4,54 +4,161 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.Option;
 import scala.Tuple2;
 
 /**
- * A trained logistic regression: weights, intercept, and the training history. Immutable and
- * serializable; {@link #evaluate} and {@link #transform} run as Spark jobs with the weights
- * broadcast once.
+ * A trained logistic regression, as a Spark ML {@code Model}: weights, intercept, and what training
+ * did. {@link #transform} adds the probability of the positive class and the 0/1 prediction;
+ * {@link #evaluate} gives log-loss, AUC and accuracy; both run as Spark jobs with the weights
+ * broadcast once. {@code write().save(path)} saves the weights and the Params ({@link #load} reads
+ * them back); the training history is not saved, so a loaded model has none.
  */
-public final class PsLogisticRegressionModel implements Serializable {
+public final class PsLogisticRegressionModel extends Model<PsLogisticRegressionModel> implements MLWritable {
   private static final long serialVersionUID = 1L;
+  private final String uid;
   private final double[] weights;
   private final double intercept;
-  private final List<EpochMetrics> epochs;
-  private final long trainingRows;
-  private final TuningResult tuning;
-  private final long repeatedPushes;
-  private final long replayedClocks;
-  private final List<String> recoveries;
+  private final Training training;
+  private final Param<String> labelCol;
+  private final Param<String> featuresCol;
+  private final Param<String> predictionCol;
+  private final Param<String> probabilityCol;
+
+  /**
+   * What a fit did (all empty or 0 for a loaded model, except the rows).
+   *
+   * @param epochs per-epoch metrics, in order
+   * @param rows rows the model was trained on
+   * @param tuning what the tuner did, or null if tuning was off
+   * @param repeatedPushes pushes the shards received twice from retried or speculative attempts, and dropped
+   * @param replayedClocks clocks trained again after shards were lost
+   * @param recoveries one line per recovery from a lost shard
+   */
+  record Training(List<EpochMetrics> epochs, long rows, TuningResult tuning, long repeatedPushes, long replayedClocks,
+      List<String> recoveries) implements Serializable {
+    Training {
+      epochs = List.copyOf(epochs);
+      recoveries = List.copyOf(recoveries);
+    }
+
+    static Training loaded(long rows) {
+      return new Training(List.of(), rows, null, 0, 0, List.of());
+    }
+  }
 
   PsLogisticRegressionModel(double[] weights, double intercept, List<EpochMetrics> epochs, long trainingRows,
       TuningResult tuning) {
-    this(weights, intercept, epochs, trainingRows, tuning, 0, 0, List.of());
+    this(org.apache.spark.ml.util.Identifiable.randomUID("psLogRegModel"), weights, intercept,
+        new Training(epochs, trainingRows, tuning, 0, 0, List.of()));
   }
 
-  PsLogisticRegressionModel(double[] weights, double intercept, List<EpochMetrics> epochs, long trainingRows,
-      TuningResult tuning, long repeatedPushes, long replayedClocks, List<String> recoveries) {
-    this.repeatedPushes = repeatedPushes;
-    this.replayedClocks = replayedClocks;
-    this.recoveries = List.copyOf(recoveries);
+  PsLogisticRegressionModel(String uid, double[] weights, double intercept, Training training) {
+    this.uid = uid;
     this.weights = weights;
     this.intercept = intercept;
-    this.epochs = List.copyOf(epochs);
-    this.trainingRows = trainingRows;
-    this.tuning = tuning;
+    this.training = training;
+    labelCol = Cols.labelCol(this);
+    featuresCol = Cols.featuresCol(this);
+    predictionCol = Cols.predictionCol(this);
+    probabilityCol = Cols.probabilityCol(this);
+    setDefault(labelCol, Cols.LABEL);
+    setDefault(featuresCol, Cols.FEATURES);
+    setDefault(predictionCol, Cols.PREDICTION);
+    setDefault(probabilityCol, Cols.PROBABILITY);
   }
 
-  /** What the tuner did during training; empty if tuning was off. */
-  public java.util.Optional<TuningResult> tuning() {
-    return java.util.Optional.ofNullable(tuning);
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  public Param<String> labelCol() {
+    return labelCol;
+  }
+
+  public Param<String> featuresCol() {
+    return featuresCol;
+  }
+
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  public Param<String> probabilityCol() {
+    return probabilityCol;
+  }
+
+  public PsLogisticRegressionModel setLabelCol(String c) {
+    set(labelCol, c);
+    return this;
+  }
+
+  public PsLogisticRegressionModel setFeaturesCol(String c) {
+    set(featuresCol, c);
+    return this;
+  }
+
+  public PsLogisticRegressionModel setPredictionCol(String c) {
+    set(predictionCol, c);
+    return this;
+  }
+
+  public PsLogisticRegressionModel setProbabilityCol(String c) {
+    set(probabilityCol, c);
+    return this;
+  }
+
+  public String getLabelCol() {
+    return getOrDefault(labelCol);
+  }
+
+  public String getFeaturesCol() {
+    return getOrDefault(featuresCol);
+  }
+
+  public String getPredictionCol() {
+    return getOrDefault(predictionCol);
+  }
+
+  public String getProbabilityCol() {
+    return getOrDefault(probabilityCol);
+  }
+
+  @Override
+  public PsLogisticRegressionModel copy(ParamMap extra) {
+    PsLogisticRegressionModel m = copyValues(new PsLogisticRegressionModel(uid, weights, intercept, training), extra);
+    return m.setParent(parent());
+  }
+
+  /** What the tuner did during training; empty if tuning was off (or the model was loaded). */
+  public Optional<TuningResult> tuning() {
+    return Optional.ofNullable(training.tuning());
   }
 
   /** A copy of the feature weights. */
@@ -68,9 +175,9 @@ public final class PsLogisticRegressionModel implements Serializable {
     return weights.length;
   }
 
-  /** Per-epoch metrics of training, in order. */
+  /** Per-epoch metrics of training, in order (empty for a loaded model). */
   public List<EpochMetrics> epochs() {
-    return epochs;
+    return training.epochs();
   }
 
   /**
@@ -78,22 +185,22 @@ public final class PsLogisticRegressionModel implements Serializable {
    * attempts, and dropped (counted once per shard): 0 for a run without task failures.
    */
   public long repeatedPushes() {
-    return repeatedPushes;
+    return training.repeatedPushes();
   }
 
   /** Clocks trained again after shards were lost (from the checkpoint restored to where training had got). */
   public long replayedClocks() {
-    return replayedClocks;
+    return training.replayedClocks();
   }
 
   /** One line per recovery from a lost shard during training: what was lost, what was restored, what replayed. */
   public List<String> recoveries() {
-    return recoveries;
+    return training.recoveries();
   }
 
   /** Rows the model was trained on. */
   public long trainingRows() {
-    return trainingRows;
+    return training.rows();
   }
 
   /** P(label = 1 | features). */
@@ -110,20 +217,113 @@ public final class PsLogisticRegressionModel implements Serializable {
     return probability(features) >= 0.5 ? 1.0 : 0.0;
   }
 
-  /** Adds {@code probability} and {@code prediction} columns computed from {@code featuresCol}. */
-  public Dataset<Row> transform(Dataset<Row> data, String featuresCol) {
-    Broadcast<double[]> w = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext()).broadcast(weights);
+  /**
+   * Adds the probability and prediction columns ({@code probabilityCol}, {@code predictionCol})
+   * computed from {@code featuresCol}.
+   *
+   * @throws IllegalArgumentException naming the column if the features column is missing or not a
+   *     vector, or an output column exists already
+   */
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    transformSchema(dataset.schema());
+    Broadcast<double[]> w = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
+        .broadcast(weights);
     double b = intercept;
-    UserDefinedFunction prob = udf(
-        (org.apache.spark.sql.api.java.UDF1<Vector, Double>) v -> LogisticLoss.sigmoid(margin(w.value(), b, v)),
-        DataTypes.DoubleType);
-    Dataset<Row> withProb = data.withColumn("probability", prob.apply(col(featuresCol)));
-    return withProb.withColumn("prediction", col("probability").geq(0.5).cast(DataTypes.DoubleType));
+    int dim = weights.length;
+    UserDefinedFunction prob = udf((org.apache.spark.sql.api.java.UDF1<Vector, Double>) v -> {
+      if (v.size() != dim) {
+        throw new IllegalArgumentException("Features vector of size " + v.size() + " (expected " + dim
+            + ", the model's number of features)");
+      }
+      return LogisticLoss.sigmoid(margin(w.value(), b, v));
+    }, DataTypes.DoubleType);
+    String p = getProbabilityCol();
+    Dataset<Row> withProb = dataset.withColumn(p, prob.apply(col(getFeaturesCol())));
+    return withProb.withColumn(getPredictionCol(), col(p).geq(0.5).cast(DataTypes.DoubleType));
   }
 
-  /** Log-loss, AUC and accuracy on {@code data} (columns label, features). */
+  /** {@link #transform(Dataset)} reading the features from {@code featuresCol}. */
+  public Dataset<Row> transform(Dataset<Row> data, String featuresCol) {
+    return copy(ParamMap.empty()).setFeaturesCol(featuresCol).transform(data);
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    if (!Arrays.asList(schema.fieldNames()).contains(getFeaturesCol())) {
+      throw new IllegalArgumentException("No features column '" + getFeaturesCol() + "' in the data (columns: "
+          + Arrays.toString(schema.fieldNames()) + ")");
+    }
+    if (!(schema.apply(getFeaturesCol()).dataType() instanceof VectorUDT)) {
+      throw new IllegalArgumentException("Features column '" + getFeaturesCol() + "' has type "
+          + schema.apply(getFeaturesCol()).dataType().simpleString() + " (expected an org.apache.spark.ml.linalg.Vector "
+          + "column)");
+    }
+    return withOutputColumns(schema, getProbabilityCol(), getPredictionCol());
+  }
+
+  /** {@code schema} with the two double output columns, which must not exist yet. */
+  static StructType withOutputColumns(StructType schema, String probabilityCol, String predictionCol) {
+    StructType out = schema;
+    for (String c : new String[] {probabilityCol, predictionCol}) {
+      if (Arrays.asList(out.fieldNames()).contains(c)) {
+        throw new IllegalArgumentException("Output column '" + c + "' exists already in the data (columns: "
+            + Arrays.toString(out.fieldNames()) + "; expected a new name: set probabilityCol or predictionCol)");
+      }
+      out = out.add(new StructField(c, DataTypes.DoubleType, false, org.apache.spark.sql.types.Metadata.empty()));
+    }
+    return out;
+  }
+
+  @Override
+  public MLWriter write() {
+    return new Writer(this);
+  }
+
+  /** Reads a model saved with {@code write().save(path)}. */
+  public static MLReader<PsLogisticRegressionModel> read() {
+    return new Reader();
+  }
+
+  public static PsLogisticRegressionModel load(String path) {
+    return read().load(path);
+  }
+
+  /** Saves the Params as Spark's metadata JSON and the weights as one Parquet row, as MLlib's models do. */
+  private static final class Writer extends MLWriter {
+    private final PsLogisticRegressionModel model;
+
+    Writer(PsLogisticRegressionModel model) {
+      this.model = model;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      DefaultParamsWriter.saveMetadata(model, path, sc(), Option.empty(), Option.empty());
+      StructType schema = new StructType().add("intercept", DataTypes.DoubleType).add("coefficients", new VectorUDT())
+          .add("trainingRows", DataTypes.LongType);
+      Row row = RowFactory.create(model.intercept, Vectors.dense(model.weights), model.trainingRows());
+      sparkSession().createDataFrame(List.of(row), schema).repartition(1).write().parquet(path + "/data");
+    }
+  }
+
+  private static final class Reader extends MLReader<PsLogisticRegressionModel> {
+    @Override
+    public PsLogisticRegressionModel load(String path) {
+      DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sc(),
+          PsLogisticRegressionModel.class.getName());
+      Row row = sparkSession().read().parquet(path + "/data").select("intercept", "coefficients", "trainingRows")
+          .head();
+      PsLogisticRegressionModel model = new PsLogisticRegressionModel(metadata.uid(),
+          ((Vector) row.get(1)).toArray(), row.getDouble(0), Training.loaded(row.getLong(2)));
+      metadata.getAndSetParams(model, Option.empty());
+      return model;
+    }
+  }
+
+  /** Log-loss, AUC and accuracy on {@code data} (columns {@code labelCol}, {@code featuresCol}). */
   public Evaluation evaluate(Dataset<Row> data) {
-    return evaluate(data, "label", "features");
+    return evaluate(data, getLabelCol(), getFeaturesCol());
   }
 
   /** Log-loss, AUC and accuracy on {@code data}. */

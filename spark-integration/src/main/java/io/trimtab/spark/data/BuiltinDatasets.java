@@ -247,8 +247,34 @@ public final class BuiltinDatasets {
         FashionMnist.TEST_COUNT);
   }
 
+  /**
+   * Fashion-MNIST's 60,000 training images with their 10 classes (0 T-shirt/top, 1 Trouser,
+   * 2 Pullover, 3 Dress, 4 Coat, 5 Sandal, 6 Shirt, 7 Sneaker, 8 Bag, 9 Ankle boot; 6,000 each),
+   * features as in {@link #fashionFootwear}.
+   *
+   * @param spark the session to create the DataFrame in
+   * @return columns {@code label} (double, 0.0 to 9.0) and {@code features} (dense ML vector of
+   *     size {@value #FASHION_FEATURES})
+   * @throws IllegalStateException if a file is missing from the data directory or malformed
+   */
+  public static Dataset<Row> fashionMnist(SparkSession spark) {
+    return fashion(spark, FashionMnist.TRAIN_IMAGES, FashionMnist.TRAIN_LABELS, FashionMnist.TRAIN_COUNT,
+        FashionMnist::classRow);
+  }
+
+  /** Fashion-MNIST's 10,000 test images with their 10 classes (1,000 each), as {@link #fashionMnist}. */
+  public static Dataset<Row> fashionMnistTest(SparkSession spark) {
+    return fashion(spark, FashionMnist.TEST_IMAGES, FashionMnist.TEST_LABELS, FashionMnist.TEST_COUNT,
+        FashionMnist::classRow);
+  }
+
   private static Dataset<Row> fashion(
       SparkSession spark, String imagesFile, String labelsFile, int count) {
+    return fashion(spark, imagesFile, labelsFile, count, FashionMnist::footwearRow);
+  }
+
+  private static Dataset<Row> fashion(SparkSession spark, String imagesFile, String labelsFile, int count,
+      org.apache.spark.api.java.function.Function<byte[], Row> toRow) {
     Path images = DataDir.require(FashionMnist.DIR + "/" + imagesFile);
     Path labels = DataDir.require(FashionMnist.DIR + "/" + labelsFile);
     List<byte[]> records = FashionMnist.records(images, labels, count);
@@ -256,7 +282,7 @@ public final class BuiltinDatasets {
         (count + FASHION_IMAGES_PER_SLICE - 1) / FASHION_IMAGES_PER_SLICE);
     JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(records, slices)
-        .map(FashionMnist::footwearRow);
+        .map(toRow);
     return spark.createDataFrame(rows, schema());
   }
 

@@ -120,11 +120,25 @@ final class FashionMnist {
    * @return a row {@code (label double, features vector)}
    */
   static Row footwearRow(byte[] record) {
+    return RowFactory.create(isFootwear(record[0]) ? 1.0 : 0.0, pixels(record));
+  }
+
+  /**
+   * One image as a row of the 10-class task: its class and its pixels scaled to [0, 1].
+   *
+   * @param record the class then the 784 pixels
+   * @return a row {@code (label double 0.0 to 9.0, features vector)}
+   */
+  static Row classRow(byte[] record) {
+    return RowFactory.create((double) record[0], pixels(record));
+  }
+
+  private static org.apache.spark.ml.linalg.Vector pixels(byte[] record) {
     double[] values = new double[PIXELS];
     for (int i = 0; i < PIXELS; i++) {
       values[i] = (record[i + 1] & 0xff) / 255.0;
     }
-    return RowFactory.create(isFootwear(record[0]) ? 1.0 : 0.0, Vectors.dense(values));
+    return Vectors.dense(values);
   }
 
   /**

@@ -22,7 +22,7 @@ final class Examples {
     StructField features = field(schema, featuresCol, "features");
     if (!(label.dataType() instanceof NumericType)) {
       throw new IllegalArgumentException("Label column '" + labelCol + "' has type " + label.dataType().simpleString()
-          + " (expected a numeric type with values 0 and 1)");
+          + " (expected a numeric type)");
     }
     DataType ft = features.dataType();
     if (!(ft instanceof VectorUDT)) {
@@ -49,18 +49,24 @@ final class Examples {
   }
 
   /** Converts every row, failing on the first bad one with its label and features. */
-  static JavaRDD<Example> toExamples(Dataset<Row> data, String labelCol, String featuresCol, int numFeatures) {
-    return data.select(labelCol, featuresCol).toJavaRDD().map(row -> convert(row, numFeatures));
+  static JavaRDD<Example> toExamples(Dataset<Row> data, String labelCol, String featuresCol, int numFeatures,
+      Objective objective) {
+    return data.select(labelCol, featuresCol).toJavaRDD().map(row -> convert(row, numFeatures, objective));
   }
 
+  /** As {@link #convert(Row, int, Objective)} for binary logistic regression's 0/1 labels. */
   static Example convert(Row row, int numFeatures) {
+    return convert(row, numFeatures, LogisticObjective.INSTANCE);
+  }
+
+  static Example convert(Row row, int numFeatures, Objective objective) {
     if (row.isNullAt(0) || row.isNullAt(1)) {
       throw new IllegalArgumentException("Row " + row + " has a null label or features (expected both set)");
     }
     double label = ((Number) row.get(0)).doubleValue();
-    if (label != 0.0 && label != 1.0) {
-      throw new IllegalArgumentException("Invalid label " + label + " in row " + abbreviate(row)
-          + " (expected 0 or 1; map -1/+1 labels to 0/1 first)");
+    String problem = objective.labelProblem(label);
+    if (problem != null) {
+      throw new IllegalArgumentException("Invalid label " + label + " in row " + abbreviate(row) + " (" + problem + ")");
     }
     Vector v = (Vector) row.get(1);
     if (v.size() != numFeatures) {

@@ -3,7 +3,7 @@ package io.trimtab.spark.ml;
 import io.trimtab.ps.PsClient;
 import io.trimtab.ps.Push;
 import io.trimtab.ps.TableHandle;
-import it.unimi.dsi.fastutil.longs.Long2DoubleOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,18 +25,21 @@ final class ExecutorCombiner {
   }
 
   /**
-   * Adds worker {@code worker}'s update (width 1) for {@code clock}, one of {@code group.length} local
+   * Adds worker {@code worker}'s update ({@code width} deltas per key) for {@code clock}, one of {@code group.length} local
    * workers. Returns the future of the combined push if this deposit completed the group, else a
    * completed future.
    */
   CompletableFuture<Void> add(PsClient client, TableHandle table, long clock, int[] group, long[] keys,
-      double[] deltas, double count) {
+      double[] deltas, double count, int width) {
     Push push;
     synchronized (this) {
       String id = table.id() + "@" + clock + "#" + group[0];
       Pending p = pending.computeIfAbsent(id, k -> new Pending());
       for (int i = 0; i < keys.length; i++) {
-        p.sums.addTo(keys[i], deltas[i]);
+        double[] sum = p.sums.computeIfAbsent(keys[i], k -> new double[width]);
+        for (int j = 0; j < width; j++) {
+          sum[j] += deltas[i * width + j];
+        }
       }
       p.count += count;
       if (++p.arrived < group.length) {
@@ -45,9 +48,9 @@ final class ExecutorCombiner {
       pending.remove(id);
       long[] k = p.sums.keySet().toLongArray();
       java.util.Arrays.sort(k);
-      double[] v = new double[k.length];
+      double[] v = new double[k.length * width];
       for (int i = 0; i < k.length; i++) {
-        v[i] = p.sums.get(k[i]);
+        System.arraycopy(p.sums.get(k[i]), 0, v, i * width, width);
       }
       push = Push.combined(group, clock, p.count, k, v);
       CompletableFuture<Void> tail = tails.getOrDefault(table.id(), CompletableFuture.completedFuture(null));
@@ -58,7 +61,7 @@ final class ExecutorCombiner {
   }
 
   private static final class Pending {
-    final Long2DoubleOpenHashMap sums = new Long2DoubleOpenHashMap();
+    final Long2ObjectOpenHashMap<double[]> sums = new Long2ObjectOpenHashMap<>();
     double count;
     int arrived;
   }

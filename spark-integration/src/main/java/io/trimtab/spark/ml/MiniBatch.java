@@ -7,16 +7,16 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A mini-batch prepared once for every epoch: the sorted distinct weight keys it touches (the
- * intercept key last) and its rows in CSR form with columns renumbered to positions in {@code keys},
+ * A mini-batch prepared once for every epoch: the sorted distinct feature keys it touches, then the
+ * model's extra keys (e.g. the intercept; see {@link Objective#extraKeys}), and its rows in CSR form with columns renumbered to positions in {@code keys},
  * so that an epoch pulls {@code keys}, reads weights by position and pushes a gradient over the same
  * keys, with no per-epoch sorting or searching.
  *
- * @param keys distinct feature keys, ascending, then the intercept key
+ * @param keys distinct feature keys, ascending, then the model's extra keys
  * @param rowStart CSR row offsets, {@code rows + 1} entries
  * @param positions per non-zero: index into {@code keys}
  * @param values per non-zero: feature value
- * @param labels per row: 0 or 1
+ * @param labels per row (0 or 1 for logistic regression; a class, a rating: see {@link Objective#labelProblem})
  */
 public record MiniBatch(long[] keys, int[] rowStart, int[] positions, double[] values, double[] labels)
     implements Serializable {
@@ -31,6 +31,11 @@ public record MiniBatch(long[] keys, int[] rowStart, int[] positions, double[] v
    * there are fewer rows than batches), after a seeded shuffle when {@code seed != 0}.
    */
   static List<MiniBatch> prepare(List<Example> rows, int batches, long seed, int interceptKey) {
+    return prepare(rows, batches, seed, new long[] {interceptKey});
+  }
+
+  /** As above, with {@code extraKeys} (ascending, above every feature key) after each batch's features. */
+  static List<MiniBatch> prepare(List<Example> rows, int batches, long seed, long[] extraKeys) {
     Example[] order = rows.toArray(new Example[0]);
     if (seed != 0) {
       SplittableRandom rnd = new SplittableRandom(seed);
@@ -46,12 +51,12 @@ public record MiniBatch(long[] keys, int[] rowStart, int[] positions, double[] v
     for (int b = 0; b < batches; b++) {
       int lo = (int) ((long) n * b / batches);
       int hi = (int) ((long) n * (b + 1) / batches);
-      out.add(of(order, lo, hi, interceptKey));
+      out.add(of(order, lo, hi, extraKeys));
     }
     return out;
   }
 
-  static MiniBatch of(Example[] rows, int lo, int hi, int interceptKey) {
+  static MiniBatch of(Example[] rows, int lo, int hi, long[] extraKeys) {
     int nnz = 0;
     for (int i = lo; i < hi; i++) {
       nnz += rows[i].indices().length;
@@ -71,12 +76,12 @@ public record MiniBatch(long[] keys, int[] rowStart, int[] positions, double[] v
         sorted[distinct++] = sorted[i];
       }
     }
-    long[] keys = new long[hi > lo ? distinct + 1 : 0];
+    long[] keys = new long[hi > lo ? distinct + extraKeys.length : 0];
     for (int i = 0; i < distinct; i++) {
       keys[i] = sorted[i];
     }
     if (hi > lo) {
-      keys[distinct] = interceptKey;
+      System.arraycopy(extraKeys, 0, keys, distinct, extraKeys.length);
     }
     int[] rowStart = new int[hi - lo + 1];
     int[] positions = new int[nnz];

@@ -53,7 +53,7 @@ final class Tuning {
    * @param minShards the fewest shards whose share of the model fits in an executor
    */
   static TuningSession start(SparkSession spark, ParameterServer ps, TrimtabConf conf, String spec, double target,
-      Setting initial, int dim, long rows, int batches, long seed, int epochs, int minShards) {
+      Setting initial, Objective objective, int dim, long rows, int batches, long seed, int epochs, int minShards) {
     Set<Knob> knobs = knobs(spec != null ? spec : conf.tuning());
     if (knobs.isEmpty()) {
       return null;
@@ -65,15 +65,15 @@ final class Tuning {
         .withMaxEpochs(epochs);
     SearchSpace space = SearchSpace.of(initial, knobs, ps.numShards(), ps.taskSlots(), SearchSpace.defaultStaleness())
         .withMinShards(minShards);
-    String job = "logreg-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+    String job = objective.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
         + JOBS.incrementAndGet();
     Path dir = conf.tunerDir().resolve(spark.sparkContext().applicationId()).resolve(job);
     Path historyDir = conf.tunerHistory();
     TuningHistory history = historyDir == null ? null : new TuningHistory(historyDir);
-    String key = TuningHistory.key("logreg", dim, rows, ps.numShards(), ps.taskSlots(), batches);
+    String key = TuningHistory.key(objective.name(), dim, rows, ps.numShards(), ps.taskSlots(), batches);
     return new TuningSession(config, space, initial, dir, history, key, String.format(Locale.ROOT,
-        "Logistic regression, %d features, %d rows, %d clocks per epoch, %d executors with %d task slots, target %s",
-        dim, rows, batches, ps.numShards(), ps.taskSlots(), t.hasLoss() ? "loss " + t.loss()
+        "%s, %d rows, %d clocks per epoch, %d executors with %d task slots, target %s",
+        objective.describe(dim), rows, batches, ps.numShards(), ps.taskSlots(), t.hasLoss() ? "loss " + t.loss()
             : "convergence (relative improvement < " + t.threshold() + " over an epoch)"));
   }
 }

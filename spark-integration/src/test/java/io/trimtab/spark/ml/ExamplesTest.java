@@ -42,7 +42,7 @@ class ExamplesTest {
         .hasMessage("No label column 'y' in the data (columns: [label, features])");
     StructType text = new StructType().add("label", DataTypes.StringType).add("features", SQLDataTypes.VectorType());
     assertThatThrownBy(() -> Examples.checkSchema(text, "label", "features"))
-        .hasMessage("Label column 'label' has type string (expected a numeric type with values 0 and 1)");
+        .hasMessage("Label column 'label' has type string (expected a numeric type)");
     StructType arr = new StructType().add("label", DataTypes.DoubleType)
         .add("features", DataTypes.createArrayType(DataTypes.DoubleType));
     assertThatThrownBy(() -> Examples.checkSchema(arr, "label", "features"))

@@ -71,7 +71,7 @@ class MiniBatchTest {
       pulled[k] = fullW[(int) b.keys()[k]];
     }
     double[] grad = new double[pulled.length];
-    double loss = LrEpochTask.gradient(b, pulled, grad);
+    double loss = LogisticObjective.INSTANCE.gradient(b, pulled, grad);
 
     double[] expected = new double[31];
     double expectedLoss = 0;

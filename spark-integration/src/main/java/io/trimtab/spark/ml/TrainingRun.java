@@ -28,11 +28,13 @@ import org.slf4j.LoggerFactory;
  * or aggregation resets the workers' clocks at the common epoch boundary. Driver-side; not
  * thread-safe.
  */
-final class LrTrainingRun implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(LrTrainingRun.class);
+final class TrainingRun implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
   private final ParameterServer ps;
   private final Function<Integer, JavaRDD<MiniBatch>> prepare;
-  private final int dim;
+  private final Objective objective;
+  /** Keys of the model table. */
+  private final int dimension;
   private final int batches;
   private final long seed;
   private final Faults faults;
@@ -46,12 +48,13 @@ final class LrTrainingRun implements AutoCloseable {
   private long rows;
   private double firstCutSeconds;
 
-  LrTrainingRun(ParameterServer ps, TableHandle table, Function<Integer, JavaRDD<MiniBatch>> prepare, Setting initial,
-      int dim, int batches, long seed, Faults faults) {
+  TrainingRun(ParameterServer ps, TableHandle table, Function<Integer, JavaRDD<MiniBatch>> prepare, Setting initial,
+      Objective objective, int batches, long seed, Faults faults) {
     this.ps = ps;
     this.table = table;
     this.prepare = prepare;
-    this.dim = dim;
+    this.objective = objective;
+    this.dimension = Math.toIntExact(table.spec().dimension());
     this.batches = batches;
     this.seed = seed;
     this.faults = faults;
@@ -187,8 +190,8 @@ final class LrTrainingRun implements AutoCloseable {
     int attempts = barrier ? prepared.context().getConf().getInt("spark.stage.maxConsecutiveAttempts", 4) : 1;
     List<double[]> results = null;
     for (int attempt = 0; results == null; attempt++) {
-      LrEpochTask task = new LrEpochTask(table, ps.conf().clientOptions(), clock, orderSeed, setting.staleness(),
-          faults, setting.aggregation(), attempt);
+      EpochTask task = new EpochTask(table, ps.conf().clientOptions(), clock, orderSeed, setting.staleness(),
+          faults, setting.aggregation(), attempt, objective);
       RDD<double[]> out = barrier ? prepared.rdd().barrier().mapPartitions(task, false, tag)
           : prepared.rdd().mapPartitions(task, false, tag);
       try {
@@ -216,10 +219,10 @@ final class LrTrainingRun implements AutoCloseable {
       }
       totals[5] = Math.max(totals[5], r[5]);
       totals[6 + w] = r[6] / 1e9;
-      int k = (r.length - LrEpochTask.HEAD) / 2;
+      int k = (r.length - EpochTask.HEAD) / 2;
       for (int b = 0; b < k && b < batches; b++) {
-        clockLoss[b] += r[LrEpochTask.HEAD + b];
-        clockRows[b] += r[LrEpochTask.HEAD + k + b];
+        clockLoss[b] += r[EpochTask.HEAD + b];
+        clockRows[b] += r[EpochTask.HEAD + k + b];
       }
     }
     return totals;
@@ -231,10 +234,9 @@ final class LrTrainingRun implements AutoCloseable {
    */
   private double[] treeEpoch(long orderSeed, double[] clockLoss, double[] clockRows) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(prepared.context());
-    long[] all = new long[dim + 1];
-    for (int i = 0; i <= dim; i++) {
-      all[i] = i;
-    }
+    long[] all = allKeys();
+    int width = objective.width();
+    Objective obj = objective;
     double[] totals = new double[6];
     for (int b = 0; b < batches; b++) {
       long c = clock + b;
@@ -246,15 +248,15 @@ final class LrTrainingRun implements AutoCloseable {
           .mapPartitionsWithIndex((part, it) -> {
             List<MiniBatch> mine = new ArrayList<>();
             it.forEachRemaining(mine::add);
-            int[] order = LrEpochTask.order(mine.size(), orderSeed == 0 ? 0 : orderSeed * 31 + part);
-            return List.of(GradientSum.of(mine.get(order[step]), w.value())).iterator();
+            int[] order = EpochTask.order(mine.size(), orderSeed == 0 ? 0 : orderSeed * 31 + part);
+            return List.of(GradientSum.of(mine.get(order[step]), w.value(), obj)).iterator();
           }, true)
-          .treeAggregate(new GradientSum(dim + 1), GradientSum::merge, GradientSum::merge, 2));
+          .treeAggregate(new GradientSum(dimension, width), GradientSum::merge, GradientSum::merge, 2));
       long t2 = System.nanoTime();
       long[] keys = sum.touched.stream().asLongStream().toArray();
-      double[] deltas = new double[keys.length];
+      double[] deltas = new double[keys.length * width];
       for (int i = 0; i < keys.length; i++) {
-        deltas[i] = sum.grad[(int) keys[i]];
+        System.arraycopy(sum.grad, (int) keys[i] * width, deltas, i * width, width);
       }
       ps.client().push(table, Push.atClock(0, c, sum.count, keys, deltas));
       w.destroy();
@@ -270,31 +272,37 @@ final class LrTrainingRun implements AutoCloseable {
     return totals;
   }
 
-  /** A partition's (or a tree node's) summed gradient over the full key space, with the keys touched. */
+  /**
+   * A partition's (or a tree node's) summed gradient over the full key space ({@code width} values
+   * per key), with the keys touched.
+   */
   static final class GradientSum implements Serializable {
     final double[] grad;
+    final int width;
     final BitSet touched = new BitSet();
     double loss;
     long count;
 
-    GradientSum(int size) {
-      grad = new double[size];
+    GradientSum(int keys, int width) {
+      this.grad = new double[keys * width];
+      this.width = width;
     }
 
-    static GradientSum of(MiniBatch batch, double[] weights) {
-      GradientSum s = new GradientSum(weights.length);
+    static GradientSum of(MiniBatch batch, double[] values, Objective objective) {
+      int width = objective.width();
+      GradientSum s = new GradientSum(values.length / width, width);
       if (batch.rows() == 0) {
         return s;
       }
       long[] keys = batch.keys();
-      double[] w = new double[keys.length];
+      double[] w = new double[keys.length * width];
       for (int i = 0; i < keys.length; i++) {
-        w[i] = weights[(int) keys[i]];
+        System.arraycopy(values, (int) keys[i] * width, w, i * width, width);
       }
-      double[] g = new double[keys.length];
-      s.loss = LrEpochTask.gradient(batch, w, g);
+      double[] g = new double[keys.length * width];
+      s.loss = objective.gradient(batch, w, g);
       for (int i = 0; i < keys.length; i++) {
-        s.grad[(int) keys[i]] = g[i];
+        System.arraycopy(g, i * width, s.grad, (int) keys[i] * width, width);
         s.touched.set((int) keys[i]);
       }
       s.count = batch.rows();
@@ -303,7 +311,9 @@ final class LrTrainingRun implements AutoCloseable {
 
     GradientSum merge(GradientSum o) {
       for (int i = o.touched.nextSetBit(0); i >= 0; i = o.touched.nextSetBit(i + 1)) {
-        grad[i] += o.grad[i];
+        for (int j = i * width; j < (i + 1) * width; j++) {
+          grad[j] += o.grad[j];
+        }
       }
       touched.or(o.touched);
       loss += o.loss;
@@ -377,14 +387,18 @@ final class LrTrainingRun implements AutoCloseable {
     return repeatedBefore + ps.master().stats(table).duplicatePushes();
   }
 
-  /** The final weights (dense, intercept last), read once every clock is applied. */
-  double[] weights() {
-    long[] keys = new long[dim + 1];
-    for (int i = 0; i <= dim; i++) {
+  /** The final values of every key ({@code width} each, key-major), read once every clock is applied. */
+  double[] values() {
+    // every worker pushes every clock of an epoch, so the table clock reaches `clock` in every mode
+    return ps.client().pull(table, allKeys(), clock);
+  }
+
+  private long[] allKeys() {
+    long[] keys = new long[dimension];
+    for (int i = 0; i < dimension; i++) {
       keys[i] = i;
     }
-    // every worker pushes every clock of an epoch, so the table clock reaches `clock` in every mode
-    return ps.client().pull(table, keys, clock);
+    return keys;
   }
 
   @Override

@@ -19,10 +19,10 @@ import scala.collection.JavaConverters;
 import scala.runtime.AbstractFunction1;
 
 /**
- * One worker's epoch of synchronous (BSP) logistic regression, run as a Spark barrier task over one
- * partition of prepared {@link MiniBatch}es. At clock {@code baseClock + b} the task takes its b-th
+ * One worker's epoch, run as a Spark task (a barrier task under BSP and SSP) over one partition of
+ * prepared {@link MiniBatch}es, for any {@link Objective}. At clock {@code baseClock + b} the task takes its b-th
  * batch (in a per-epoch seeded order), pulls the weights of the keys the batch touches once every
- * worker's pushes for the clocks before are applied, computes the summed log-loss gradient, and
+ * worker's pushes for the clocks before are applied, computes the model's summed loss gradient, and
  * pushes it for that clock. Every worker pushes once per clock (empty if its batch is empty), so
  * every shard knows when a clock is complete.
  *
@@ -42,7 +42,7 @@ import scala.runtime.AbstractFunction1;
  * taskNanos, clockLossSum[0..K), clockExamples[0..K)}} per task, K the clocks of the epoch (the
  * per-clock sums are the loss curve the tuner fits).
  */
-final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<double[]>> implements Serializable {
+final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<double[]>> implements Serializable {
   private static final long serialVersionUID = 1L;
   /** Length of the fixed head of a task's result, before the per-clock sums. */
   static final int HEAD = 7;
@@ -56,11 +56,13 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
   private final StalenessBound staleness;
   private final Faults faults;
   private final boolean combine;
+  private final Objective objective;
   /** Which run of this epoch's stage this is (0: the first; more after a failed barrier stage). */
   private final int attempt;
 
-  LrEpochTask(TableHandle table, ClientOptions clientOptions, long baseClock, long orderSeed, StalenessBound staleness,
-      Faults faults, Aggregation aggregation, int attempt) {
+  EpochTask(TableHandle table, ClientOptions clientOptions, long baseClock, long orderSeed, StalenessBound staleness,
+      Faults faults, Aggregation aggregation, int attempt, Objective objective) {
+    this.objective = objective;
     this.attempt = attempt;
     this.combine = aggregation == Aggregation.EXECUTOR_COMBINE;
     this.table = table;
@@ -100,7 +102,7 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
       if (batch.rows() == 0) {
         await(lastPush, context, () -> pushWhat(worker, clock - 1));
         lastPush = combine
-            ? ExecutorCombiner.shared().add(client, table, clock, group, NO_KEYS, NO_VALUES, 0)
+            ? ExecutorCombiner.shared().add(client, table, clock, group, NO_KEYS, NO_VALUES, 0, objective.width())
             : client.pushAsync(table, Push.atClock(worker, clock, 0, NO_KEYS, NO_VALUES));
         pushNs += System.nanoTime() - t0;
         failIfInjected(worker, clock, lastPush, context);
@@ -115,7 +117,7 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
       double[] w = pulled.values();
       long t1 = System.nanoTime();
       double[] grad = new double[w.length];
-      double loss = gradient(batch, w, grad);
+      double loss = objective.gradient(batch, w, grad);
       lossSum += loss;
       examples += batch.rows();
       clockLoss[b] = loss;
@@ -123,7 +125,8 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
       long t2 = System.nanoTime();
       await(lastPush, context, () -> pushWhat(worker, clock - 1));
       lastPush = combine
-          ? ExecutorCombiner.shared().add(client, table, clock, group, batch.keys(), grad, batch.rows())
+          ? ExecutorCombiner.shared().add(client, table, clock, group, batch.keys(), grad, batch.rows(),
+              objective.width())
           : client.pushAsync(table, Push.atClock(worker, clock, batch.rows(), batch.keys(), grad));
       long t3 = System.nanoTime();
       pullNs += t1 - t0;
@@ -196,29 +199,6 @@ final class LrEpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Worker interrupted", e);
     }
-  }
-
-  /** Adds the batch's summed log-loss gradient to {@code grad}; returns its summed loss. */
-  static double gradient(MiniBatch batch, double[] w, double[] grad) {
-    int bias = w.length - 1;
-    int[] start = batch.rowStart();
-    int[] pos = batch.positions();
-    double[] val = batch.values();
-    double[] labels = batch.labels();
-    double loss = 0;
-    for (int r = 0; r < labels.length; r++) {
-      double z = w[bias];
-      for (int k = start[r]; k < start[r + 1]; k++) {
-        z += w[pos[k]] * val[k];
-      }
-      loss += LogisticLoss.loss(labels[r], z);
-      double g = LogisticLoss.sigmoid(z) - labels[r];
-      for (int k = start[r]; k < start[r + 1]; k++) {
-        grad[pos[k]] += g * val[k];
-      }
-      grad[bias] += g;
-    }
-    return loss;
   }
 
   /** The workers of this barrier stage that run in the same executor as {@code worker}, ascending. */

@@ -1,0 +1,139 @@
+package io.trimtab.spark.ml;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
+
+import java.util.Arrays;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.DenseMatrix;
+import org.apache.spark.ml.linalg.Matrix;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * A trained softmax regression, as a Spark ML {@code Model}: {@link #transform} adds the class
+ * probabilities (a vector of K, {@code probabilityCol}) and the most probable class ({@code
+ * predictionCol}), the columns MLlib's {@code MulticlassClassificationEvaluator} reads (accuracy,
+ * f1, logLoss). Saved and loaded as every Trimtab model ({@link PsModel}).
+ */
+public final class PsSoftmaxRegressionModel extends PsModel<PsSoftmaxRegressionModel> {
+  private static final long serialVersionUID = 1L;
+  private final int numClasses;
+
+  /** {@code values}: each feature's K weights, then the K intercepts (as {@link SoftmaxObjective} lays them out). */
+  PsSoftmaxRegressionModel(String uid, int numFeatures, double[] values, FitSummary summary) {
+    super(uid, numFeatures, values, summary);
+    if (values.length % (numFeatures + 1) != 0 || values.length / (numFeatures + 1) < 2) {
+      throw new IllegalArgumentException("Invalid softmax regression values: " + values.length + " for "
+          + numFeatures + " features (expected K x " + (numFeatures + 1) + " with K >= 2 classes)");
+    }
+    this.numClasses = values.length / (numFeatures + 1);
+  }
+
+  @Override
+  protected Factory<PsSoftmaxRegressionModel> factory() {
+    return PsSoftmaxRegressionModel::new;
+  }
+
+  @Override
+  protected DataType probabilityType() {
+    return SQLDataTypes.VectorType();
+  }
+
+  public static MLReader<PsSoftmaxRegressionModel> read() {
+    return new Reader<>(PsSoftmaxRegressionModel.class, PsSoftmaxRegressionModel::new);
+  }
+
+  public static PsSoftmaxRegressionModel load(String path) {
+    return read().load(path);
+  }
+
+  public int numClasses() {
+    return numClasses;
+  }
+
+  /** The weights as MLlib gives them: a K x numFeatures matrix (row c: class c's weights). */
+  public Matrix coefficientMatrix() {
+    return new DenseMatrix(numClasses, numFeatures(), Arrays.copyOf(values(), numClasses * numFeatures()));
+  }
+
+  /** The K intercepts. */
+  public Vector interceptVector() {
+    return Vectors.dense(Arrays.copyOfRange(values(), numClasses * numFeatures(), values().length));
+  }
+
+  /** The class probabilities of one row. */
+  public Vector probabilities(Vector features) {
+    checkSize(features, numFeatures());
+    return Vectors.dense(probabilities(values(), numClasses, features));
+  }
+
+  /** The most probable class of one row. */
+  public double predict(Vector features) {
+    return argmax(probabilities(features).toArray());
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    transformSchema(dataset.schema());
+    Broadcast<double[]> w = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
+        .broadcast(values());
+    int k = numClasses;
+    int dim = numFeatures();
+    UserDefinedFunction prob = udf((UDF1<Vector, Vector>) v -> {
+      checkSize(v, dim);
+      return Vectors.dense(probabilities(w.value(), k, v));
+    }, SQLDataTypes.VectorType());
+    UserDefinedFunction best = udf((UDF1<Vector, Double>) p -> argmax(p.toArray()), DataTypes.DoubleType);
+    String p = getProbabilityCol();
+    return dataset.withColumn(p, prob.apply(col(getFeaturesCol()))).withColumn(getPredictionCol(),
+        best.apply(col(p)));
+  }
+
+  static double[] probabilities(double[] w, int k, Vector v) {
+    int bias = w.length - k;
+    double[] z = Arrays.copyOfRange(w, bias, bias + k);
+    if (v instanceof SparseVector sv) {
+      int[] idx = sv.indices();
+      double[] val = sv.values();
+      for (int j = 0; j < idx.length; j++) {
+        addRow(w, idx[j] * k, val[j], z);
+      }
+    } else {
+      double[] val = v.toArray();
+      for (int i = 0; i < val.length; i++) {
+        if (val[i] != 0) {
+          addRow(w, i * k, val[i], z);
+        }
+      }
+    }
+    SoftmaxObjective.softmaxInPlace(z, 0);
+    return z;
+  }
+
+  private static void addRow(double[] w, int offset, double x, double[] z) {
+    for (int c = 0; c < z.length; c++) {
+      z[c] += w[offset + c] * x;
+    }
+  }
+
+  static double argmax(double[] p) {
+    int best = 0;
+    for (int c = 1; c < p.length; c++) {
+      if (p[c] > p[best]) {
+        best = c;
+      }
+    }
+    return best;
+  }
+}

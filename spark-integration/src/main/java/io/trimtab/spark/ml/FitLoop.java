@@ -39,11 +39,12 @@ final class FitLoop {
   /**
    * What a fit produced.
    *
-   * @param values every key's final values ({@link Objective#width} each, key-major)
+   * @param values every key's final values ({@code width} each, key-major)
    * @param numFeatures the features of the data
+   * @param width the objective's {@link Objective#width}
    * @param summary what training did
    */
-  record Fitted(double[] values, int numFeatures, FitSummary summary) {}
+  record Fitted(double[] values, int numFeatures, int width, FitSummary summary) {}
 
   /**
    * Trains {@code objective}'s model on {@code data} with {@code est}'s Params and hooks.
@@ -202,7 +203,7 @@ final class FitLoop {
             + "(each worker's update of a clock is applied once)", repeated);
       }
       TuningResult tuned = session != null ? session.finish() : null;
-      return new Fitted(values, dim, new FitSummary(history, run.rows(), tuned, repeated, replayedClocks, recoveries));
+      return new Fitted(values, dim, objective.width(), new FitSummary(history, run.rows(), tuned, repeated, replayedClocks, recoveries));
     } finally {
       if (session != null) {
         session.close();

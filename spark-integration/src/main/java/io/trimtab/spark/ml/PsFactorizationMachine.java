@@ -153,8 +153,8 @@ public final class PsFactorizationMachine
     Dataset<Row> data = (Dataset<Row>) dataset.toDF();
     FmObjective objective = new FmObjective(getFactorSize(), FmObjective.Loss.parse(getLoss()), getInitStd());
     FitLoop.Fitted fitted = FitLoop.fit(this, data, objective);
-    PsFactorizationMachineModel model = new PsFactorizationMachineModel(uid(), fitted.numFeatures(), fitted.values(),
-        fitted.summary());
+    PsFactorizationMachineModel model = new PsFactorizationMachineModel(uid(), fitted.numFeatures(), fitted.width(),
+        fitted.values(), fitted.summary());
     copyValues(model, ParamMap.empty());
     return model.setParent(this);
   }

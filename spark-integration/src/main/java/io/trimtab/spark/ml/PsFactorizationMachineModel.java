@@ -28,13 +28,13 @@ public final class PsFactorizationMachineModel extends PsModel<PsFactorizationMa
   private final Param<String> loss;
 
   /** {@code values}: each feature's weight and factors, then the intercept key (as {@link FmObjective} lays them out). */
-  PsFactorizationMachineModel(String uid, int numFeatures, double[] values, FitSummary summary) {
-    super(uid, numFeatures, values, summary);
-    if (values.length % (numFeatures + 1) != 0 || values.length / (numFeatures + 1) < 2) {
-      throw new IllegalArgumentException("Invalid factorization machine values: " + values.length + " for "
-          + numFeatures + " features (expected (1 + k) x " + (numFeatures + 1) + " with k >= 1 factors)");
+  PsFactorizationMachineModel(String uid, int numFeatures, int width, double[] values, FitSummary summary) {
+    super(uid, numFeatures, width, values, summary);
+    if (width < 2 || values.length != (numFeatures + 1L) * width) {
+      throw new IllegalArgumentException("Invalid factorization machine values: " + values.length + " of width "
+          + width + " for " + numFeatures + " features (expected (1 + k) x " + (numFeatures + 1) + " with k >= 1)");
     }
-    this.factorSize = values.length / (numFeatures + 1) - 1;
+    this.factorSize = width - 1;
     loss = PsFactorizationMachine.fmLoss(this);
     setDefault(loss, "squared");
   }

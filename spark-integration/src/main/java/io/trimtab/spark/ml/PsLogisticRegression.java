@@ -89,8 +89,8 @@ public final class PsLogisticRegression extends PsEstimator<PsLogisticRegression
     @SuppressWarnings("unchecked")
     Dataset<Row> data = (Dataset<Row>) dataset.toDF();
     FitLoop.Fitted fitted = FitLoop.fit(this, data, LogisticObjective.INSTANCE);
-    PsLogisticRegressionModel model = new PsLogisticRegressionModel(uid(), fitted.numFeatures(), fitted.values(),
-        fitted.summary());
+    PsLogisticRegressionModel model = new PsLogisticRegressionModel(uid(), fitted.numFeatures(), fitted.width(),
+        fitted.values(), fitted.summary());
     copyValues(model, ParamMap.empty());
     return model.setParent(this);
   }

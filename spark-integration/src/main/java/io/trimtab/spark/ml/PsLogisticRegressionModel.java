@@ -34,14 +34,14 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
 
   PsLogisticRegressionModel(double[] weights, double intercept, List<EpochMetrics> epochs, long trainingRows,
       TuningResult tuning) {
-    this(Identifiable.randomUID("psLogRegModel"), weights.length, withIntercept(weights, intercept),
+    this(Identifiable.randomUID("psLogRegModel"), weights.length, 1, withIntercept(weights, intercept),
         new FitSummary(epochs, trainingRows, tuning, 0, 0, List.of()));
   }
 
   /** A model of {@code numFeatures} weights then the intercept ({@code values}, as {@link LogisticObjective} lays them out). */
-  PsLogisticRegressionModel(String uid, int numFeatures, double[] values, FitSummary summary) {
-    super(uid, numFeatures, values, summary);
-    if (values.length != numFeatures + 1) {
+  PsLogisticRegressionModel(String uid, int numFeatures, int width, double[] values, FitSummary summary) {
+    super(uid, numFeatures, width, values, summary);
+    if (width != 1 || values.length != numFeatures + 1) {
       throw new IllegalArgumentException("Invalid logistic regression values: " + values.length + " for "
           + numFeatures + " features (expected " + (numFeatures + 1) + ": the weights, then the intercept)");
     }

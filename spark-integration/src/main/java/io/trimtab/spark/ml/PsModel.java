@@ -38,6 +38,7 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
   private static final long serialVersionUID = 1L;
   private final String uid;
   private final int numFeatures;
+  private final int width;
   private final double[] values;
   private final FitSummary summary;
   private final Param<String> labelCol;
@@ -47,12 +48,22 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
 
   /** Makes a model of the concrete class (for {@code copy} and load). */
   interface Factory<M> extends java.io.Serializable {
-    M make(String uid, int numFeatures, double[] values, FitSummary summary);
+    M make(String uid, int numFeatures, int width, double[] values, FitSummary summary);
   }
 
-  protected PsModel(String uid, int numFeatures, double[] values, FitSummary summary) {
+  /**
+   * @param values the trained table, {@code width} doubles per key, key-major
+   * @throws IllegalArgumentException if {@code values} is not a whole number of keys of {@code width}
+   */
+  protected PsModel(String uid, int numFeatures, int width, double[] values, FitSummary summary) {
+    if (width < 1 || values.length % width != 0 || values.length / width <= numFeatures) {
+      throw new IllegalArgumentException("Invalid model values: " + values.length + " doubles of width " + width
+          + " for " + numFeatures + " features (expected a key of " + width + " doubles per feature, and the "
+          + "model's own keys)");
+    }
     this.uid = uid;
     this.numFeatures = numFeatures;
+    this.width = width;
     this.values = values;
     this.summary = summary;
     labelCol = Cols.labelCol(this);
@@ -70,7 +81,7 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
     return uid;
   }
 
-  /** This model's maker: the constructor {@code (uid, numFeatures, values, summary)}. */
+  /** This model's maker: the constructor {@code (uid, numFeatures, width, values, summary)}. */
   protected abstract Factory<M> factory();
 
   /**
@@ -179,13 +190,18 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
     return values;
   }
 
+  /** Doubles per key of the trained table. */
+  final int width() {
+    return width;
+  }
+
   final FitSummary summary() {
     return summary;
   }
 
   @Override
   public M copy(ParamMap extra) {
-    M m = copyValues(factory().make(uid, numFeatures, values, summary), extra);
+    M m = copyValues(factory().make(uid, numFeatures, width, values, summary), extra);
     return m.setParent(parent());
   }
 
@@ -251,9 +267,9 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
     @Override
     public void saveImpl(String path) {
       DefaultParamsWriter.saveMetadata(model, path, sc(), Option.empty(), Option.empty());
-      StructType schema = new StructType().add("numFeatures", DataTypes.IntegerType)
+      StructType schema = new StructType().add("numFeatures", DataTypes.IntegerType).add("width", DataTypes.IntegerType)
           .add("values", new VectorUDT()).add("trainingRows", DataTypes.LongType);
-      Row row = RowFactory.create(model.numFeatures, Vectors.dense(model.values), model.trainingRows());
+      Row row = RowFactory.create(model.numFeatures, model.width, Vectors.dense(model.values), model.trainingRows());
       sparkSession().createDataFrame(List.of(row), schema).repartition(1).write().parquet(path + "/data");
     }
   }
@@ -271,9 +287,10 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
     @Override
     public M load(String path) {
       DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sc(), type.getName());
-      Row row = sparkSession().read().parquet(path + "/data").select("numFeatures", "values", "trainingRows").head();
-      M model = factory.make(metadata.uid(), row.getInt(0), ((Vector) row.get(1)).toArray(),
-          FitSummary.loaded(row.getLong(2)));
+      Row row = sparkSession().read().parquet(path + "/data").select("numFeatures", "width", "values", "trainingRows")
+          .head();
+      M model = factory.make(metadata.uid(), row.getInt(0), row.getInt(1), ((Vector) row.get(2)).toArray(),
+          FitSummary.loaded(row.getLong(3)));
       metadata.getAndSetParams(model, Option.empty());
       return model;
     }

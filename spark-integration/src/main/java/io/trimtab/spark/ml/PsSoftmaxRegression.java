@@ -115,8 +115,8 @@ public final class PsSoftmaxRegression extends PsEstimator<PsSoftmaxRegression, 
       k = (int) top + 1;
     }
     FitLoop.Fitted fitted = FitLoop.fit(this, data, new SoftmaxObjective(k));
-    PsSoftmaxRegressionModel model = new PsSoftmaxRegressionModel(uid(), fitted.numFeatures(), fitted.values(),
-        fitted.summary());
+    PsSoftmaxRegressionModel model = new PsSoftmaxRegressionModel(uid(), fitted.numFeatures(), fitted.width(),
+        fitted.values(), fitted.summary());
     copyValues(model, ParamMap.empty());
     return model.setParent(this);
   }

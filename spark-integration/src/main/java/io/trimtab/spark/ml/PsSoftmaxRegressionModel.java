@@ -31,13 +31,13 @@ public final class PsSoftmaxRegressionModel extends PsModel<PsSoftmaxRegressionM
   private final int numClasses;
 
   /** {@code values}: each feature's K weights, then the K intercepts (as {@link SoftmaxObjective} lays them out). */
-  PsSoftmaxRegressionModel(String uid, int numFeatures, double[] values, FitSummary summary) {
-    super(uid, numFeatures, values, summary);
-    if (values.length % (numFeatures + 1) != 0 || values.length / (numFeatures + 1) < 2) {
-      throw new IllegalArgumentException("Invalid softmax regression values: " + values.length + " for "
-          + numFeatures + " features (expected K x " + (numFeatures + 1) + " with K >= 2 classes)");
+  PsSoftmaxRegressionModel(String uid, int numFeatures, int width, double[] values, FitSummary summary) {
+    super(uid, numFeatures, width, values, summary);
+    if (width < 2 || values.length != (numFeatures + 1L) * width) {
+      throw new IllegalArgumentException("Invalid softmax regression values: " + values.length + " of width " + width
+          + " for " + numFeatures + " features (expected K x " + (numFeatures + 1) + " with K >= 2 classes)");
     }
-    this.numClasses = values.length / (numFeatures + 1);
+    this.numClasses = width;
   }
 
   @Override

@@ -4,6 +4,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.when;
 
 import io.trimtab.spark.data.SpamTokenizer.HashedTerms;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +44,10 @@ import org.apache.spark.sql.types.StructType;
  * <p>The two Fashion-MNIST sets are the package's own train/test split, so they need no
  * {@code randomSplit}.
  *
+ * <p>{@link #movieLens} returns the MovieLens ratings, for recommendation rather than
+ * classification: it has no {@code label}/{@code features} columns, so it is not one of
+ * {@link #names()} and {@link #load} does not know it.
+ *
  * <p>Thread safety: stateless; the methods may be called from any thread that may use the
  * session.
  */
@@ -71,6 +79,12 @@ public final class BuiltinDatasets {
 
   /** Relative path of the SpamAssassin corpus in the data directory. */
   static final String SPAM_DIR = "spam-assassin";
+
+  /** Relative path of the MovieLens ratings in the data directory. */
+  static final String MOVIELENS_FILE = "movielens/ratings.csv";
+
+  /** The first line of {@value #MOVIELENS_FILE}, as {@code bin/fetch-data} writes it. */
+  static final String MOVIELENS_HEADER = "userId,movieId,rating,timestamp";
 
   /**
    * Most Fashion-MNIST images per parallelized slice: 1000 images of 785 bytes keep each task
@@ -284,6 +298,61 @@ public final class BuiltinDatasets {
         .parallelize(records, slices)
         .map(toRow);
     return spark.createDataFrame(rows, schema());
+  }
+
+  /**
+   * The MovieLens Latest (Small) ratings, as the R package dslabs 0.7.4 ships them in its
+   * {@code movielens} data frame (Debian {@code r-cran-dslabs}, Artistic-2.0 by its copyright
+   * file; the data come from GroupLens' ml-latest-small), one row per rating, in the package's
+   * order (by user): 100,004 ratings by 671 users (ids 1 to 671, each with 20 to 2,391 ratings)
+   * of 9,066 movies (ids 1 to 163,949, not contiguous); no user rates a movie twice. Ratings go
+   * from 0.5 to 5.0 in half steps (all ten values occur; mean 3.5436, 28,750 ratings of 4.0,
+   * 1,101 of 0.5); timestamps are Unix seconds from 789,652,009 (1995-01-09) to 1,476,640,644
+   * (2016-10-16). No value is null.
+   *
+   * <p>{@code bin/fetch-data} exports {@value #MOVIELENS_FILE} (2.2 MB of CSV with the header
+   * {@value #MOVIELENS_HEADER}) from the Debian package {@code r-cran-dslabs} with Rscript. The
+   * header is checked on the driver; the rows are read with Spark's CSV source, in one partition
+   * (repartition for parallel work), and a malformed row fails the first action on the data.
+   * The file is read by executors, so it must be readable at the same path on every executor
+   * (true in local and local-cluster modes).
+   *
+   * @param spark the session to read with
+   * @return columns {@code userId} (int), {@code movieId} (int), {@code rating} (double) and
+   *     {@code timestamp} (long, seconds since 1970-01-01 UTC); the columns are nullable in the
+   *     schema (Spark's CSV source makes them so) but hold no null
+   * @throws IllegalStateException if {@value #MOVIELENS_FILE} is missing from the data directory,
+   *     unreadable, or does not start with the header above (the message names the file and says
+   *     to run {@code bin/fetch-data})
+   */
+  public static Dataset<Row> movieLens(SparkSession spark) {
+    Path file = DataDir.require(MOVIELENS_FILE);
+    String header;
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      header = reader.readLine();
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot read the MovieLens ratings " + file + ": " + e
+          + ". Delete " + file.getParent() + " and run bin/fetch-data again.", e);
+    }
+    if (!MOVIELENS_HEADER.equals(header)) {
+      throw new IllegalStateException("Invalid MovieLens ratings " + file + ": first line is "
+          + (header == null ? "missing (empty file)" : "'" + header + "'") + ", expected '"
+          + MOVIELENS_HEADER + "'. Delete " + file.getParent() + " and run bin/fetch-data again.");
+    }
+    return spark.read()
+        .schema(movieLensSchema())
+        .option("header", "true")
+        .option("mode", "FAILFAST")
+        .csv(file.toUri().toString());
+  }
+
+  /** The columns of {@link #movieLens}, in file order. */
+  static StructType movieLensSchema() {
+    return new StructType()
+        .add("userId", DataTypes.IntegerType, false)
+        .add("movieId", DataTypes.IntegerType, false)
+        .add("rating", DataTypes.DoubleType, false)
+        .add("timestamp", DataTypes.LongType, false);
   }
 
   /** The schema of every built-in data set: non-null {@code label} double, {@code features}. */

@@ -2,13 +2,18 @@ package io.trimtab.spark.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -17,6 +22,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,6 +186,111 @@ class BuiltinDatasetsTest {
         System.setProperty(DataDir.PROPERTY, previous);
       }
     }
+  }
+
+  @Test
+  void movieLens_has100004RatingsOf671UsersAnd9066MoviesInHalfSteps() throws IOException {
+    Dataset<Row> ratings = BuiltinDatasets.movieLens(spark);
+
+    assertThat(ratings.columns()).containsExactly("userId", "movieId", "rating", "timestamp");
+    assertThat(ratings.schema().fields()).extracting(field -> field.dataType()).containsExactly(
+        DataTypes.IntegerType, DataTypes.IntegerType, DataTypes.DoubleType, DataTypes.LongType);
+    List<Row> rows = ratings.collectAsList();
+    assertThat(rows).hasSize(100_004);
+
+    Set<Integer> users = new HashSet<>();
+    Set<Integer> movies = new HashSet<>();
+    Set<Long> pairs = new HashSet<>();
+    Map<Double, Long> byRating = new TreeMap<>();
+    double ratingSum = 0;
+    long minTimestamp = Long.MAX_VALUE;
+    long maxTimestamp = Long.MIN_VALUE;
+    for (Row row : rows) {
+      if (row.anyNull()) {
+        fail("null value in row " + row);
+      }
+      users.add(row.getInt(0));
+      movies.add(row.getInt(1));
+      pairs.add((long) row.getInt(0) << 32 | row.getInt(1));
+      byRating.merge(row.getDouble(2), 1L, Long::sum);
+      ratingSum += row.getDouble(2);
+      minTimestamp = Math.min(minTimestamp, row.getLong(3));
+      maxTimestamp = Math.max(maxTimestamp, row.getLong(3));
+    }
+    assertThat(users).as("distinct users").hasSize(671);
+    assertThat(Collections.min(users)).isEqualTo(1);
+    assertThat(Collections.max(users)).isEqualTo(671);
+    assertThat(movies).as("distinct movies").hasSize(9_066);
+    assertThat(Collections.min(movies)).isEqualTo(1);
+    assertThat(Collections.max(movies)).isEqualTo(163_949);
+    assertThat(pairs).as("distinct (user, movie) pairs").hasSize(100_004);
+    // Every rating is one of the ten half steps from 0.5 to 5.0; counts as R's
+    // table(movielens$rating) gives them.
+    assertThat(byRating).containsExactly(Map.entry(0.5, 1_101L), Map.entry(1.0, 3_326L),
+        Map.entry(1.5, 1_687L), Map.entry(2.0, 7_271L), Map.entry(2.5, 4_449L),
+        Map.entry(3.0, 20_064L), Map.entry(3.5, 10_538L), Map.entry(4.0, 28_750L),
+        Map.entry(4.5, 7_723L), Map.entry(5.0, 15_095L));
+    assertThat(ratingSum).isEqualTo(354_375.0);
+    assertThat(minTimestamp).isEqualTo(789_652_009L);
+    assertThat(maxTimestamp).isEqualTo(1_476_640_644L);
+
+    // Row by row against the CSV read here independently, in file order, and three rows against
+    // the values R prints for movielens[c(1, 50000, 100004), ].
+    List<String> lines = Files.readAllLines(DataDir.require("movielens/ratings.csv"),
+        StandardCharsets.UTF_8);
+    assertThat(lines.get(0)).isEqualTo("userId,movieId,rating,timestamp");
+    assertThat(lines).hasSize(rows.size() + 1);
+    for (int i = 0; i < rows.size(); i++) {
+      String[] fields = lines.get(i + 1).split(",", -1);
+      Row row = rows.get(i);
+      if (fields.length != 4 || row.getInt(0) != Integer.parseInt(fields[0])
+          || row.getInt(1) != Integer.parseInt(fields[1])
+          || row.getDouble(2) != Double.parseDouble(fields[2])
+          || row.getLong(3) != Long.parseLong(fields[3])) {
+        assertThat(row.toString()).as("row %d against line %d", i, i + 2)
+            .isEqualTo("[" + lines.get(i + 1) + "]");
+      }
+    }
+    assertThat(rows.get(0).toString()).isEqualTo("[1,31,2.5,1260759144]");
+    assertThat(rows.get(49_999).toString()).isEqualTo("[367,589,4.5,1128631229]");
+    assertThat(rows.get(100_003).toString()).isEqualTo("[671,6565,3.5,1074784724]");
+  }
+
+  @Test
+  void movieLens_missingOrBadFile_namesIt(@TempDir Path root) throws IOException {
+    Path file = root.resolve("movielens/ratings.csv");
+    String previous = System.setProperty(DataDir.PROPERTY, root.toString());
+    try {
+      assertThatThrownBy(() -> BuiltinDatasets.movieLens(spark))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("Missing built-in data: " + file + " does not exist")
+          .hasMessageContaining("Run bin/fetch-data");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, "user,item,rating\n1,31,2.5\n");
+      assertThatThrownBy(() -> BuiltinDatasets.movieLens(spark))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("Invalid MovieLens ratings " + file + ": first line is 'user,item,rating',"
+              + " expected 'userId,movieId,rating,timestamp'. Delete " + file.getParent()
+              + " and run bin/fetch-data again.");
+      Files.writeString(file, "");
+      assertThatThrownBy(() -> BuiltinDatasets.movieLens(spark))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("Invalid MovieLens ratings " + file
+              + ": first line is missing (empty file)");
+    } finally {
+      if (previous == null) {
+        System.clearProperty(DataDir.PROPERTY);
+      } else {
+        System.setProperty(DataDir.PROPERTY, previous);
+      }
+    }
+  }
+
+  @Test
+  void movieLens_isNotALabelFeaturesSet() {
+    assertThat(BuiltinDatasets.names()).doesNotContain("movielens");
+    assertThatThrownBy(() -> BuiltinDatasets.load(spark, "movielens"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

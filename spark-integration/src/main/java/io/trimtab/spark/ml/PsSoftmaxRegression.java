@@ -37,8 +37,7 @@ public final class PsSoftmaxRegression extends PsEstimator<PsSoftmaxRegression, 
   /** With a given uid (Spark rebuilds a saved stage through this constructor). */
   public PsSoftmaxRegression(String uid) {
     super(uid);
-    numClasses = new IntParam(this, "numClasses", "number of classes K, labels 0 .. K-1 (0: the largest label + 1, "
-        + "found by a pass over the data)", Valid.of(v -> checkClasses((Integer) v)));
+    numClasses = numClasses(this);
     probabilityCol = Cols.probabilityCol(this);
     setDefault(numClasses, 0);
     setDefault(probabilityCol, Cols.PROBABILITY);
@@ -101,24 +100,36 @@ public final class PsSoftmaxRegression extends PsEstimator<PsSoftmaxRegression, 
     transformSchema(dataset.schema());
     @SuppressWarnings("unchecked")
     Dataset<Row> data = (Dataset<Row>) dataset.toDF();
-    int k = getNumClasses();
-    if (k == 0) {
-      Row max = data.agg(functions.max(functions.col(getLabelCol()).cast("double"))).head();
-      if (max.isNullAt(0)) {
-        throw new IllegalArgumentException("The training data are empty (expected at least one row)");
-      }
-      double top = max.getDouble(0);
-      if (top < 1 || top != Math.rint(top) || top >= TableSpec.MAX_WIDTH) {
-        throw new IllegalArgumentException("Invalid largest label " + top + " in column '" + getLabelCol()
-            + "' (expected classes 0, 1, ..., K-1 with 2 <= K <= " + TableSpec.MAX_WIDTH + "; or set numClasses)");
-      }
-      k = (int) top + 1;
-    }
+    int k = getNumClasses() > 0 ? getNumClasses() : classesIn(data, getLabelCol());
     FitLoop.Fitted fitted = FitLoop.fit(this, data, new SoftmaxObjective(k));
     PsSoftmaxRegressionModel model = new PsSoftmaxRegressionModel(uid(), fitted.numFeatures(), fitted.width(),
         fitted.values(), fitted.summary());
     copyValues(model, ParamMap.empty());
     return model.setParent(this);
+  }
+
+  /**
+   * The classes of {@code labelCol}: its largest label + 1 (one pass over the data).
+   *
+   * @throws IllegalArgumentException if the data are empty or the largest label is not a class 1 .. 4095
+   */
+  static int classesIn(Dataset<Row> data, String labelCol) {
+    Row max = data.agg(functions.max(functions.col(labelCol).cast("double"))).head();
+    if (max.isNullAt(0)) {
+      throw new IllegalArgumentException("The training data are empty (expected at least one row)");
+    }
+    double top = max.getDouble(0);
+    if (top < 1 || top != Math.rint(top) || top >= TableSpec.MAX_WIDTH) {
+      throw new IllegalArgumentException("Invalid largest label " + top + " in column '" + labelCol
+          + "' (expected classes 0, 1, ..., K-1 with 2 <= K <= " + TableSpec.MAX_WIDTH + "; or set numClasses)");
+    }
+    return (int) top + 1;
+  }
+
+  /** The numClasses Param, made alike wherever a model has classes. */
+  static IntParam numClasses(org.apache.spark.ml.param.Params parent) {
+    return new IntParam(parent, "numClasses", "number of classes K, labels 0 .. K-1 (0: the largest label + 1, "
+        + "found by a pass over the data)", Valid.of(v -> checkClasses((Integer) v)));
   }
 
   private static void checkClasses(int k) {

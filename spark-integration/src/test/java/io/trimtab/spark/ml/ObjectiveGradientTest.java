@@ -71,6 +71,42 @@ class ObjectiveGradientTest {
     assertThat(o.labelProblem(-1.0)).isNotNull();
   }
 
+  @Test
+  void everyModel_scoresARowAsItsObjectiveTrainedIt() {
+    SplittableRandom rnd = new SplittableRandom(21);
+    for (Example row : rows(3, 22)) {
+      org.apache.spark.ml.linalg.Vector x = org.apache.spark.ml.linalg.Vectors.sparse(FEATURES, row.indices(),
+          row.values());
+      int y = (int) row.label();
+
+      SoftmaxObjective softmax = new SoftmaxObjective(3);
+      double[] sw = rnd.doubles(softmax.dimension(FEATURES) * 3, -1, 1).toArray();
+      double[] p = PsSoftmaxRegressionModel.probabilities(sw, 3, x);
+      assertThat(trainingLoss(softmax, sw, row)).isCloseTo(-Math.log(p[y]), within(1e-12));
+
+      MlpObjective mlp = new MlpObjective(4, 3);
+      double[] mw = rnd.doubles(mlp.dimension(FEATURES) * 4, -1, 1).toArray();
+      double[] q = PsMultilayerPerceptronModel.probabilities(mw, FEATURES, 4, 3, x);
+      assertThat(trainingLoss(mlp, mw, row)).isCloseTo(-Math.log(q[y]), within(1e-12));
+
+      FmObjective fm = new FmObjective(2, FmObjective.Loss.SQUARED, 0.1);
+      double[] fw = rnd.doubles(fm.dimension(FEATURES) * 3, -1, 1).toArray();
+      double e = PsFactorizationMachineModel.score(fw, 3, x) - y;
+      assertThat(trainingLoss(fm, fw, row)).isCloseTo(e * e, within(1e-12));
+    }
+  }
+
+  /** The objective's loss on a one-row batch, with the values a worker would pull from {@code table}. */
+  private static double trainingLoss(Objective o, double[] table, Example row) {
+    MiniBatch b = MiniBatch.prepare(List.of(row), 1, 0, o.extraKeys(FEATURES)).get(0);
+    int width = o.width();
+    double[] w = new double[b.keys().length * width];
+    for (int i = 0; i < b.keys().length; i++) {
+      System.arraycopy(table, (int) b.keys()[i] * width, w, i * width, width);
+    }
+    return o.gradient(b, w, new double[w.length]);
+  }
+
   /** A batch of 9 sparse rows with labels 0 .. classes-1 and one extra key (an intercept's). */
   static MiniBatch batch(int classes, long seed) {
     return MiniBatch.prepare(rows(classes, seed), 1, 0, new long[] {FEATURES}).get(0);

@@ -19,8 +19,13 @@ final class Shard implements RequestHandler, AutoCloseable {
   private static final Response.Ack ACK = new Response.Ack();
   private static final long PID = ProcessHandle.current().pid();
   private final Map<Integer, TablePart> parts = new ConcurrentHashMap<>();
+  private final ShardMetrics metrics;
   /** Expires pulls that wait too long for a clock. */
   private final ScheduledThreadPoolExecutor timer = newTimer();
+
+  Shard(ShardMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   private static ScheduledThreadPoolExecutor newTimer() {
     ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
@@ -52,6 +57,7 @@ final class Shard implements RequestHandler, AutoCloseable {
       pull(p, responder);
     } else if (request instanceof Request.Push p) {
       TablePart part = part(p.tableId());
+      metrics.push(p.keys().length);
       List<Runnable> ready;
       synchronized (part) {
         ready = part.push(p.worker(), p.coWorkers(), p.clock(), p.count(), p.keys(), p.values());
@@ -114,19 +120,23 @@ final class Shard implements RequestHandler, AutoCloseable {
 
   private void pull(Request.Pull p, Responder responder) {
     TablePart part = part(p.tableId());
+    metrics.pull(p.keys().length);
     Response immediate = null;
     synchronized (part) {
       if (p.minClock() <= part.clock()) {
         immediate = p.exact() ? part.readAt(p.minClock(), p.keys()) : new Response.Values(part.clock(), part.read(p.keys()));
       } else {
+        long parked = System.nanoTime();
         Object handle = part.await(p.minClock(), p.keys(), new TablePart.ReadyPull() {
           @Override
           public void ready(long clock, double[] values) {
+            metrics.waited(System.nanoTime() - parked);
             responder.reply(new Response.Values(clock, values));
           }
 
           @Override
           public void failed(String reason) {
+            metrics.waited(System.nanoTime() - parked);
             responder.reply(new Response.Failure(reason));
           }
         });

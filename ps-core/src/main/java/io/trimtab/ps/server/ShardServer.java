@@ -12,13 +12,14 @@ import io.trimtab.ps.transport.TransportServer;
  * "connection closed" errors naming its address.
  */
 public final class ShardServer implements AutoCloseable {
-  private final Shard shard = new Shard();
+  private final ShardMetrics metrics = new ShardMetrics();
+  private final Shard shard = new Shard(metrics);
   private final TransportServer transport;
   private final ShardAddress address;
 
   private ShardServer(String host, int port, int ioThreads, io.trimtab.ps.PsSecurity security) {
     try {
-      this.transport = new TransportServer(host, port, ioThreads, shard, security);
+      this.transport = new TransportServer(host, port, ioThreads, shard, security, metrics::received, metrics::sent);
     } catch (RuntimeException e) {
       shard.close();
       throw e;
@@ -48,6 +49,11 @@ public final class ShardServer implements AutoCloseable {
   /** Where clients reach this shard. */
   public ShardAddress address() {
     return address;
+  }
+
+  /** What this shard has served so far (live counters). */
+  public ShardMetrics metrics() {
+    return metrics;
   }
 
   /** Pulls parked on this shard waiting for a clock (their expiry timers), for tests. */

@@ -52,6 +52,16 @@ public final class TransportServer implements AutoCloseable {
    */
   public TransportServer(String host, int port, int ioThreads, RequestHandler handler,
       io.trimtab.ps.PsSecurity security) {
+    this(host, port, ioThreads, handler, security, b -> {}, b -> {});
+  }
+
+  /**
+   * As above, telling {@code received} the bytes of every request frame and {@code sent} those of
+   * every response frame (length prefixes included), on the I/O threads.
+   */
+  public TransportServer(String host, int port, int ioThreads, RequestHandler handler,
+      io.trimtab.ps.PsSecurity security, java.util.function.LongConsumer received,
+      java.util.function.LongConsumer sent) {
     if (ioThreads < 1) {
       throw new IllegalArgumentException("Invalid I/O thread count: " + ioThreads + " (must be >= 1)");
     }
@@ -71,7 +81,7 @@ public final class TransportServer implements AutoCloseable {
               if (security != null) {
                 ch.pipeline().addLast("auth", new Auth.ServerHandler(security));
               }
-              ch.pipeline().addLast("handler", new ServerHandler(handler));
+              ch.pipeline().addLast("handler", new ServerHandler(handler, received, sent));
             }
           });
       channel = b.bind(host, port).syncUninterruptibly().channel();
@@ -109,13 +119,19 @@ public final class TransportServer implements AutoCloseable {
 
   private static final class ServerHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final RequestHandler handler;
+    private final java.util.function.LongConsumer received;
+    private final java.util.function.LongConsumer sent;
 
-    ServerHandler(RequestHandler handler) {
+    ServerHandler(RequestHandler handler, java.util.function.LongConsumer received,
+        java.util.function.LongConsumer sent) {
       this.handler = handler;
+      this.received = received;
+      this.sent = sent;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+      received.accept(msg.readableBytes() + (long) Integer.BYTES);
       Codec.Frame<Request> frame;
       try {
         frame = Codec.decodeRequest(msg);
@@ -128,6 +144,7 @@ public final class TransportServer implements AutoCloseable {
       Channel ch = ctx.channel();
       RequestHandler.Responder responder = response -> {
         ByteBuf out = Frames.frame(ch.alloc(), buf -> Codec.encodeResponse(id, response, buf));
+        sent.accept(out.readableBytes());
         ch.writeAndFlush(out);
       };
       try {

@@ -7,8 +7,9 @@ import java.util.Locale;
  * What one training epoch did.
  *
  * @param epoch 1-based epoch number
- * @param trainLoss mean log-loss of the epoch's examples, each computed with the weights its
- *     mini-batch pulled (before that mini-batch's update)
+ * @param trainLoss mean training loss of the epoch's examples (log-loss for the classifiers, squared
+ *     error for a regression), each computed with the weights its mini-batch pulled (before that
+ *     mini-batch's update)
  * @param examples examples processed
  * @param seconds wall time of the epoch, driver-side, including scheduling
  * @param clock the table's clock after the epoch
@@ -49,7 +50,7 @@ public record EpochMetrics(int epoch, double trainLoss, long examples, double se
   public String format(int totalEpochs) {
     long iterations = clockLosses == null ? 0 : clockLosses.length;
     return String.format(Locale.ROOT,
-        "epoch %d/%d  train log-loss %.5f  time %.2f s  %.4f s/iteration  examples/s %,.0f  clock %d  %s%s%s%s",
+        "epoch %d/%d  train loss %.5f  time %.2f s  %.4f s/iteration  examples/s %,.0f  clock %d  %s%s%s%s",
         epoch, totalEpochs, trainLoss, seconds, iterations > 0 ? seconds / iterations : Double.NaN,
         examplesPerSecond(), clock, setting,
         switchSeconds > 0 ? String.format(Locale.ROOT, "  (switched in %.2f s)", switchSeconds) : "",

@@ -8,6 +8,7 @@ import io.trimtab.ps.Push;
 import io.trimtab.ps.TableHandle;
 import io.trimtab.tuner.Aggregation;
 import io.trimtab.spark.plugin.ExecutorClients;
+import io.trimtab.spark.plugin.TrimtabMetrics;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +117,7 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<do
       maxStaleness = Math.max(maxStaleness, clock - pulled.clock());
       double[] w = pulled.values();
       long t1 = System.nanoTime();
+      TrimtabMetrics.pulled(t1 - t0);
       double[] grad = new double[w.length];
       double loss = objective.gradient(batch, w, grad);
       lossSum += loss;
@@ -128,6 +130,7 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<do
           ? ExecutorCombiner.shared().add(client, table, clock, group, batch.keys(), grad, batch.rows(),
               objective.width())
           : client.pushAsync(table, Push.atClock(worker, clock, batch.rows(), batch.keys(), grad));
+      TrimtabMetrics.pushed();
       long t3 = System.nanoTime();
       pullNs += t1 - t0;
       computeNs += t2 - t1;

@@ -11,6 +11,7 @@ import io.trimtab.spark.Trimtab;
 import io.trimtab.spark.TrimtabConf;
 import io.trimtab.spark.checkpoint.Checkpoints;
 import io.trimtab.spark.plugin.ShardRegistration;
+import io.trimtab.spark.plugin.TrimtabMetrics;
 import io.trimtab.tuner.Setting;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,6 +153,8 @@ final class FitLoop {
             m = session.observe(m, reached);
           }
           history.add(m);
+          TrimtabMetrics.epoch(m.epoch(), m.trainLoss(), m.seconds(), m.examplesPerSecond(), m.etaSeconds(),
+              m.setting(), history.stream().mapToDouble(EpochMetrics::tunerSeconds).sum());
           est.epochListener().accept(m);
           last = reached || est.stopWhen().test(List.copyOf(history)) || e == epochs;
           if (checkpoints != null && (e % checkpointEvery == 0 || last || checkpointInterval != null

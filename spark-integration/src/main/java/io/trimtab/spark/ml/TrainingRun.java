@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TrainingRun implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+  /** Spark's local property behind {@code SparkContext.setJobDescription}. */
+  private static final String JOB_DESCRIPTION = "spark.job.description";
   private final ParameterServer ps;
   private final Function<Integer, JavaRDD<MiniBatch>> prepare;
   private final Objective objective;
@@ -151,9 +153,18 @@ final class TrainingRun implements AutoCloseable {
     long orderSeed = seed == 0 ? 0 : seed * 1_000_003L + e;
     double[] clockLoss = new double[batches];
     double[] clockRows = new double[batches];
-    double[] totals = setting.aggregation() == Aggregation.DRIVER_TREE
-        ? treeEpoch(orderSeed, clockLoss, clockRows)
-        : taskEpoch(orderSeed, clockLoss, clockRows);
+    // the Spark UI names the epoch and its setting on every job of it
+    org.apache.spark.SparkContext sc = prepared.context();
+    String description = sc.getLocalProperty(JOB_DESCRIPTION);
+    sc.setJobDescription("Trimtab " + objective.name() + ": epoch " + e + ", " + setting);
+    double[] totals;
+    try {
+      totals = setting.aggregation() == Aggregation.DRIVER_TREE
+          ? treeEpoch(orderSeed, clockLoss, clockRows)
+          : taskEpoch(orderSeed, clockLoss, clockRows);
+    } finally {
+      sc.setJobDescription(description);
+    }
     clock += batches;
     double seconds = (System.nanoTime() - start) / 1e9;
     long n = (long) totals[1];

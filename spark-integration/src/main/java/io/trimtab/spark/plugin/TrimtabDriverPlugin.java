@@ -19,6 +19,11 @@ final class TrimtabDriverPlugin implements DriverPlugin {
   }
 
   @Override
+  public void registerMetrics(String appId, PluginContext ctx) {
+    TrimtabMetrics.registerDriver(ctx.metricRegistry());
+  }
+
+  @Override
   public Object receive(Object message) {
     if (message instanceof ShardRegistration reg) {
       registry.register(reg);

@@ -23,6 +23,7 @@ final class TrimtabExecutorPlugin implements ExecutorPlugin {
     String host = hostname(ctx);
     io.trimtab.ps.PsSecurity security = PsSecret.local();
     server = ShardServer.start(host, conf.shardPort(), conf.shardIoThreads(), security);
+    TrimtabMetrics.registerExecutor(ctx.metricRegistry(), server.metrics());
     ShardRegistration reg = new ShardRegistration(ctx.executorID(), host, server.address().port(),
         ProcessHandle.current().pid());
     try {

@@ -28,8 +28,8 @@ class TrimtabAppIT {
     assertThat(done).as("spark-submit finished within 180 s; output:%n%s", out).isTrue();
     assertThat(p.exitValue()).as("exit code; output:%n%s", out).isZero();
     assertThat(out).contains("trimtab: 2 shards in executors");
-    assertThat(out).containsPattern("epoch 1/6  train log-loss 0\\.\\d+");
-    assertThat(out).containsPattern("epoch 6/6  train log-loss 0\\.\\d+");
+    assertThat(out).containsPattern("epoch 1/6  train loss 0\\.\\d+");
+    assertThat(out).containsPattern("epoch 6/6  train loss 0\\.\\d+");
     assertThat(out).containsPattern("test: log-loss 0\\.\\d+  AUC 0\\.\\d+");
     // tuning is on by default: one line per epoch with the decision, a decision log and a report
     assertThat(out).containsPattern("epoch 3/6 .* next: [A-Z]+ ");
@@ -110,6 +110,6 @@ class TrimtabAppIT {
     assertThat(skipped.process().exitValue()).as("exit code; output:%n%s", skipped.out()).isZero();
     assertThat(skipped.out()).contains("data: skipped 1 malformed lines of " + data + " (kept 40); first: "
         + "Malformed LibSVM line in file:" + data);
-    assertThat(skipped.out()).containsPattern("epoch 2/2  train log-loss 0\\.\\d+");
+    assertThat(skipped.out()).containsPattern("epoch 2/2  train loss 0\\.\\d+");
   }
 }

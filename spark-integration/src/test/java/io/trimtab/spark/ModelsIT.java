@@ -14,16 +14,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.ml.Pipeline;
-import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
-import org.apache.spark.ml.feature.OneHotEncoder;
-import org.apache.spark.ml.feature.StringIndexer;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.regression.FMRegressor;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
@@ -114,35 +108,26 @@ class ModelsIT {
     // one-hot user and movie: a factorization machine over them is biased matrix factorization. MLlib's
     // FMRegressor runs at step 0.1, the best of 1.0 (its default), 0.1 and 0.01 on this split (test RMSE
     // 1.18, 1.02, 1.53); Trimtab's step and L2 were picked among 0.05-0.3 and 1e-4-1e-2 the same way
-    Dataset<Row> ratings = BuiltinDatasets.movieLens(spark);
-    PipelineModel features = new Pipeline().setStages(new PipelineStage[] {
-        new StringIndexer().setInputCols(new String[] {"userId", "movieId"}).setOutputCols(new String[] {"user", "movie"})
-            .setHandleInvalid("keep"),
-        new OneHotEncoder().setInputCols(new String[] {"user", "movie"}).setOutputCols(new String[] {"userVec", "movieVec"})
-            .setDropLast(false).setHandleInvalid("keep"),
-        new VectorAssembler().setInputCols(new String[] {"userVec", "movieVec"}).setOutputCol("features")})
-        .fit(ratings);
-    Dataset<Row>[] split = features.transform(ratings).select("userId", "movieId", "rating", "features")
-        .randomSplit(new double[] {0.8, 0.2}, 11);
+    Dataset<Row>[] split = BuiltinDatasets.movieLensOneHot(spark).randomSplit(new double[] {0.8, 0.2}, 11);
     Dataset<Row> train = split[0].cache();
     Dataset<Row> test = split[1].cache();
     long t0 = System.nanoTime();
-    PsFactorizationMachineModel fm = new PsFactorizationMachine().setLabelCol("rating").setFactorSize(8)
+    PsFactorizationMachineModel fm = new PsFactorizationMachine().setFactorSize(8)
         .setEpochs(30).setBatchesPerEpoch(20).setStepSize(0.2).setRegParam(0.003).setNumWorkers(2)
         .setTuning("off").fit(train);
     double trimtabSeconds = (System.nanoTime() - t0) / 1e9;
     t0 = System.nanoTime();
-    org.apache.spark.ml.regression.FMRegressionModel mllib = new FMRegressor().setLabelCol("rating").setFactorSize(8)
+    org.apache.spark.ml.regression.FMRegressionModel mllib = new FMRegressor().setFactorSize(8)
         .setMaxIter(50).setStepSize(0.1).setRegParam(0.01).fit(train);
     double mllibSeconds = (System.nanoTime() - t0) / 1e9;
     t0 = System.nanoTime();
     org.apache.spark.ml.recommendation.ALSModel als = new org.apache.spark.ml.recommendation.ALS().setUserCol("userId")
-        .setItemCol("movieId").setRatingCol("rating").setRank(8).setRegParam(0.1).setMaxIter(10)
+        .setItemCol("movieId").setRatingCol("label").setRank(8).setRegParam(0.1).setMaxIter(10)
         .setColdStartStrategy("drop").setSeed(5).fit(train);
     double alsSeconds = (System.nanoTime() - t0) / 1e9;
 
-    RegressionEvaluator rmse = new RegressionEvaluator().setLabelCol("rating").setMetricName("rmse");
-    double mean = train.agg(functions.avg("rating")).head().getDouble(0);
+    RegressionEvaluator rmse = new RegressionEvaluator().setMetricName("rmse");
+    double mean = train.agg(functions.avg("label")).head().getDouble(0);
     double baseline = rmse.evaluate(test.withColumn("prediction", functions.lit(mean)));
     Dataset<Row> scored = fm.transform(test).cache();
     double ours = rmse.evaluate(scored);
@@ -161,7 +146,6 @@ class ModelsIT {
     fm.write().overwrite().save(path);
     PsFactorizationMachineModel back = PsFactorizationMachineModel.load(path);
     assertThat(back.factorSize()).isEqualTo(8);
-    assertThat(back.getLabelCol()).isEqualTo("rating");
     assertThat(back.transform(test).select("prediction").limit(300).collectAsList())
         .isEqualTo(scored.select("prediction").limit(300).collectAsList());
   }

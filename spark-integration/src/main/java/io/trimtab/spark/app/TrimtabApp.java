@@ -5,9 +5,17 @@ import io.trimtab.spark.Trimtab;
 import io.trimtab.spark.TrimtabConf;
 import io.trimtab.spark.data.BuiltinDatasets;
 import io.trimtab.spark.data.LibSvm;
-import io.trimtab.spark.ml.Evaluation;
+import io.trimtab.spark.ml.PsEstimator;
+import io.trimtab.spark.ml.PsFactorizationMachine;
+import io.trimtab.spark.ml.PsFactorizationMachineModel;
 import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;
+import io.trimtab.spark.ml.PsModel;
+import io.trimtab.spark.ml.PsMultilayerPerceptron;
+import io.trimtab.spark.ml.PsSoftmaxRegression;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Locale;
@@ -21,8 +29,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The spark-submit application: trains sparse logistic regression on Trimtab's parameter server,
- * from a LibSVM file or a built-in data set, printing one line per epoch and the test metrics.
+ * The spark-submit application: trains one of Trimtab's models ({@code --model}) on its parameter
+ * server, from a LibSVM file or a built-in data set, printing one line per epoch and the held-out
+ * metrics.
  *
  * <pre>
  * spark-submit --class io.trimtab.spark.app.TrimtabApp trimtab-spark-*-app.jar --dataset spam
@@ -30,16 +39,41 @@ import picocli.CommandLine.Option;
  * </pre>
  */
 @Command(name = "trimtab", mixinStandardHelpOptions = true,
-    description = "Train sparse logistic regression on Trimtab's parameter server inside Spark executors.")
+    description = "Train a model (logistic or softmax regression, a factorization machine, a multilayer perceptron) "
+        + "on Trimtab's parameter server inside Spark executors, then score it on a held-out split.")
 public final class TrimtabApp implements Callable<Integer> {
 
-  @Option(names = "--data", description = "LibSVM file to train on (labels 0/1 or -1/+1); overrides --dataset")
+  /** The models the application trains. */
+  enum ModelKind {
+    logreg, softmax, fm, mlp
+  }
+
+  @Option(names = "--model", defaultValue = "logreg", description = "What to train: ${COMPLETION-CANDIDATES} "
+      + "(logreg: binary logistic regression, labels 0/1; softmax: multinomial, classes 0..K-1; fm: factorization "
+      + "machine, see --fm-loss; mlp: one hidden layer of --hidden ReLU units, classes 0..K-1; default: "
+      + "${DEFAULT-VALUE})")
+  ModelKind model;
+
+  @Option(names = "--data", description = "LibSVM file to train on (labels 0/1 or -1/+1 for logreg); overrides "
+      + "--dataset")
   String data;
 
   @Option(names = "--dataset", defaultValue = "spam",
-      description = "Built-in real data set: heart_scale, spam, fashion_footwear or fashion_footwear_test "
-          + "(default: ${DEFAULT-VALUE})")
+      description = "Built-in real data set: heart_scale, spam, fashion_footwear, fashion_footwear_test (0/1), "
+          + "fashion (10 classes) or movielens (ratings, one-hot user and movie) (default: ${DEFAULT-VALUE})")
   String dataset;
+
+  @Option(names = "--classes", defaultValue = "0", description = "Classes of softmax and mlp (0: the largest "
+      + "label + 1)")
+  int classes;
+
+  @Option(names = "--factors", defaultValue = "8", description = "Factors per feature of fm") int factors;
+
+  @Option(names = "--fm-loss", defaultValue = "squared", description = "Loss of fm: squared (regression) or "
+      + "logistic (labels 0/1)")
+  String fmLoss;
+
+  @Option(names = "--hidden", defaultValue = "64", description = "Hidden ReLU units of mlp") int hidden;
 
   @Option(names = "--num-features", defaultValue = "0",
       description = "Features of the LibSVM file (0: the largest index in it)")
@@ -165,7 +199,12 @@ public final class TrimtabApp implements Callable<Integer> {
             .toList(), ps.taskSlots(), spark.sparkContext().master());
     out.printf(Locale.ROOT, "data: %s, %d training rows, %d test rows%n", data != null ? data : dataset, train.count(),
         test.count());
-    PsLogisticRegression trainer = new PsLogisticRegression();
+    PsEstimator<?, ?> trainer = switch (model) {
+      case logreg -> new PsLogisticRegression();
+      case softmax -> new PsSoftmaxRegression().setNumClasses(classes);
+      case fm -> new PsFactorizationMachine().setFactorSize(factors).setLoss(fmLoss);
+      case mlp -> new PsMultilayerPerceptron().setHiddenSize(hidden).setNumClasses(classes);
+    };
     if (tuning != null) {
       trainer.setTuning(tuning);
     }
@@ -173,19 +212,39 @@ public final class TrimtabApp implements Callable<Integer> {
       trainer.setTargetLoss(targetLoss);
     }
     trainer.setCheckpointDir(checkpointDir).setResumeFrom(resumeFrom);
-    PsLogisticRegressionModel model = trainer
-        .setEpochs(epochs).setBatchesPerEpoch(batches).setNumWorkers(workers).setUpdater(updater)
+    trainer.setEpochs(epochs).setBatchesPerEpoch(batches).setNumWorkers(workers).setUpdater(updater)
         .setStepSize(stepSize).setRegParam(reg).setPartitioner(partitioner).setSeed(seed)
         .setStaleness(staleness).setAggregation(aggregation).setNumShards(shards)
-        .setEpochListener(m -> out.println(m.format(epochs)))
-        .fit(train);
-    Evaluation ev = model.evaluate(test);
-    out.println("test: " + ev);
-    model.tuning().ifPresent(t -> out.printf(Locale.ROOT,
+        .setEpochListener(m -> out.println(m.format(epochs)));
+    PsModel<?> fitted = (PsModel<?>) trainer.fit(train);
+    out.println("test: " + evaluate(fitted, test));
+    fitted.tuning().ifPresent(t -> out.printf(Locale.ROOT,
         "tuning: %d settings tried, %d re-tunes, final %s, tuner's own cost %.3f s (%.2f%% of %.1f s); "
             + "decision log %s; report %s%n", t.settingsTried(), t.retunes(), t.finalSetting(),
         t.tunerSeconds() + t.instrumentationSeconds(), 100 * t.overhead(), t.wallSeconds(), t.decisionLog(),
         t.report()));
+  }
+
+  /** The held-out metrics the model's kind calls for, as one line. */
+  private String evaluate(PsModel<?> fitted, Dataset<Row> test) {
+    if (fitted instanceof PsLogisticRegressionModel lr) {
+      return lr.evaluate(test).toString();
+    }
+    Dataset<Row> scored = fitted.transform(test).cache();
+    if (fitted instanceof PsFactorizationMachineModel fmModel && fmModel.getLoss().equals("squared")) {
+      RegressionEvaluator e = new RegressionEvaluator();
+      return String.format(Locale.ROOT, "RMSE %.4f  MAE %.4f  rows %d", e.setMetricName("rmse").evaluate(scored),
+          e.setMetricName("mae").evaluate(scored), scored.count());
+    }
+    if (fitted instanceof PsFactorizationMachineModel) {
+      BinaryClassificationEvaluator auc = new BinaryClassificationEvaluator().setRawPredictionCol("probability");
+      MulticlassClassificationEvaluator acc = new MulticlassClassificationEvaluator().setMetricName("accuracy");
+      return String.format(Locale.ROOT, "AUC %.4f  accuracy %.4f  rows %d", auc.evaluate(scored),
+          acc.evaluate(scored), scored.count());
+    }
+    MulticlassClassificationEvaluator e = new MulticlassClassificationEvaluator();
+    return String.format(Locale.ROOT, "log-loss %.4f  accuracy %.4f  rows %d", e.setMetricName("logLoss")
+        .evaluate(scored), e.setMetricName("accuracy").evaluate(scored), scored.count());
   }
 
   private Dataset<Row> load(SparkSession spark) {
@@ -198,7 +257,11 @@ public final class TrimtabApp implements Callable<Integer> {
           read.rows(), String.join(" | ", read.firstSkipped()));
     }
     Dataset<Row> raw = read.data();
-    // LibSVM binary files often use -1/+1; the trainer wants 0/1 and rejects any other label by row.
+    boolean binary = model == ModelKind.logreg || model == ModelKind.fm && fmLoss.trim().equalsIgnoreCase("logistic");
+    if (!binary) {
+      return raw;
+    }
+    // LibSVM binary files often use -1/+1; a binary model wants 0/1 and rejects any other label by row.
     return raw.withColumn("label", org.apache.spark.sql.functions.when(raw.col("label").equalTo(-1.0), 0.0)
         .otherwise(raw.col("label")));
   }

@@ -44,9 +44,10 @@ import org.apache.spark.sql.types.StructType;
  * <p>The two Fashion-MNIST sets are the package's own train/test split, so they need no
  * {@code randomSplit}.
  *
- * <p>{@link #movieLens} returns the MovieLens ratings, for recommendation rather than
- * classification: it has no {@code label}/{@code features} columns, so it is not one of
- * {@link #names()} and {@link #load} does not know it.
+ * <p>{@link #movieLens} returns the MovieLens ratings as they are (user, movie, rating,
+ * timestamp); {@link #load} of {@value #MOVIELENS} gives them as a regression with one-hot user and
+ * movie features ({@link #movieLensOneHot}), and of {@value #FASHION} Fashion-MNIST's training
+ * images with their 10 classes ({@link #fashionMnist}).
  *
  * <p>Thread safety: stateless; the methods may be called from any thread that may use the
  * session.
@@ -64,6 +65,12 @@ public final class BuiltinDatasets {
 
   /** Name of the Fashion-MNIST test set as a footwear-or-not task in {@link #load}. */
   public static final String FASHION_FOOTWEAR_TEST = "fashion_footwear_test";
+
+  /** Name of Fashion-MNIST's training set with its 10 classes in {@link #load}. */
+  public static final String FASHION = "fashion";
+
+  /** Name of the MovieLens ratings with one-hot user and movie features in {@link #load}. */
+  public static final String MOVIELENS = "movielens";
 
   /** Number of features of the Fashion-MNIST sets: 28 x 28 pixels. */
   public static final int FASHION_FEATURES = FashionMnist.PIXELS;
@@ -98,10 +105,11 @@ public final class BuiltinDatasets {
    * The names {@link #load} accepts.
    *
    * @return a fresh array: {@value #HEART_SCALE}, {@value #SPAM}, {@value #FASHION_FOOTWEAR},
-   *     {@value #FASHION_FOOTWEAR_TEST}
+   *     {@value #FASHION_FOOTWEAR_TEST}, {@value #FASHION} (10 classes), {@value #MOVIELENS}
+   *     (ratings as labels)
    */
   public static String[] names() {
-    return new String[] {HEART_SCALE, SPAM, FASHION_FOOTWEAR, FASHION_FOOTWEAR_TEST};
+    return new String[] {HEART_SCALE, SPAM, FASHION_FOOTWEAR, FASHION_FOOTWEAR_TEST, FASHION, MOVIELENS};
   }
 
   /**
@@ -109,7 +117,8 @@ public final class BuiltinDatasets {
    *
    * @param spark the session to create the DataFrame in
    * @param name one of {@link #names()}
-   * @return columns {@code label} (double, 0.0 or 1.0) and {@code features} (ML vector)
+   * @return columns {@code label} (double: 0.0 or 1.0 for the binary sets, the class 0.0 to 9.0
+   *     for {@value #FASHION}, the rating for {@value #MOVIELENS}) and {@code features} (ML vector)
    * @throws IllegalArgumentException if the name is unknown; the message lists the valid names
    * @throws IllegalStateException if the data are missing; the message says to run
    *     {@code bin/fetch-data}
@@ -127,9 +136,42 @@ public final class BuiltinDatasets {
     if (FASHION_FOOTWEAR_TEST.equals(name)) {
       return fashionFootwearTest(spark);
     }
+    if (FASHION.equals(name)) {
+      return fashionMnist(spark);
+    }
+    if (MOVIELENS.equals(name)) {
+      return movieLensOneHot(spark);
+    }
     throw new IllegalArgumentException(
         "Unknown built-in data set: '" + name + "' (expected one of "
             + String.join(", ", names()) + ")");
+  }
+
+  /**
+   * The MovieLens ratings ({@link #movieLens}) as a regression: {@code label} the rating, {@code
+   * features} a sparse vector of two ones, the user's and the movie's (one-hot over the 671 users,
+   * then over the 9,066 movies, indexed by frequency, most rated first, as Spark's {@code
+   * StringIndexer} orders them): 9,737 features. A factorization machine over them is biased
+   * matrix factorization.
+   *
+   * @param spark the session to read with
+   * @return columns {@code label} (double, 0.5 to 5.0), {@code features} (sparse ML vector),
+   *     {@code userId}, {@code movieId}
+   * @throws IllegalStateException if the ratings are missing from the data directory
+   */
+  public static Dataset<Row> movieLensOneHot(SparkSession spark) {
+    Dataset<Row> ratings = movieLens(spark);
+    org.apache.spark.ml.PipelineModel encode = new org.apache.spark.ml.Pipeline().setStages(
+        new org.apache.spark.ml.PipelineStage[] {
+            new org.apache.spark.ml.feature.StringIndexer().setInputCols(new String[] {"userId", "movieId"})
+                .setOutputCols(new String[] {"userIndex", "movieIndex"}),
+            new org.apache.spark.ml.feature.OneHotEncoder().setInputCols(new String[] {"userIndex", "movieIndex"})
+                .setOutputCols(new String[] {"userVector", "movieVector"}).setDropLast(false),
+            new org.apache.spark.ml.feature.VectorAssembler()
+                .setInputCols(new String[] {"userVector", "movieVector"}).setOutputCol("features")})
+        .fit(ratings);
+    return encode.transform(ratings).select(col("rating").as("label"), col("features"), col("userId"),
+        col("movieId"));
   }
 
   /**

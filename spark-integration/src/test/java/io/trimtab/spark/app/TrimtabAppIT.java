@@ -43,6 +43,28 @@ class TrimtabAppIT {
     assertThat(Files.readAllLines(reports.get(0).resolveSibling("decisions.jsonl"))).hasSize(7);
   }
 
+  @Test
+  void sparkSubmit_trainsTheOtherModels_andScoresEachAsItsKindCallsFor() throws Exception {
+    Path tuningDir = Files.createTempDirectory("trimtab-submit-models");
+    Submitted softmax = submit(tuningDir, "--model", "softmax", "--dataset", "heart_scale", "--epochs", "3",
+        "--tuning", "off");
+    assertThat(softmax.done()).as("finished; output:%n%s", softmax.out()).isTrue();
+    assertThat(softmax.process().exitValue()).as("exit code; output:%n%s", softmax.out()).isZero();
+    assertThat(softmax.out()).containsPattern("epoch 3/3  train loss 0\\.\\d+")
+        .containsPattern("test: log-loss 0\\.\\d+  accuracy 0\\.\\d+  rows \\d+");
+
+    Submitted fm = submit(tuningDir, "--model", "fm", "--dataset", "movielens", "--epochs", "2", "--step-size",
+        "0.2", "--tuning", "off");
+    assertThat(fm.done()).as("finished; output:%n%s", fm.out()).isTrue();
+    assertThat(fm.process().exitValue()).as("exit code; output:%n%s", fm.out()).isZero();
+    assertThat(fm.out()).containsPattern("test: RMSE \\d\\.\\d+  MAE \\d\\.\\d+  rows \\d+");
+
+    Submitted bad = submit(tuningDir, "--model", "svm", "--dataset", "heart_scale");
+    assertThat(bad.done()).isTrue();
+    assertThat(bad.process().exitValue()).isEqualTo(2);
+    assertThat(bad.out()).contains("Invalid value for option '--model'").contains("svm");
+  }
+
   /** What one spark-submit printed, and how it ended. */
   record Submitted(Process process, boolean done, String out) {}
 

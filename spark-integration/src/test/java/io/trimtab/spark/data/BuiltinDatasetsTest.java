@@ -287,16 +287,25 @@ class BuiltinDatasetsTest {
   }
 
   @Test
-  void movieLens_isNotALabelFeaturesSet() {
-    assertThat(BuiltinDatasets.names()).doesNotContain("movielens");
-    assertThatThrownBy(() -> BuiltinDatasets.load(spark, "movielens"))
-        .isInstanceOf(IllegalArgumentException.class);
+  void movieLens_byName_isARegressionOnOneHotUserAndMovie() {
+    Dataset<Row> oneHot = BuiltinDatasets.load(spark, "movielens");
+    assertThat(oneHot.columns()).containsExactly("label", "features", "userId", "movieId");
+    List<Row> rows = oneHot.select("label", "features").collectAsList();
+    assertThat(rows).hasSize(100_004);
+    for (Row r : rows) {
+      org.apache.spark.ml.linalg.SparseVector v = (org.apache.spark.ml.linalg.SparseVector) r.get(1);
+      assertThat(v.size()).isEqualTo(671 + 9066);
+      assertThat(v.indices()).hasSize(2);
+      assertThat(v.indices()[0]).isLessThan(671);
+      assertThat(v.indices()[1]).isGreaterThanOrEqualTo(671);
+      assertThat(v.values()).containsExactly(1.0, 1.0);
+    }
   }
 
   @Test
   void load_dispatchesByName() {
     assertThat(BuiltinDatasets.names())
-        .containsExactly("heart_scale", "spam", "fashion_footwear", "fashion_footwear_test");
+        .containsExactly("heart_scale", "spam", "fashion_footwear", "fashion_footwear_test", "fashion", "movielens");
     assertThat(BuiltinDatasets.load(spark, "heart_scale").count()).isEqualTo(270);
     assertThat(BuiltinDatasets.load(spark, "fashion_footwear_test").count()).isEqualTo(10_000);
   }
@@ -306,7 +315,7 @@ class BuiltinDatasetsTest {
     assertThatThrownBy(() -> BuiltinDatasets.load(spark, "mnist"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Unknown built-in data set: 'mnist' (expected one of heart_scale, spam,"
-            + " fashion_footwear, fashion_footwear_test)");
+            + " fashion_footwear, fashion_footwear_test, fashion, movielens)");
   }
 
   @Test

@@ -57,16 +57,6 @@ final class FmObjective implements Objective {
   }
 
   @Override
-  public long dimension(int numFeatures) {
-    return numFeatures + 1L;
-  }
-
-  @Override
-  public long[] extraKeys(int numFeatures) {
-    return new long[] {numFeatures};
-  }
-
-  @Override
   public String labelProblem(double label) {
     if (loss == Loss.LOGISTIC) {
       return label == 0.0 || label == 1.0 ? null : "expected 0 or 1 with the logistic loss";

@@ -21,16 +21,6 @@ final class LogisticObjective implements Objective {
   }
 
   @Override
-  public long dimension(int numFeatures) {
-    return numFeatures + 1L;
-  }
-
-  @Override
-  public long[] extraKeys(int numFeatures) {
-    return new long[] {numFeatures};
-  }
-
-  @Override
   public String labelProblem(double label) {
     return label == 0.0 || label == 1.0 ? null : "expected 0 or 1; map -1/+1 labels to 0/1 first";
   }

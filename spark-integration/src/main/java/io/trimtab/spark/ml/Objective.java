@@ -24,11 +24,18 @@ interface Objective extends Serializable {
   /** Doubles per key. */
   int width();
 
-  /** Keys of the model table for data with {@code numFeatures} features. */
-  long dimension(int numFeatures);
+  /** Keys of the model table for data with {@code numFeatures} features: by default theirs and an intercept key. */
+  default long dimension(int numFeatures) {
+    return numFeatures + 1L;
+  }
 
-  /** The keys after the features', ascending, that every non-empty mini-batch pulls (and pushes). */
-  long[] extraKeys(int numFeatures);
+  /**
+   * The keys after the features', ascending, that every non-empty mini-batch pulls (and pushes): by
+   * default the intercept key, {@code numFeatures}.
+   */
+  default long[] extraKeys(int numFeatures) {
+    return new long[] {numFeatures};
+  }
 
   /** Null if {@code label} is one this model trains on, else what it expects (e.g. "expected 0 or 1"). */
   String labelProblem(double label);

@@ -8,15 +8,17 @@ import io.trimtab.tuner.Setting;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.spark.ml.Estimator;
-import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -37,7 +39,7 @@ import org.apache.spark.sql.types.StructType;
  * @param <S> the concrete estimator (setters return it)
  * @param <M> the model it fits
  */
-public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends Model<M>> extends Estimator<M>
+public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel<M>> extends Estimator<M>
     implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
   private final String uid;
@@ -45,6 +47,7 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends Model<M
   private final Param<String> labelCol;
   private final Param<String> featuresCol;
   private final Param<String> predictionCol;
+  private final Param<String> probabilityCol;
   private final IntParam epochs;
   private final IntParam batchesPerEpoch;
   private final IntParam numWorkers;
@@ -73,6 +76,7 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends Model<M
     labelCol = Cols.labelCol(this);
     featuresCol = Cols.featuresCol(this);
     predictionCol = Cols.predictionCol(this);
+    probabilityCol = Cols.probabilityCol(this);
     epochs = new IntParam(this, "epochs", "passes over the data (>= 1)",
         Valid.atLeast("epochs", 1));
     batchesPerEpoch = new IntParam(this, "batchesPerEpoch",
@@ -118,6 +122,7 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends Model<M
     setDefault(labelCol, Cols.LABEL);
     setDefault(featuresCol, Cols.FEATURES);
     setDefault(predictionCol, Cols.PREDICTION);
+    setDefault(probabilityCol, Cols.PROBABILITY);
     setDefault(epochs, 10);
     setDefault(batchesPerEpoch, 10);
     setDefault(numWorkers, 0);
@@ -154,6 +159,11 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends Model<M
 
   public final Param<String> predictionCol() {
     return predictionCol;
+  }
+
+  /** The column of the predicted probability (of label 1, or of each class); unused by a regression. */
+  public final Param<String> probabilityCol() {
+    return probabilityCol;
   }
 
   public final IntParam epochs() {
@@ -228,6 +238,10 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends Model<M
 
   public S setPredictionCol(String col) {
     return put(predictionCol, col);
+  }
+
+  public S setProbabilityCol(String col) {
+    return put(probabilityCol, col);
   }
 
   /** Passes over the data, >= 1 (default 10). */
@@ -347,6 +361,10 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends Model<M
 
   public String getPredictionCol() {
     return getOrDefault(predictionCol);
+  }
+
+  public String getProbabilityCol() {
+    return getOrDefault(probabilityCol);
   }
 
   public int getEpochs() {
@@ -525,6 +543,20 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends Model<M
 
   /** The subclass's check of the input columns and its output columns. */
   protected abstract StructType outputSchema(StructType schema);
+
+  /**
+   * A fit: checks the schema and Params, trains {@code objective}'s model (chosen after a look at
+   * the data, e.g. for its classes) with this estimator's Params and hooks, and makes the model
+   * with this estimator's uid, its shared Params and itself as parent.
+   */
+  final M train(Dataset<?> dataset, Function<Dataset<Row>, Objective> objective, PsModel.Factory<M> model) {
+    transformSchema(dataset.schema());
+    Dataset<Row> data = dataset.toDF();
+    FitLoop.Fitted fitted = FitLoop.fit(this, data, objective.apply(data));
+    M m = model.make(uid(), fitted.numFeatures(), fitted.width(), fitted.values(), fitted.summary());
+    copyValues(m, ParamMap.empty());
+    return m.setParent(this);
+  }
 
   /** Copies the Params (with {@code extra}) and the training hooks into {@code to}. */
   protected S copyInto(S to, ParamMap extra) {

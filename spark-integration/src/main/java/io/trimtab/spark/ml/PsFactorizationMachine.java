@@ -8,7 +8,6 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -31,7 +30,6 @@ public final class PsFactorizationMachine
   private final IntParam factorSize;
   private final Param<String> loss;
   private final DoubleParam initStd;
-  private final Param<String> probabilityCol;
 
   public PsFactorizationMachine() {
     this(Identifiable.randomUID("psFm"));
@@ -50,11 +48,9 @@ public final class PsFactorizationMachine
             throw new IllegalArgumentException("Invalid initStd: " + d + " (must be a finite number > 0)");
           }
         }));
-    probabilityCol = Cols.probabilityCol(this);
     setDefault(factorSize, 8);
     setDefault(loss, "squared");
     setDefault(initStd, 0.01);
-    setDefault(probabilityCol, Cols.PROBABILITY);
   }
 
   /** The loss Param, made alike on estimator and model (Spark copies it by name). */
@@ -75,10 +71,6 @@ public final class PsFactorizationMachine
     return initStd;
   }
 
-  public Param<String> probabilityCol() {
-    return probabilityCol;
-  }
-
   /** Factors per feature, default 8. */
   public PsFactorizationMachine setFactorSize(int k) {
     set(factorSize, k);
@@ -97,11 +89,6 @@ public final class PsFactorizationMachine
     return this;
   }
 
-  public PsFactorizationMachine setProbabilityCol(String col) {
-    set(probabilityCol, col);
-    return this;
-  }
-
   public int getFactorSize() {
     return (Integer) getOrDefault(factorSize);
   }
@@ -112,10 +99,6 @@ public final class PsFactorizationMachine
 
   public double getInitStd() {
     return (Double) getOrDefault(initStd);
-  }
-
-  public String getProbabilityCol() {
-    return getOrDefault(probabilityCol);
   }
 
   @Override
@@ -148,14 +131,7 @@ public final class PsFactorizationMachine
    */
   @Override
   public PsFactorizationMachineModel fit(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
-    @SuppressWarnings("unchecked")
-    Dataset<Row> data = (Dataset<Row>) dataset.toDF();
-    FmObjective objective = new FmObjective(getFactorSize(), FmObjective.Loss.parse(getLoss()), getInitStd());
-    FitLoop.Fitted fitted = FitLoop.fit(this, data, objective);
-    PsFactorizationMachineModel model = new PsFactorizationMachineModel(uid(), fitted.numFeatures(), fitted.width(),
-        fitted.values(), fitted.summary());
-    copyValues(model, ParamMap.empty());
-    return model.setParent(this);
+    return train(dataset, data -> new FmObjective(getFactorSize(), FmObjective.Loss.parse(getLoss()),
+        getInitStd()), PsFactorizationMachineModel::new);
   }
 }

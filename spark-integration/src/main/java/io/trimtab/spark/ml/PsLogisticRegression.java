@@ -1,12 +1,10 @@
 package io.trimtab.spark.ml;
 
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -31,7 +29,6 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class PsLogisticRegression extends PsEstimator<PsLogisticRegression, PsLogisticRegressionModel> {
   private static final long serialVersionUID = 1L;
-  private final Param<String> probabilityCol;
 
   public PsLogisticRegression() {
     this(Identifiable.randomUID("psLogReg"));
@@ -40,21 +37,6 @@ public final class PsLogisticRegression extends PsEstimator<PsLogisticRegression
   /** With a given uid (Spark rebuilds a saved stage through this constructor). */
   public PsLogisticRegression(String uid) {
     super(uid);
-    probabilityCol = Cols.probabilityCol(this);
-    setDefault(probabilityCol, Cols.PROBABILITY);
-  }
-
-  public Param<String> probabilityCol() {
-    return probabilityCol;
-  }
-
-  public PsLogisticRegression setProbabilityCol(String col) {
-    set(probabilityCol, col);
-    return this;
-  }
-
-  public String getProbabilityCol() {
-    return getOrDefault(probabilityCol);
   }
 
   @Override
@@ -85,14 +67,7 @@ public final class PsLogisticRegression extends PsEstimator<PsLogisticRegression
    */
   @Override
   public PsLogisticRegressionModel fit(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
-    @SuppressWarnings("unchecked")
-    Dataset<Row> data = (Dataset<Row>) dataset.toDF();
-    FitLoop.Fitted fitted = FitLoop.fit(this, data, LogisticObjective.INSTANCE);
-    PsLogisticRegressionModel model = new PsLogisticRegressionModel(uid(), fitted.numFeatures(), fitted.width(),
-        fitted.values(), fitted.summary());
-    copyValues(model, ParamMap.empty());
-    return model.setParent(this);
+    return train(dataset, data -> LogisticObjective.INSTANCE, PsLogisticRegressionModel::new);
   }
 
 }

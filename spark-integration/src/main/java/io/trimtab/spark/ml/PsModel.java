@@ -13,7 +13,12 @@ import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -242,6 +247,19 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
           Metadata.empty()));
     }
     return out;
+  }
+
+  /**
+   * {@code dataset} with the class probabilities of each row ({@code probabilityCol}, a vector, from
+   * {@code probabilities}) and the most probable class ({@code predictionCol}).
+   */
+  final Dataset<Row> withClasses(Dataset<?> dataset, UDF1<Vector, Vector> probabilities) {
+    transformSchema(dataset.schema());
+    UserDefinedFunction prob = functions.udf(probabilities, SQLDataTypes.VectorType());
+    UserDefinedFunction best = functions.udf((UDF1<Vector, Double>) p -> (double) p.argmax(), DataTypes.DoubleType);
+    String p = getProbabilityCol();
+    return dataset.withColumn(p, prob.apply(functions.col(getFeaturesCol())))
+        .withColumn(getPredictionCol(), best.apply(functions.col(p)));
   }
 
   /** Fails unless {@code v} has the model's number of features. */

@@ -3,13 +3,11 @@ package io.trimtab.spark.ml;
 import io.trimtab.ps.TableSpec;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -27,7 +25,6 @@ public final class PsMultilayerPerceptron extends PsEstimator<PsMultilayerPercep
   private static final long serialVersionUID = 1L;
   private final IntParam hiddenSize;
   private final IntParam numClasses;
-  private final Param<String> probabilityCol;
 
   public PsMultilayerPerceptron() {
     this(Identifiable.randomUID("psMlp"));
@@ -39,10 +36,8 @@ public final class PsMultilayerPerceptron extends PsEstimator<PsMultilayerPercep
     hiddenSize = new IntParam(this, "hiddenSize", "ReLU units of the hidden layer (at least the number of classes, "
         + "at most " + TableSpec.MAX_WIDTH + ")", Valid.atLeast("hidden layer size", 2));
     numClasses = PsSoftmaxRegression.numClasses(this);
-    probabilityCol = Cols.probabilityCol(this);
     setDefault(hiddenSize, 64);
     setDefault(numClasses, 0);
-    setDefault(probabilityCol, Cols.PROBABILITY);
   }
 
   public IntParam hiddenSize() {
@@ -51,10 +46,6 @@ public final class PsMultilayerPerceptron extends PsEstimator<PsMultilayerPercep
 
   public IntParam numClasses() {
     return numClasses;
-  }
-
-  public Param<String> probabilityCol() {
-    return probabilityCol;
   }
 
   /** Hidden ReLU units, default 64; at least the number of classes. */
@@ -69,21 +60,12 @@ public final class PsMultilayerPerceptron extends PsEstimator<PsMultilayerPercep
     return this;
   }
 
-  public PsMultilayerPerceptron setProbabilityCol(String col) {
-    set(probabilityCol, col);
-    return this;
-  }
-
   public int getHiddenSize() {
     return (Integer) getOrDefault(hiddenSize);
   }
 
   public int getNumClasses() {
     return (Integer) getOrDefault(numClasses);
-  }
-
-  public String getProbabilityCol() {
-    return getOrDefault(probabilityCol);
   }
 
   @Override
@@ -116,14 +98,7 @@ public final class PsMultilayerPerceptron extends PsEstimator<PsMultilayerPercep
    */
   @Override
   public PsMultilayerPerceptronModel fit(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
-    @SuppressWarnings("unchecked")
-    Dataset<Row> data = (Dataset<Row>) dataset.toDF();
-    int k = getNumClasses() > 0 ? getNumClasses() : PsSoftmaxRegression.classesIn(data, getLabelCol());
-    FitLoop.Fitted fitted = FitLoop.fit(this, data, new MlpObjective(getHiddenSize(), k));
-    PsMultilayerPerceptronModel model = new PsMultilayerPerceptronModel(uid(), fitted.numFeatures(), fitted.width(),
-        fitted.values(), fitted.summary());
-    copyValues(model, ParamMap.empty());
-    return model.setParent(this);
+    return train(dataset, data -> new MlpObjective(getHiddenSize(),
+        getNumClasses() > 0 ? getNumClasses() : PsSoftmaxRegression.classesIn(data, getLabelCol())), PsMultilayerPerceptronModel::new);
   }
 }

@@ -1,7 +1,5 @@
 package io.trimtab.spark.ml;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.udf;
 
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -14,9 +12,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * A trained multilayer perceptron, as a Spark ML {@code Model}: {@link #transform} adds the class
@@ -73,21 +69,15 @@ public final class PsMultilayerPerceptronModel extends PsModel<PsMultilayerPerce
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
     Broadcast<double[]> w = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
         .broadcast(values());
     int dim = numFeatures();
     int h = hidden;
     int k = classes;
-    UserDefinedFunction prob = udf((UDF1<Vector, Vector>) v -> {
+    return withClasses(dataset, v -> {
       checkSize(v, dim);
       return Vectors.dense(probabilities(w.value(), dim, h, k, v));
-    }, SQLDataTypes.VectorType());
-    UserDefinedFunction best = udf((UDF1<Vector, Double>) p -> PsSoftmaxRegressionModel.argmax(p.toArray()),
-        DataTypes.DoubleType);
-    String p = getProbabilityCol();
-    return dataset.withColumn(p, prob.apply(col(getFeaturesCol()))).withColumn(getPredictionCol(),
-        best.apply(col(p)));
+    });
   }
 
   /** The forward pass of one row (see {@link MlpObjective} for the layout). */

@@ -3,7 +3,6 @@ package io.trimtab.spark.ml;
 import io.trimtab.ps.TableSpec;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
@@ -28,7 +27,6 @@ import org.apache.spark.sql.types.StructType;
 public final class PsSoftmaxRegression extends PsEstimator<PsSoftmaxRegression, PsSoftmaxRegressionModel> {
   private static final long serialVersionUID = 1L;
   private final IntParam numClasses;
-  private final Param<String> probabilityCol;
 
   public PsSoftmaxRegression() {
     this(Identifiable.randomUID("psSoftmax"));
@@ -38,17 +36,11 @@ public final class PsSoftmaxRegression extends PsEstimator<PsSoftmaxRegression, 
   public PsSoftmaxRegression(String uid) {
     super(uid);
     numClasses = numClasses(this);
-    probabilityCol = Cols.probabilityCol(this);
     setDefault(numClasses, 0);
-    setDefault(probabilityCol, Cols.PROBABILITY);
   }
 
   public IntParam numClasses() {
     return numClasses;
-  }
-
-  public Param<String> probabilityCol() {
-    return probabilityCol;
   }
 
   /** Classes K (labels 0 .. K-1), 2 .. 4096; 0 (default) takes the largest label + 1 from the data. */
@@ -57,17 +49,8 @@ public final class PsSoftmaxRegression extends PsEstimator<PsSoftmaxRegression, 
     return this;
   }
 
-  public PsSoftmaxRegression setProbabilityCol(String col) {
-    set(probabilityCol, col);
-    return this;
-  }
-
   public int getNumClasses() {
     return (Integer) getOrDefault(numClasses);
-  }
-
-  public String getProbabilityCol() {
-    return getOrDefault(probabilityCol);
   }
 
   @Override
@@ -97,15 +80,8 @@ public final class PsSoftmaxRegression extends PsEstimator<PsSoftmaxRegression, 
    */
   @Override
   public PsSoftmaxRegressionModel fit(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
-    @SuppressWarnings("unchecked")
-    Dataset<Row> data = (Dataset<Row>) dataset.toDF();
-    int k = getNumClasses() > 0 ? getNumClasses() : classesIn(data, getLabelCol());
-    FitLoop.Fitted fitted = FitLoop.fit(this, data, new SoftmaxObjective(k));
-    PsSoftmaxRegressionModel model = new PsSoftmaxRegressionModel(uid(), fitted.numFeatures(), fitted.width(),
-        fitted.values(), fitted.summary());
-    copyValues(model, ParamMap.empty());
-    return model.setParent(this);
+    return train(dataset, data -> new SoftmaxObjective(getNumClasses() > 0 ? getNumClasses()
+        : classesIn(data, getLabelCol())), PsSoftmaxRegressionModel::new);
   }
 
   /**

@@ -1,7 +1,5 @@
 package io.trimtab.spark.ml;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.udf;
 
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -16,9 +14,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * A trained softmax regression, as a Spark ML {@code Model}: {@link #transform} adds the class
@@ -85,19 +81,14 @@ public final class PsSoftmaxRegressionModel extends PsModel<PsSoftmaxRegressionM
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
     Broadcast<double[]> w = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
         .broadcast(values());
     int k = numClasses;
     int dim = numFeatures();
-    UserDefinedFunction prob = udf((UDF1<Vector, Vector>) v -> {
+    return withClasses(dataset, v -> {
       checkSize(v, dim);
       return Vectors.dense(probabilities(w.value(), k, v));
-    }, SQLDataTypes.VectorType());
-    UserDefinedFunction best = udf((UDF1<Vector, Double>) p -> argmax(p.toArray()), DataTypes.DoubleType);
-    String p = getProbabilityCol();
-    return dataset.withColumn(p, prob.apply(col(getFeaturesCol()))).withColumn(getPredictionCol(),
-        best.apply(col(p)));
+    });
   }
 
   static double[] probabilities(double[] w, int k, Vector v) {

@@ -30,16 +30,6 @@ final class SoftmaxObjective implements Objective {
   }
 
   @Override
-  public long dimension(int numFeatures) {
-    return numFeatures + 1L;
-  }
-
-  @Override
-  public long[] extraKeys(int numFeatures) {
-    return new long[] {numFeatures};
-  }
-
-  @Override
   public String labelProblem(double label) {
     return label >= 0 && label < classes && label == Math.rint(label) ? null
         : "expected a class 0, 1, ..., " + (classes - 1);

@@ -64,8 +64,7 @@ final class MlpObjective implements Objective {
 
   @Override
   public String labelProblem(double label) {
-    return label >= 0 && label < classes && label == Math.rint(label) ? null
-        : "expected a class 0, 1, ..., " + (classes - 1);
+    return SoftmaxObjective.classProblem(label, classes);
   }
 
   @Override

@@ -31,6 +31,11 @@ final class SoftmaxObjective implements Objective {
 
   @Override
   public String labelProblem(double label) {
+    return classProblem(label, classes);
+  }
+
+  /** Null if {@code label} is a class 0 .. classes-1, else what was expected. */
+  static String classProblem(double label, int classes) {
     return label >= 0 && label < classes && label == Math.rint(label) ? null
         : "expected a class 0, 1, ..., " + (classes - 1);
   }

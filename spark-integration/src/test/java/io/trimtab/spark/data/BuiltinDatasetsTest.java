@@ -180,11 +180,7 @@ class BuiltinDatasetsTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith("Missing built-in data: " + images + " does not exist");
     } finally {
-      if (previous == null) {
-        System.clearProperty(DataDir.PROPERTY);
-      } else {
-        System.setProperty(DataDir.PROPERTY, previous);
-      }
+      restoreDataDir(previous);
     }
   }
 
@@ -278,11 +274,7 @@ class BuiltinDatasetsTest {
           .hasMessageStartingWith("Invalid MovieLens ratings " + file
               + ": first line is missing (empty file)");
     } finally {
-      if (previous == null) {
-        System.clearProperty(DataDir.PROPERTY);
-      } else {
-        System.setProperty(DataDir.PROPERTY, previous);
-      }
+      restoreDataDir(previous);
     }
   }
 
@@ -345,5 +337,14 @@ class BuiltinDatasetsTest {
       counts.merge(row.getDouble(row.fieldIndex("label")), 1L, Long::sum);
     }
     return counts;
+  }
+
+  /** Puts the data directory property back as it was before a test pointed it elsewhere. */
+  private static void restoreDataDir(String previous) {
+    if (previous == null) {
+      System.clearProperty(DataDir.PROPERTY);
+    } else {
+      System.setProperty(DataDir.PROPERTY, previous);
+    }
   }
 }

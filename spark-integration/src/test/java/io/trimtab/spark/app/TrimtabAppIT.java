@@ -2,19 +2,18 @@ package io.trimtab.spark.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * The spark-submit application, submitted for real: {@code org.apache.spark.deploy.SparkSubmit} in a
- * separate JVM with the shaded application jar, on a local-cluster master (two executor JVMs).
+ * separate JVM ({@code bin/trimtab-submit}) with the shaded application jar and without naming its
+ * class (the jar's manifest does), on a local-cluster master (two executor JVMs).
  */
 class TrimtabAppIT {
 
@@ -65,10 +64,12 @@ class TrimtabAppIT {
     assertThat(bad.out()).contains("Invalid value for option '--model'").contains("svm");
   }
 
-  /** What one spark-submit printed, and how it ended. */
-  record Submitted(Process process, boolean done, String out) {}
-
-  /** Submits the application jar with {@code appArgs} to a local-cluster master; waits up to 180 s. */
+  /**
+   * Submits the application jar with {@code appArgs} through {@code bin/trimtab-submit} (Spark's
+   * {@code SparkSubmit} on Spark's jars only: Trimtab and its own dependencies come from the
+   * application jar, which so proves to be self-contained) to its default master,
+   * local-cluster[2,1,1024]; waits up to 180 s.
+   */
   private static Submitted submit(Path tuningDir, String... appArgs) throws Exception {
     Path target = Path.of(System.getProperty("basedir", "."), "target");
     Path appJar;
@@ -76,39 +77,13 @@ class TrimtabAppIT {
       appJar = s.filter(p -> p.getFileName().toString().endsWith("-app.jar")).findFirst()
           .orElseThrow(() -> new AssertionError("no *-app.jar in " + target + " (run mvn package first)"));
     }
-    // Spark and its dependencies, as a Spark installation provides them; Trimtab and its own
-    // dependencies come only from the application jar, which so proves to be self-contained.
-    String sparkClassPath = String.join(File.pathSeparator, Stream.of(
-            Files.readString(target.resolve("classpath.txt")).trim().split(File.pathSeparator))
-        .filter(e -> !e.contains("trimtab") && !e.contains("picocli") && !e.contains("fastutil")
-            && !e.contains("xchart") && !e.contains("VectorGraphics2D") && !e.contains("graphics2d")
-            && !e.contains("animated-gif"))
-        .toList());
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String opt : System.getProperty("trimtab.java17.opens", "").split(" ")) {
-      if (!opt.isBlank()) {
-        cmd.add(opt);
-      }
-    }
-    cmd.addAll(List.of("-cp", sparkClassPath, "org.apache.spark.deploy.SparkSubmit",
-        "--master", "local-cluster[2,1,1024]",
-        "--conf", "spark.plugins=io.trimtab.spark.plugin.TrimtabPlugin",
-        "--conf", "spark.executor.extraClassPath=" + sparkClassPath + File.pathSeparator + appJar,
+    List<String> cmd = new ArrayList<>(List.of(Submitted.ROOT.resolve("bin/trimtab-submit").toString(),
         "--conf", "spark.ui.enabled=false",
         "--conf", "spark.trimtab.tuner.dir=" + tuningDir,
         "--conf", "spark.trimtab.tuner.history=none",
-        "--class", "io.trimtab.spark.app.TrimtabApp",
         appJar.toString()));
     cmd.addAll(List.of(appArgs));
-    Path log = Files.createTempFile("trimtab-submit", ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    boolean done = p.waitFor(180, TimeUnit.SECONDS);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    String out = Files.readString(log, StandardCharsets.UTF_8);
-    return new Submitted(p, done, out);
+    return Submitted.run(tuningDir, Map.of(), cmd, 180);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.trimtab.spark;
 
+import io.trimtab.spark.app.Submitted;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,9 +12,7 @@ import java.util.List;
  * The fenced code blocks of the repository's README.md, so that tests run its examples as written.
  */
 final class ReadmeBlocks {
-  /** The repository's root, from the module (the system property {@code trimtab.root}, else {@code ..}). */
-  static final Path ROOT = Path.of(System.getProperty("trimtab.root", "..")).toAbsolutePath().normalize();
-  static final Path README = ROOT.resolve("README.md");
+  static final Path README = Submitted.ROOT.resolve("README.md");
 
   private ReadmeBlocks() {}
 

@@ -5,7 +5,9 @@ import io.trimtab.spark.app.LocalCluster;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
-/** The benchmarks' Spark session: Trimtab's plugin, local-cluster support, Spark logging at WARN. */
+/**
+ * The benchmarks' Spark session: Trimtab's plugin, local-cluster support, Spark logging at WARN.
+ */
 final class BenchSession {
   private BenchSession() {}
 
@@ -15,7 +17,11 @@ final class BenchSession {
 
   /** As {@link #start(String, String)}, with extra settings (e.g. the tuner's directories). */
   static SparkSession start(String master, String appName, java.util.Map<String, String> extra) {
-    SparkConf conf = new SparkConf().setMaster(master).setAppName(appName).set("spark.plugins", TrimtabConf.PLUGIN_CLASS);
+    SparkConf conf =
+        new SparkConf()
+            .setMaster(master)
+            .setAppName(appName)
+            .set("spark.plugins", TrimtabConf.PLUGIN_CLASS);
     extra.forEach(conf::set);
     if (LocalCluster.isLocalCluster(master)) {
       LocalCluster.configure(conf, LocalCluster.currentClassPath());

@@ -6,9 +6,9 @@ import java.util.SplittableRandom;
 /**
  * Seeded synthetic click-style data for sparse logistic regression, generated deterministically and
  * never downloaded: each row has {@code nnz} distinct binary hashed features drawn from a power-law
- * (Zipf, exponent {@code s}) over {@code 2^bits} features, and a label drawn from a known true model
- * (weights ~ N(0, 1) per feature, intercept -1.5, so about one row in four is a click). Row i is a
- * pure function of (seed, i), so Spark partitions and a local loop see the same rows.
+ * (Zipf, exponent {@code s}) over {@code 2^bits} features, and a label drawn from a known true
+ * model (weights ~ N(0, 1) per feature, intercept -1.5, so about one row in four is a click). Row i
+ * is a pure function of (seed, i), so Spark partitions and a local loop see the same rows.
  */
 public final class ClickData {
   private final int bits;
@@ -23,7 +23,8 @@ public final class ClickData {
       throw new IllegalArgumentException("Invalid feature bits: " + bits + " (expected 4 .. 26)");
     }
     if (nnz < 1 || nnz > (1 << bits) / 4) {
-      throw new IllegalArgumentException("Invalid non-zeros per row: " + nnz + " (expected 1 .. 2^bits/4)");
+      throw new IllegalArgumentException(
+          "Invalid non-zeros per row: " + nnz + " (expected 1 .. 2^bits/4)");
     }
     this.bits = bits;
     this.nnz = nnz;
@@ -49,9 +50,13 @@ public final class ClickData {
     return 1 << bits;
   }
 
-  /** Row {@code i}: sorted feature indices (values all 1) and the label, written into {@code idx}; returns the label. */
+  /**
+   * Row {@code i}: sorted feature indices (values all 1) and the label, written into {@code idx};
+   * returns the label.
+   */
   public double row(long i, int[] idx) {
-    SplittableRandom rnd = new SplittableRandom(seed ^ (i * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L));
+    SplittableRandom rnd =
+        new SplittableRandom(seed ^ (i * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L));
     int d = 1 << bits;
     int n = 0;
     while (n < nnz) {
@@ -89,7 +94,12 @@ public final class ClickData {
 
   @Override
   public String toString() {
-    return "synthetic clicks: 2^" + bits + " hashed binary features, " + nnz + " per row, Zipf power-law frequencies, "
-        + "known true weights, seed " + seed;
+    return "synthetic clicks: 2^"
+        + bits
+        + " hashed binary features, "
+        + nnz
+        + " per row, Zipf power-law frequencies, "
+        + "known true weights, seed "
+        + seed;
   }
 }

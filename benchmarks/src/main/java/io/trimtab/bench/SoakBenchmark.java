@@ -45,7 +45,8 @@ public final class SoakBenchmark {
       long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
       int threads = ManagementFactory.getThreadMXBean().getThreadCount();
       String[] fds = new java.io.File("/proc/self/fd").list();
-      return new Sample(ProcessHandle.current().pid(), heap, threads, fds == null ? -1 : fds.length);
+      return new Sample(
+          ProcessHandle.current().pid(), heap, threads, fds == null ? -1 : fds.length);
     }
   }
 
@@ -57,7 +58,8 @@ public final class SoakBenchmark {
     double minutes = Double.parseDouble(opt.getOrDefault("minutes", "30"));
     Path out = Path.of(opt.getOrDefault("out", "benchmarks/results/soak"));
     Files.createDirectories(out);
-    SparkSession spark = BenchSession.start(opt.getOrDefault("master", "local-cluster[2,2,2048]"), "trimtab-soak");
+    SparkSession spark =
+        BenchSession.start(opt.getOrDefault("master", "local-cluster[2,2,2048]"), "trimtab-soak");
     try {
       ParameterServer ps = Trimtab.parameterServer(spark);
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -65,19 +67,48 @@ public final class SoakBenchmark {
       long rows = data.count();
       int slots = ps.taskSlots();
       int shards = ps.numShards();
-      // a setting per 3 epochs, cycling: every knob changes at some point, layouts and worker counts included
-      List<Setting> cycle = List.of(
-          new Setting(StalenessBound.bsp(), Aggregation.DIRECT, shards, PartitionerKind.HASH, slots),
-          new Setting(StalenessBound.ssp(1), Aggregation.DIRECT, shards, PartitionerKind.HASH, slots),
-          new Setting(StalenessBound.asp(), Aggregation.DIRECT, 1, PartitionerKind.RANGE, slots),
-          new Setting(StalenessBound.bsp(), Aggregation.EXECUTOR_COMBINE, shards, PartitionerKind.RANGE, slots),
-          new Setting(StalenessBound.ssp(2), Aggregation.DIRECT, shards, PartitionerKind.HASH, slots / 2),
-          new Setting(StalenessBound.bsp(), Aggregation.DRIVER_TREE, 1, PartitionerKind.HASH, slots / 2));
-      SettingSchedule schedule = (epoch, current, history) -> cycle.get(((epoch - 1) / 3) % cycle.size());
-      System.out.printf(Locale.ROOT, "# soak: %.0f min of fits on SpamAssassin (%d rows), %d shards, %d slots, a new "
-          + "setting every 3 epochs cycling %s%n", minutes, rows, shards, slots, cycle);
-      System.out.println("| minute | fits | epochs | switches | driver heap MB | driver threads | driver fds | "
-          + "executor heap MB | executor threads | executor fds | shard tables |");
+      // a setting per 3 epochs, cycling: every knob changes at some point, layouts and worker
+      // counts included
+      List<Setting> cycle =
+          List.of(
+              new Setting(
+                  StalenessBound.bsp(), Aggregation.DIRECT, shards, PartitionerKind.HASH, slots),
+              new Setting(
+                  StalenessBound.ssp(1), Aggregation.DIRECT, shards, PartitionerKind.HASH, slots),
+              new Setting(
+                  StalenessBound.asp(), Aggregation.DIRECT, 1, PartitionerKind.RANGE, slots),
+              new Setting(
+                  StalenessBound.bsp(),
+                  Aggregation.EXECUTOR_COMBINE,
+                  shards,
+                  PartitionerKind.RANGE,
+                  slots),
+              new Setting(
+                  StalenessBound.ssp(2),
+                  Aggregation.DIRECT,
+                  shards,
+                  PartitionerKind.HASH,
+                  slots / 2),
+              new Setting(
+                  StalenessBound.bsp(),
+                  Aggregation.DRIVER_TREE,
+                  1,
+                  PartitionerKind.HASH,
+                  slots / 2));
+      SettingSchedule schedule =
+          (epoch, current, history) -> cycle.get(((epoch - 1) / 3) % cycle.size());
+      System.out.printf(
+          Locale.ROOT,
+          "# soak: %.0f min of fits on SpamAssassin (%d rows), %d shards, %d slots, a new "
+              + "setting every 3 epochs cycling %s%n",
+          minutes,
+          rows,
+          shards,
+          slots,
+          cycle);
+      System.out.println(
+          "| minute | fits | epochs | switches | driver heap MB | driver threads | driver fds | "
+              + "executor heap MB | executor threads | executor fds | shard tables |");
       System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
       long start = System.nanoTime();
       long end = start + (long) (minutes * 60e9);
@@ -91,27 +122,52 @@ public final class SoakBenchmark {
         if (now >= nextSample) {
           Sample d = Sample.here();
           Map<Long, Sample> exec = new TreeMap<>();
-          for (Sample s : jsc.parallelize(java.util.stream.IntStream.range(0, slots * 4).boxed().toList(), slots * 4)
-              .map(i -> Sample.here()).collect()) {
+          for (Sample s :
+              jsc.parallelize(
+                      java.util.stream.IntStream.range(0, slots * 4).boxed().toList(), slots * 4)
+                  .map(i -> Sample.here())
+                  .collect()) {
             exec.put(s.pid(), s);
           }
           int tables = ps.shardInfo().stream().mapToInt(ShardInfo::tables).sum();
           long execHeap = exec.values().stream().mapToLong(Sample::heapBytes).sum();
           int execThreads = exec.values().stream().mapToInt(Sample::threads).sum();
           int execFds = exec.values().stream().mapToInt(Sample::fds).sum();
-          String row = String.format(Locale.ROOT, "| %.1f | %d | %d | %d | %.1f | %d | %d | %.1f (%d JVMs) | %d | %d | %d |",
-              (now - start) / 60e9, fits, epochs, switches, d.heapBytes() / 1e6, d.threads(), d.fds(), execHeap / 1e6,
-              exec.size(), execThreads, execFds, tables);
+          String row =
+              String.format(
+                  Locale.ROOT,
+                  "| %.1f | %d | %d | %d | %.1f | %d | %d | %.1f (%d JVMs) | %d | %d | %d |",
+                  (now - start) / 60e9,
+                  fits,
+                  epochs,
+                  switches,
+                  d.heapBytes() / 1e6,
+                  d.threads(),
+                  d.fds(),
+                  execHeap / 1e6,
+                  exec.size(),
+                  execThreads,
+                  execFds,
+                  tables);
           System.out.println(row);
-          figures.add(new long[] {d.heapBytes(), d.threads(), d.fds(), execHeap, execThreads, execFds, tables});
+          figures.add(
+              new long[] {
+                d.heapBytes(), d.threads(), d.fds(), execHeap, execThreads, execFds, tables
+              });
           nextSample += 60_000_000_000L;
         }
         if (now >= end) {
           break;
         }
         List<Integer> seen = new ArrayList<>();
-        new PsLogisticRegression().setEpochs(18).setBatchesPerEpoch(10).setSeed(fits + 1).setTuning("off")
-            .setSchedule(schedule).setEpochListener(m -> seen.add(m.epoch())).fit(data);
+        new PsLogisticRegression()
+            .setEpochs(18)
+            .setBatchesPerEpoch(10)
+            .setSeed(fits + 1)
+            .setTuning("off")
+            .setSchedule(schedule)
+            .setEpochListener(m -> seen.add(m.epoch()))
+            .fit(data);
         fits++;
         epochs += seen.size();
         switches += (seen.size() - 1) / 3;
@@ -119,13 +175,29 @@ public final class SoakBenchmark {
       if (figures.size() >= 3) {
         long[] a = figures.get(1); // after the first minute: JIT, caches and pools warmed up
         long[] b = figures.get(figures.size() - 1);
-        String summary = String.format(Locale.ROOT, "# from minute 1 to the end: driver heap %+.1f MB (%+.1f%%), "
-                + "threads %+d, fds %+d; executors heap %+.1f MB (%+.1f%%), threads %+d, fds %+d; shard tables %d -> %d",
-            (b[0] - a[0]) / 1e6, 100.0 * (b[0] - a[0]) / a[0], b[1] - a[1], b[2] - a[2], (b[3] - a[3]) / 1e6,
-            100.0 * (b[3] - a[3]) / a[3], b[4] - a[4], b[5] - a[5], a[6], b[6]);
+        String summary =
+            String.format(
+                Locale.ROOT,
+                "# from minute 1 to the end: driver heap %+.1f MB (%+.1f%%), "
+                    + "threads %+d, fds %+d; executors heap %+.1f MB (%+.1f%%), threads %+d, fds %+d; shard tables %d -> %d",
+                (b[0] - a[0]) / 1e6,
+                100.0 * (b[0] - a[0]) / a[0],
+                b[1] - a[1],
+                b[2] - a[2],
+                (b[3] - a[3]) / 1e6,
+                100.0 * (b[3] - a[3]) / a[3],
+                b[4] - a[4],
+                b[5] - a[5],
+                a[6],
+                b[6]);
         System.out.println(summary);
       }
-      System.out.printf(Locale.ROOT, "# %d fits, %d epochs, %d switches in %.1f min%n", fits, epochs, switches,
+      System.out.printf(
+          Locale.ROOT,
+          "# %d fits, %d epochs, %d switches in %.1f min%n",
+          fits,
+          epochs,
+          switches,
           (System.nanoTime() - start) / 60e9);
     } finally {
       spark.stop();

@@ -23,10 +23,10 @@ public interface PsClient extends AutoCloseable {
   CompletableFuture<Pulled> pullWithClockAsync(TableHandle table, long[] keys, long minClock);
 
   /**
-   * Reads {@code keys} as of table clock {@code clock} exactly, where the shards can: as
-   * {@link #pullWithClockAsync}, except that a shard of a BSP table that is one clock ahead answers
-   * with the values before its last clock. A BSP worker reads this way, so that a retried task (or
-   * a speculative copy) that re-reads a clock its earlier attempt completed on some shards but not on
+   * Reads {@code keys} as of table clock {@code clock} exactly, where the shards can: as {@link
+   * #pullWithClockAsync}, except that a shard of a BSP table that is one clock ahead answers with
+   * the values before its last clock. A BSP worker reads this way, so that a retried task (or a
+   * speculative copy) that re-reads a clock its earlier attempt completed on some shards but not on
    * others computes the same update as that attempt did. The clock of the result says which values
    * were read when a shard could not go back (further ahead, or not BSP).
    */
@@ -40,8 +40,8 @@ public interface PsClient extends AutoCloseable {
   /**
    * Sends a push to the shards of {@code table}; completes when every shard acknowledged it.
    *
-   * @throws IllegalArgumentException (synchronously) if an unclocked push has no keys or the deltas do
-   *     not match keys x width
+   * @throws IllegalArgumentException (synchronously) if an unclocked push has no keys or the deltas
+   *     do not match keys x width
    */
   CompletableFuture<Void> pushAsync(TableHandle table, Push push);
 

@@ -33,7 +33,10 @@ public final class PsMaster implements AutoCloseable {
     this(shards, options, null);
   }
 
-  /** As {@link #PsMaster(List, ClientOptions)}, with connections protected by {@code security} (null: none). */
+  /**
+   * As {@link #PsMaster(List, ClientOptions)}, with connections protected by {@code security}
+   * (null: none).
+   */
   public PsMaster(List<ShardAddress> shards, ClientOptions options, PsSecurity security) {
     if (shards == null || shards.isEmpty()) {
       throw new IllegalArgumentException("A parameter server needs at least one shard (got none)");
@@ -62,19 +65,29 @@ public final class PsMaster implements AutoCloseable {
    *
    * @throws IllegalArgumentException if the name is taken or {@code numShards} is not 1 .. shards
    */
-  public synchronized TableHandle createTable(TableSpec spec, PartitionerKind partitioner, int numShards) {
+  public synchronized TableHandle createTable(
+      TableSpec spec, PartitionerKind partitioner, int numShards) {
     if (numShards < 1 || numShards > shards.size()) {
-      throw new IllegalArgumentException("Invalid shard count for table '" + spec.name() + "': " + numShards
-          + " (must be 1 .. " + shards.size() + ", the number of live shards)");
+      throw new IllegalArgumentException(
+          "Invalid shard count for table '"
+              + spec.name()
+              + "': "
+              + numShards
+              + " (must be 1 .. "
+              + shards.size()
+              + ", the number of live shards)");
     }
     if (tables.containsKey(spec.name())) {
-      throw new IllegalArgumentException("Table '" + spec.name() + "' already exists (drop it first or pick another name)");
+      throw new IllegalArgumentException(
+          "Table '" + spec.name() + "' already exists (drop it first or pick another name)");
     }
     KeyPartitioner p = partitioner.create(spec, numShards);
-    TableHandle handle = new TableHandle(nextId.getAndIncrement(), spec, p, shards.subList(0, numShards));
+    TableHandle handle =
+        new TableHandle(nextId.getAndIncrement(), spec, p, shards.subList(0, numShards));
     List<CompletableFuture<Response>> acks = new ArrayList<>();
     for (int s = 0; s < numShards; s++) {
-      acks.add(client.send(handle.shards().get(s), new Request.CreateTable(handle.id(), spec, s, p)));
+      acks.add(
+          client.send(handle.shards().get(s), new Request.CreateTable(handle.id(), spec, s, p)));
     }
     awaitAll(acks, "Creating table '" + spec.name() + "'");
     tables.put(spec.name(), handle);
@@ -105,7 +118,8 @@ public final class PsMaster implements AutoCloseable {
     List<ShardAddress> failed = new ArrayList<>();
     for (ShardAddress s : table.shards()) {
       try {
-        client.call(s, new Request.DropTable(table.id()), "Dropping table '" + table.name() + "' on " + s);
+        client.call(
+            s, new Request.DropTable(table.id()), "Dropping table '" + table.name() + "' on " + s);
       } catch (PsException e) {
         failed.add(s);
       }
@@ -136,9 +150,9 @@ public final class PsMaster implements AutoCloseable {
   }
 
   /**
-   * Sets, between epochs, how many workers push to {@code table} per clock (clocked pushes come from
-   * workers 0 .. n-1, each in clock order) and how the shards apply them: per clock (BSP) or on
-   * arrival (SSP, ASP). The table clock carries on.
+   * Sets, between epochs, how many workers push to {@code table} per clock (clocked pushes come
+   * from workers 0 .. n-1, each in clock order) and how the shards apply them: per clock (BSP) or
+   * on arrival (SSP, ASP). The table clock carries on.
    *
    * @throws PsException if a shard is in the middle of a clock (some workers pushed, others not)
    */
@@ -148,9 +162,14 @@ public final class PsMaster implements AutoCloseable {
     }
     List<CompletableFuture<Response>> acks = new ArrayList<>();
     for (ShardAddress s : table.shards()) {
-      acks.add(client.send(s, new Request.SetWorkers(table.id(), numWorkers, staleness.aggregatesPerClock(), -1)));
+      acks.add(
+          client.send(
+              s,
+              new Request.SetWorkers(table.id(), numWorkers, staleness.aggregatesPerClock(), -1)));
     }
-    awaitAll(acks, "Setting " + numWorkers + " workers (" + staleness + ") on table '" + table.name() + "'");
+    awaitAll(
+        acks,
+        "Setting " + numWorkers + " workers (" + staleness + ") on table '" + table.name() + "'");
   }
 
   /** Every key of the table with its values and optimizer state, sorted by key. */
@@ -184,26 +203,52 @@ public final class PsMaster implements AutoCloseable {
    * @throws IllegalArgumentException if the snapshot does not fit the table: keys beyond a dense
    *     table's dimension, or values or state of another width
    */
-  public void restore(TableHandle table, TableSnapshot snapshot, int numWorkers, StalenessBound staleness) {
+  public void restore(
+      TableHandle table, TableSnapshot snapshot, int numWorkers, StalenessBound staleness) {
     TableSpec spec = table.spec();
     int n = snapshot.keys().length;
     if (snapshot.values().length != (long) n * spec.width()
         || snapshot.state().length != (long) n * spec.width() * spec.rule().stateWidth()) {
-      throw new IllegalArgumentException("Cannot restore table '" + spec.name() + "': the snapshot holds "
-          + snapshot.values().length + " values and " + snapshot.state().length + " state values for " + n
-          + " keys (expected width " + spec.width() + " and " + spec.rule().stateWidth()
-          + " state values per value)");
+      throw new IllegalArgumentException(
+          "Cannot restore table '"
+              + spec.name()
+              + "': the snapshot holds "
+              + snapshot.values().length
+              + " values and "
+              + snapshot.state().length
+              + " state values for "
+              + n
+              + " keys (expected width "
+              + spec.width()
+              + " and "
+              + spec.rule().stateWidth()
+              + " state values per value)");
     }
-    if (spec.kind() == TableKind.DENSE && n > 0 && (snapshot.keys()[0] < 0 || snapshot.keys()[n - 1] >= spec.dimension())) {
-      throw new IllegalArgumentException("Cannot restore table '" + spec.name() + "': the snapshot has keys "
-          + snapshot.keys()[0] + " .. " + snapshot.keys()[n - 1] + " but the table's dimension is "
-          + spec.dimension() + " (expected keys 0 .. " + (spec.dimension() - 1) + ": a model of another size)");
+    if (spec.kind() == TableKind.DENSE
+        && n > 0
+        && (snapshot.keys()[0] < 0 || snapshot.keys()[n - 1] >= spec.dimension())) {
+      throw new IllegalArgumentException(
+          "Cannot restore table '"
+              + spec.name()
+              + "': the snapshot has keys "
+              + snapshot.keys()[0]
+              + " .. "
+              + snapshot.keys()[n - 1]
+              + " but the table's dimension is "
+              + spec.dimension()
+              + " (expected keys 0 .. "
+              + (spec.dimension() - 1)
+              + ": a model of another size)");
     }
-    importAll(table, new Exports(snapshot.clock(), snapshot.keys(), snapshot.values(), snapshot.state()));
+    importAll(
+        table, new Exports(snapshot.clock(), snapshot.keys(), snapshot.values(), snapshot.state()));
     List<CompletableFuture<Response>> acks = new ArrayList<>();
     for (ShardAddress s : table.shards()) {
-      acks.add(client.send(s, new Request.SetWorkers(table.id(), numWorkers, staleness.aggregatesPerClock(),
-          snapshot.clock())));
+      acks.add(
+          client.send(
+              s,
+              new Request.SetWorkers(
+                  table.id(), numWorkers, staleness.aggregatesPerClock(), snapshot.clock())));
     }
     awaitAll(acks, "Setting the restored clock of table '" + spec.name() + "'");
   }
@@ -216,26 +261,42 @@ public final class PsMaster implements AutoCloseable {
    *
    * @return the handle of the moved table (same name and spec, new id)
    */
-  public synchronized TableHandle repartition(TableHandle table, PartitionerKind partitioner, int numShards,
-      int numWorkers, StalenessBound staleness) {
+  public synchronized TableHandle repartition(
+      TableHandle table,
+      PartitionerKind partitioner,
+      int numShards,
+      int numWorkers,
+      StalenessBound staleness) {
     if (numShards < 1 || numShards > shards.size()) {
-      throw new IllegalArgumentException("Invalid shard count for table '" + table.name() + "': " + numShards
-          + " (must be 1 .. " + shards.size() + ", the number of live shards)");
+      throw new IllegalArgumentException(
+          "Invalid shard count for table '"
+              + table.name()
+              + "': "
+              + numShards
+              + " (must be 1 .. "
+              + shards.size()
+              + ", the number of live shards)");
     }
     Exports all = exportAll(table);
     KeyPartitioner p = partitioner.create(table.spec(), numShards);
-    TableHandle moved = new TableHandle(nextId.getAndIncrement(), table.spec(), p, shards.subList(0, numShards));
+    TableHandle moved =
+        new TableHandle(nextId.getAndIncrement(), table.spec(), p, shards.subList(0, numShards));
     try {
       List<CompletableFuture<Response>> acks = new ArrayList<>();
       for (int s = 0; s < numShards; s++) {
-        acks.add(client.send(moved.shards().get(s), new Request.CreateTable(moved.id(), table.spec(), s, p)));
+        acks.add(
+            client.send(
+                moved.shards().get(s), new Request.CreateTable(moved.id(), table.spec(), s, p)));
       }
       awaitAll(acks, "Creating the new layout of table '" + table.name() + "'");
       importAll(moved, all);
       acks.clear();
       for (ShardAddress s : moved.shards()) {
-        acks.add(client.send(s, new Request.SetWorkers(moved.id(), numWorkers, staleness.aggregatesPerClock(),
-            all.clock)));
+        acks.add(
+            client.send(
+                s,
+                new Request.SetWorkers(
+                    moved.id(), numWorkers, staleness.aggregatesPerClock(), all.clock)));
       }
       awaitAll(acks, "Setting the clock of the new layout of table '" + table.name() + "'");
     } catch (RuntimeException e) {
@@ -267,7 +328,8 @@ public final class PsMaster implements AutoCloseable {
     int values = 0;
     int state = 0;
     for (CompletableFuture<Response> f : parts) {
-      Response.Exported e = (Response.Exported) client.await(f, "Exporting table '" + table.name() + "'");
+      Response.Exported e =
+          (Response.Exported) client.await(f, "Exporting table '" + table.name() + "'");
       got.add(e);
       clock = Math.min(clock, e.clock());
       keys += e.keys().length;
@@ -321,7 +383,9 @@ public final class PsMaster implements AutoCloseable {
     }
     List<CompletableFuture<Response>> acks = new ArrayList<>();
     for (int s = 0; s < shardCount; s++) {
-      acks.add(client.send(table.shards().get(s), new Request.Import(table.id(), keys[s], values[s], state[s])));
+      acks.add(
+          client.send(
+              table.shards().get(s), new Request.Import(table.id(), keys[s], values[s], state[s])));
     }
     awaitAll(acks, "Importing table '" + table.name() + "' into its new layout");
   }
@@ -334,8 +398,12 @@ public final class PsMaster implements AutoCloseable {
     long state = 0;
     long duplicates = 0;
     for (ShardAddress s : table.shards()) {
-      Response.Status st = (Response.Status) client.call(s, new Request.Status(table.id()),
-          "Status of table '" + table.name() + "' on shard " + s);
+      Response.Status st =
+          (Response.Status)
+              client.call(
+                  s,
+                  new Request.Status(table.id()),
+                  "Status of table '" + table.name() + "' on shard " + s);
       clock = Math.min(clock, st.clock());
       keys += st.numKeys();
       bytes += st.parameterBytes();
@@ -349,15 +417,16 @@ public final class PsMaster implements AutoCloseable {
   public List<ShardInfo> shardInfo() {
     List<ShardInfo> out = new ArrayList<>();
     for (ShardAddress s : shards) {
-      Response.Status st = (Response.Status) client.call(s, new Request.Status(-1), "Status of shard " + s);
+      Response.Status st =
+          (Response.Status) client.call(s, new Request.Status(-1), "Status of shard " + s);
       out.add(new ShardInfo(s, st.pid(), st.tables()));
     }
     return out;
   }
 
   /**
-   * The shards of {@code table} that do not answer a status request, each with the error (a
-   * refused connection for a shard whose process is gone); empty if every shard answers.
+   * The shards of {@code table} that do not answer a status request, each with the error (a refused
+   * connection for a shard whose process is gone); empty if every shard answers.
    */
   public java.util.Map<ShardAddress, String> unreachable(TableHandle table) {
     java.util.Map<ShardAddress, String> out = new java.util.LinkedHashMap<>();

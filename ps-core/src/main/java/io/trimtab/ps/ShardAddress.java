@@ -22,12 +22,15 @@ public record ShardAddress(String host, int port) implements Serializable {
   public static ShardAddress parse(String hostPort) {
     int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
     if (colon <= 0) {
-      throw new IllegalArgumentException("Invalid shard address: '" + hostPort + "' (expected host:port)");
+      throw new IllegalArgumentException(
+          "Invalid shard address: '" + hostPort + "' (expected host:port)");
     }
     try {
-      return new ShardAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+      return new ShardAddress(
+          hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Invalid shard address: '" + hostPort + "' (expected host:port)", e);
+      throw new IllegalArgumentException(
+          "Invalid shard address: '" + hostPort + "' (expected host:port)", e);
     }
   }
 

@@ -11,8 +11,8 @@ import java.util.Locale;
  * <ul>
  *   <li>BSP, bound 0: every read sees all updates of all earlier clocks, and the shards apply a
  *       clock's updates together (one averaged step per clock).
- *   <li>SSP(s), bound s >= 0: reads may miss the updates of the last s clocks; updates are applied as
- *       they arrive (Ho et al., "More Effective Distributed ML via a Stale Synchronous Parallel
+ *   <li>SSP(s), bound s >= 0: reads may miss the updates of the last s clocks; updates are applied
+ *       as they arrive (Ho et al., "More Effective Distributed ML via a Stale Synchronous Parallel
  *       Parameter Server", NIPS 2013).
  *   <li>ASP, unbounded: reads never wait; updates are applied as they arrive.
  * </ul>
@@ -38,10 +38,15 @@ public record StalenessBound(Mode mode, long clocks) implements Serializable {
     if (clocks < 0) {
       throw new IllegalArgumentException("Invalid staleness bound: " + clocks + " (must be >= 0)");
     }
-    if (mode == Mode.BSP && clocks != 0 || mode == Mode.ASP && clocks != UNBOUNDED
+    if (mode == Mode.BSP && clocks != 0
+        || mode == Mode.ASP && clocks != UNBOUNDED
         || mode == Mode.SSP && clocks == UNBOUNDED) {
-      throw new IllegalArgumentException("Invalid staleness bound " + clocks + " for " + mode
-          + " (expected 0 for BSP, a finite bound >= 0 for SSP, unbounded for ASP)");
+      throw new IllegalArgumentException(
+          "Invalid staleness bound "
+              + clocks
+              + " for "
+              + mode
+              + " (expected 0 for BSP, a finite bound >= 0 for SSP, unbounded for ASP)");
     }
   }
 
@@ -80,8 +85,10 @@ public record StalenessBound(Mode mode, long clocks) implements Serializable {
         // fall through to the error below
       }
     }
-    throw new IllegalArgumentException("Invalid staleness setting: '" + text
-        + "' (expected bsp, asp, or ssp:<bound> with bound >= 0, e.g. ssp:3)");
+    throw new IllegalArgumentException(
+        "Invalid staleness setting: '"
+            + text
+            + "' (expected bsp, asp, or ssp:<bound> with bound >= 0, e.g. ssp:3)");
   }
 
   /** Whether reads ever wait (BSP and SSP). */
@@ -89,7 +96,9 @@ public record StalenessBound(Mode mode, long clocks) implements Serializable {
     return mode != Mode.ASP;
   }
 
-  /** Whether shards sum each clock's pushes and apply them together (BSP) rather than on arrival. */
+  /**
+   * Whether shards sum each clock's pushes and apply them together (BSP) rather than on arrival.
+   */
   public boolean aggregatesPerClock() {
     return mode == Mode.BSP;
   }

@@ -10,14 +10,18 @@ import java.util.Arrays;
  * @param clock the lowest clock of the table's shards
  * @param keys all keys, ascending
  * @param values {@code width} doubles per key
- * @param state optimizer state, {@code width x stateWidth} doubles per key (empty for rules without state)
+ * @param state optimizer state, {@code width x stateWidth} doubles per key (empty for rules without
+ *     state)
  */
 public record TableSnapshot(long clock, long[] keys, double[] values, double[] state) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TableSnapshot t && t.clock == clock && Arrays.equals(t.keys, keys)
-        && Arrays.equals(t.values, values) && Arrays.equals(t.state, state);
+    return o instanceof TableSnapshot t
+        && t.clock == clock
+        && Arrays.equals(t.keys, keys)
+        && Arrays.equals(t.values, values)
+        && Arrays.equals(t.state, state);
   }
 
   @Override

@@ -31,11 +31,21 @@ public record TableSpec(String name, TableKind kind, long dimension, int width, 
     }
     if (kind == TableKind.DENSE && (dimension < 1 || dimension > Integer.MAX_VALUE)) {
       throw new IllegalArgumentException(
-          "Table '" + name + "': invalid dense dimension " + dimension + " (must be 1 .. " + Integer.MAX_VALUE + ")");
+          "Table '"
+              + name
+              + "': invalid dense dimension "
+              + dimension
+              + " (must be 1 .. "
+              + Integer.MAX_VALUE
+              + ")");
     }
     if (kind == TableKind.SPARSE && dimension != 0) {
       throw new IllegalArgumentException(
-          "Table '" + name + "': sparse tables have no dimension, got " + dimension + " (expected 0)");
+          "Table '"
+              + name
+              + "': sparse tables have no dimension, got "
+              + dimension
+              + " (expected 0)");
     }
   }
 

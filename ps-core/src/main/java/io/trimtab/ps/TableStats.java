@@ -10,4 +10,5 @@ package io.trimtab.ps;
  * @param duplicatePushes clocked pushes the shards received a second time (from a retried or
  *     speculative task attempt) and dropped, each counted once per shard
  */
-public record TableStats(long clock, long numKeys, long parameterBytes, long stateBytes, long duplicatePushes) {}
+public record TableStats(
+    long clock, long numKeys, long parameterBytes, long stateBytes, long duplicatePushes) {}

@@ -30,7 +30,8 @@ public record UpdateRule(Kind kind, double learningRate, double l2) implements S
 
   public UpdateRule {
     if (kind == null) {
-      throw new IllegalArgumentException("Update rule kind is null (expected one of ADD, SGD, ADAGRAD)");
+      throw new IllegalArgumentException(
+          "Update rule kind is null (expected one of ADD, SGD, ADAGRAD)");
     }
     if (kind != Kind.ADD) {
       if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
@@ -38,7 +39,8 @@ public record UpdateRule(Kind kind, double learningRate, double l2) implements S
             "Invalid learning rate: " + learningRate + " (must be finite and > 0)");
       }
       if (!(l2 >= 0) || Double.isInfinite(l2)) {
-        throw new IllegalArgumentException("Invalid L2 strength: " + l2 + " (must be finite and >= 0)");
+        throw new IllegalArgumentException(
+            "Invalid L2 strength: " + l2 + " (must be finite and >= 0)");
       }
     }
   }

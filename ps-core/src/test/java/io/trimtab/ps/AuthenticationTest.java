@@ -32,9 +32,13 @@ class AuthenticationTest {
   @BeforeEach
   void start() {
     server = ShardServer.start("127.0.0.1", 0, 1, new PsSecurity(SECRET, false));
-    master = new PsMaster(List.of(server.address()), ClientOptions.defaults(), new PsSecurity(SECRET, false));
+    master =
+        new PsMaster(
+            List.of(server.address()), ClientOptions.defaults(), new PsSecurity(SECRET, false));
     table = master.createTable(TableSpec.dense("w", 4, 1, UpdateRule.add()), PartitionerKind.HASH);
-    master.client().push(table, Push.unclocked(new long[] {0, 1, 2, 3}, new double[] {1.5, 2.5, 3.5, 4.5}));
+    master
+        .client()
+        .push(table, Push.unclocked(new long[] {0, 1, 2, 3}, new double[] {1.5, 2.5, 3.5, 4.5}));
   }
 
   @AfterEach
@@ -50,8 +54,11 @@ class AuthenticationTest {
 
   @Test
   void aClientWithAnotherSecret_isRefused() {
-    try (PsMaster intruder = new PsMaster(List.of(server.address()), ClientOptions.defaults(),
-        new PsSecurity("guessed".getBytes(StandardCharsets.UTF_8), false))) {
+    try (PsMaster intruder =
+        new PsMaster(
+            List.of(server.address()),
+            ClientOptions.defaults(),
+            new PsSecurity("guessed".getBytes(StandardCharsets.UTF_8), false))) {
       assertThatThrownBy(() -> intruder.client().pull(table, new long[] {0}))
           .isInstanceOf(PsException.class)
           .hasMessageContaining("refused authentication");
@@ -61,7 +68,8 @@ class AuthenticationTest {
   @Test
   void aClientWithoutSecret_getsNoParameterByte() {
     try (PsMaster plain = new PsMaster(List.of(server.address()), ClientOptions.defaults())) {
-      assertThatThrownBy(() -> plain.client().pull(table, new long[] {0})).isInstanceOf(PsException.class);
+      assertThatThrownBy(() -> plain.client().pull(table, new long[] {0}))
+          .isInstanceOf(PsException.class);
     }
   }
 
@@ -86,7 +94,9 @@ class AuthenticationTest {
       assertThat(in.readInt()).isEqualTo(36);
       assertThat(in.readInt()).isEqualTo(0x54544155);
       for (double v : new double[] {1.5, 2.5, 3.5, 4.5}) {
-        assertThat(EncryptionTest.contains(got, v)).as("parameter value %s in the bytes received", v).isFalse();
+        assertThat(EncryptionTest.contains(got, v))
+            .as("parameter value %s in the bytes received", v)
+            .isFalse();
       }
     }
   }
@@ -99,8 +109,9 @@ class AuthenticationTest {
         out.write(buf, 0, n);
       }
     } catch (SocketTimeoutException e) {
-      throw new AssertionError("the shard kept the unauthenticated connection open; received " + out.size()
-          + " bytes", e);
+      throw new AssertionError(
+          "the shard kept the unauthenticated connection open; received " + out.size() + " bytes",
+          e);
     }
     return out.toByteArray();
   }

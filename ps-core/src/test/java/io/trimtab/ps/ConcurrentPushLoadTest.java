@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Load: 8 concurrent writers (as 8 tasks in executors would), each with its own client and TCP
- * connections, push 1M known increments each, pipelined, to a table over 2 shard servers. Every
- * key must hold exactly the sum of what was pushed to it: no push lost, none applied twice. The
+ * connections, push 1M known increments each, pipelined, to a table over 2 shard servers. Every key
+ * must hold exactly the sum of what was pushed to it: no push lost, none applied twice. The
  * increments are small integers, so the sums are exact in floating point whatever the order.
  */
 class ConcurrentPushLoadTest {
@@ -29,9 +29,14 @@ class ConcurrentPushLoadTest {
 
   @Test
   void eightWriters_millionPushesEach_sumExactly() throws Exception {
-    List<ShardServer> servers = List.of(ShardServer.start("127.0.0.1", 0, 2), ShardServer.start("127.0.0.1", 0, 2));
-    try (PsMaster master = new PsMaster(servers.stream().map(ShardServer::address).toList(), ClientOptions.defaults())) {
-      TableHandle t = master.createTable(TableSpec.dense("load", DIM, 1, UpdateRule.add()), PartitionerKind.HASH);
+    List<ShardServer> servers =
+        List.of(ShardServer.start("127.0.0.1", 0, 2), ShardServer.start("127.0.0.1", 0, 2));
+    try (PsMaster master =
+        new PsMaster(
+            servers.stream().map(ShardServer::address).toList(), ClientOptions.defaults())) {
+      TableHandle t =
+          master.createTable(
+              TableSpec.dense("load", DIM, 1, UpdateRule.add()), PartitionerKind.HASH);
       ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
       long start = System.nanoTime();
       List<Future<long[]>> expected = new ArrayList<>();
@@ -59,17 +64,29 @@ class ConcurrentPushLoadTest {
           mismatches++;
         }
       }
-      System.out.printf("load: %d writers x %d pushes (%d keys each) in %.1f s: %.0f pushes/s; %d keys, %d mismatches%n",
-          WRITERS, PUSHES, KEYS_PER_PUSH, seconds, WRITERS * (double) PUSHES / seconds, DIM, mismatches);
-      assertThat(java.util.stream.LongStream.of(sums).sum()).as("increments pushed")
+      System.out.printf(
+          "load: %d writers x %d pushes (%d keys each) in %.1f s: %.0f pushes/s; %d keys, %d mismatches%n",
+          WRITERS,
+          PUSHES,
+          KEYS_PER_PUSH,
+          seconds,
+          WRITERS * (double) PUSHES / seconds,
+          DIM,
+          mismatches);
+      assertThat(java.util.stream.LongStream.of(sums).sum())
+          .as("increments pushed")
           .isEqualTo(expectedTotal());
-      assertThat(got).containsExactly(java.util.stream.LongStream.of(sums).asDoubleStream().toArray());
+      assertThat(got)
+          .containsExactly(java.util.stream.LongStream.of(sums).asDoubleStream().toArray());
     } finally {
       servers.forEach(ShardServer::close);
     }
   }
 
-  /** Sum of every increment: writer w pushes increments 1 .. 4, seeded, so the total is recomputed here. */
+  /**
+   * Sum of every increment: writer w pushes increments 1 .. 4, seeded, so the total is recomputed
+   * here.
+   */
   private static long expectedTotal() {
     long total = 0;
     for (int w = 0; w < WRITERS; w++) {
@@ -84,11 +101,14 @@ class ConcurrentPushLoadTest {
     return total;
   }
 
-  /** One writer's pushes, at most {@value #WINDOW} in flight; returns what it pushed to each key. */
+  /**
+   * One writer's pushes, at most {@value #WINDOW} in flight; returns what it pushed to each key.
+   */
   private static long[] push(TableHandle t, int writer) {
     long[] sent = new long[DIM];
     SplittableRandom rnd = new SplittableRandom(writer);
-    try (io.trimtab.ps.client.NettyPsClient client = new io.trimtab.ps.client.NettyPsClient(ClientOptions.defaults())) {
+    try (io.trimtab.ps.client.NettyPsClient client =
+        new io.trimtab.ps.client.NettyPsClient(ClientOptions.defaults())) {
       ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
       for (int i = 0; i < PUSHES; i++) {
         long[] keys = new long[KEYS_PER_PUSH];

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class EncryptionTest {
   private static final byte[] SECRET = "app-secret".getBytes(StandardCharsets.UTF_8);
+
   /** Distinctive values: their 8 IEEE bytes cannot appear by chance in a few kilobytes. */
   private static final double[] VALUES = {1234.5678125, -9876.54321, 31415.9265, 27182.8182};
 
@@ -35,37 +36,43 @@ class EncryptionTest {
 
     Relay(ShardAddress target) throws IOException {
       server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      accept = new Thread(() -> {
-        try {
-          while (!server.isClosed()) {
-            Socket client = server.accept();
-            Socket shard = new Socket(target.host(), target.port());
-            pump(client.getInputStream(), shard.getOutputStream());
-            pump(shard.getInputStream(), client.getOutputStream());
-          }
-        } catch (IOException closed) {
-          // relay closed
-        }
-      }, "relay-accept");
+      accept =
+          new Thread(
+              () -> {
+                try {
+                  while (!server.isClosed()) {
+                    Socket client = server.accept();
+                    Socket shard = new Socket(target.host(), target.port());
+                    pump(client.getInputStream(), shard.getOutputStream());
+                    pump(shard.getInputStream(), client.getOutputStream());
+                  }
+                } catch (IOException closed) {
+                  // relay closed
+                }
+              },
+              "relay-accept");
       accept.setDaemon(true);
       accept.start();
     }
 
     private void pump(InputStream in, OutputStream out) {
-      Thread t = new Thread(() -> {
-        byte[] buf = new byte[8192];
-        try {
-          for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-            synchronized (seen) {
-              seen.write(buf, 0, n);
-            }
-            out.write(buf, 0, n);
-            out.flush();
-          }
-        } catch (IOException closed) {
-          // connection closed
-        }
-      }, "relay-pump");
+      Thread t =
+          new Thread(
+              () -> {
+                byte[] buf = new byte[8192];
+                try {
+                  for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    synchronized (seen) {
+                      seen.write(buf, 0, n);
+                    }
+                    out.write(buf, 0, n);
+                    out.flush();
+                  }
+                } catch (IOException closed) {
+                  // connection closed
+                }
+              },
+              "relay-pump");
       t.setDaemon(true);
       t.start();
     }
@@ -86,13 +93,18 @@ class EncryptionTest {
     }
   }
 
-  /** Pushes {@link #VALUES}, pulls them back through the relay; returns what was pulled and what the wire saw. */
+  /**
+   * Pushes {@link #VALUES}, pulls them back through the relay; returns what was pulled and what the
+   * wire saw.
+   */
   private static Object[] roundTrip(boolean encrypt) throws IOException {
     PsSecurity security = new PsSecurity(SECRET, encrypt);
     ShardServer shard = ShardServer.start("127.0.0.1", 0, 1, security);
     try (Relay relay = new Relay(shard.address());
-        PsMaster master = new PsMaster(List.of(relay.address()), ClientOptions.defaults(), security)) {
-      TableHandle t = master.createTable(TableSpec.dense("w", 8, 1, UpdateRule.add()), PartitionerKind.HASH);
+        PsMaster master =
+            new PsMaster(List.of(relay.address()), ClientOptions.defaults(), security)) {
+      TableHandle t =
+          master.createTable(TableSpec.dense("w", 8, 1, UpdateRule.add()), PartitionerKind.HASH);
       master.client().push(t, Push.unclocked(new long[] {0, 3, 5, 7}, VALUES));
       double[] pulled = master.client().pull(t, new long[] {0, 3, 5, 7});
       return new Object[] {pulled, relay.seen()};
@@ -129,7 +141,9 @@ class EncryptionTest {
     byte[] sealedWire = (byte[]) sealed[1];
     assertThat(sealedWire.length).as("bytes relayed").isGreaterThan(100);
     for (double v : VALUES) {
-      assertThat(contains(clearWire, v)).as("authenticated only: %s is on the wire (the check can fail)", v).isTrue();
+      assertThat(contains(clearWire, v))
+          .as("authenticated only: %s is on the wire (the check can fail)", v)
+          .isTrue();
       assertThat(contains(sealedWire, v)).as("encrypted: %s on the wire", v).isFalse();
     }
   }

@@ -37,7 +37,10 @@ class ExactlyOnceTest {
     shards.close();
   }
 
-  /** The update worker {@code w} computes at clock {@code c} from the values it read: depends on every value. */
+  /**
+   * The update worker {@code w} computes at clock {@code c} from the values it read: depends on
+   * every value.
+   */
   private static double[] gradient(int w, long c, double[] values) {
     double sum = 0;
     for (double v : values) {
@@ -51,15 +54,22 @@ class ExactlyOnceTest {
   }
 
   private TableHandle table(String name) {
-    TableHandle t = master.createTable(TableSpec.dense(name, DIM, 1, UpdateRule.sgd(0.5, 0.1)), PartitionerKind.RANGE);
+    TableHandle t =
+        master.createTable(
+            TableSpec.dense(name, DIM, 1, UpdateRule.sgd(0.5, 0.1)), PartitionerKind.RANGE);
     master.setWorkers(t, 2);
     return t;
   }
 
-  /** Worker {@code w}'s clock {@code c}: an exact (or, for the control, a minimum-clock) read, then its push. */
+  /**
+   * Worker {@code w}'s clock {@code c}: an exact (or, for the control, a minimum-clock) read, then
+   * its push.
+   */
   private void step(TableHandle t, int w, long c, boolean exact) throws Exception {
-    double[] v = exact ? client.pullAtClockAsync(t, KEYS, c).get(10, TimeUnit.SECONDS).values()
-        : client.pullWithClock(t, KEYS, c).values();
+    double[] v =
+        exact
+            ? client.pullAtClockAsync(t, KEYS, c).get(10, TimeUnit.SECONDS).values()
+            : client.pullWithClock(t, KEYS, c).values();
     client.push(t, Push.atClock(w, c, 1, KEYS, gradient(w, c, v)));
   }
 
@@ -73,8 +83,8 @@ class ExactlyOnceTest {
   }
 
   /**
-   * Clock 0 runs normally; at clock 1 worker 1 pushes, and worker 0's push reaches only the shard of
-   * keys 0-3 before its task dies. The retry of worker 0 runs the epoch from clock 0 again.
+   * Clock 0 runs normally; at clock 1 worker 1 pushes, and worker 0's push reaches only the shard
+   * of keys 0-3 before its task dies. The retry of worker 0 runs the epoch from clock 0 again.
    */
   private double[] retriedAfterAPartialPush(String name, boolean exact) throws Exception {
     TableHandle t = table(name);
@@ -92,10 +102,22 @@ class ExactlyOnceTest {
         deltas.add(g[i]);
       }
     }
-    assertThat(keys).as("the first shard holds some keys, not all").isNotEmpty().hasSizeLessThan(DIM);
+    assertThat(keys)
+        .as("the first shard holds some keys, not all")
+        .isNotEmpty()
+        .hasSizeLessThan(DIM);
     try (NettyPsClient raw = new NettyPsClient(ClientOptions.defaults())) {
-      raw.call(first, new Request.Push(t.id(), 0, 1, 1, keys.stream().mapToLong(Long::longValue).toArray(),
-          deltas.stream().mapToDouble(Double::doubleValue).toArray(), new int[0]), "partial push");
+      raw.call(
+          first,
+          new Request.Push(
+              t.id(),
+              0,
+              1,
+              1,
+              keys.stream().mapToLong(Long::longValue).toArray(),
+              deltas.stream().mapToDouble(Double::doubleValue).toArray(),
+              new int[0]),
+          "partial push");
     }
     // the retry: clocks 0 and 1 again (repeats, but recomputed), then on with worker 1
     for (long c = 0; c < 4; c++) {
@@ -104,7 +126,9 @@ class ExactlyOnceTest {
         step(t, 1, c, true);
       }
     }
-    assertThat(master.stats(t).duplicatePushes()).as("clock 0 on both shards, clock 1 on the first").isEqualTo(3);
+    assertThat(master.stats(t).duplicatePushes())
+        .as("clock 0 on both shards, clock 1 on the first")
+        .isEqualTo(3);
     return client.pull(t, KEYS, 4);
   }
 
@@ -116,7 +140,8 @@ class ExactlyOnceTest {
 
   @Test
   void withoutTheExactRead_theRetryWouldComputeAnotherUpdate() throws Exception {
-    // the control: reading the freshest values, the retry sees the first shard's clock 2 for clock 1
+    // the control: reading the freshest values, the retry sees the first shard's clock 2 for clock
+    // 1
     double[] reference = undisturbed();
     assertThat(retriedAfterAPartialPush("fresh", false)).isNotEqualTo(reference);
   }

@@ -4,7 +4,10 @@ import io.trimtab.ps.server.ShardServer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Shard servers on loopback in this JVM, with a master over real TCP: the fixture of the table tests. */
+/**
+ * Shard servers on loopback in this JVM, with a master over real TCP: the fixture of the table
+ * tests.
+ */
 final class LoopbackShards implements AutoCloseable {
   private final List<ShardServer> servers = new ArrayList<>();
   private final PsMaster master;
@@ -13,7 +16,8 @@ final class LoopbackShards implements AutoCloseable {
     for (int i = 0; i < shards; i++) {
       servers.add(ShardServer.start("127.0.0.1", 0, 1));
     }
-    master = new PsMaster(servers.stream().map(ShardServer::address).toList(), ClientOptions.defaults());
+    master =
+        new PsMaster(servers.stream().map(ShardServer::address).toList(), ClientOptions.defaults());
   }
 
   PsMaster master() {

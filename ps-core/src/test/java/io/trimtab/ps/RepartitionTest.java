@@ -7,11 +7,13 @@ import io.trimtab.ps.partition.PartitionerKind;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
-/** Moving a table between shard layouts keeps it bit-for-bit, optimizer state and clock included. */
+/**
+ * Moving a table between shard layouts keeps it bit-for-bit, optimizer state and clock included.
+ */
 class RepartitionTest {
   private LoopbackShards shards;
   private PsMaster master;
@@ -39,13 +41,24 @@ class RepartitionTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"DENSE,HASH,3,RANGE,2", "DENSE,RANGE,2,HASH,3", "DENSE,HASH,3,HASH,1", "SPARSE,HASH,3,RANGE,2",
-      "SPARSE,RANGE,1,HASH,3"})
-  void move_isBitForBit_andTrainingContinuesAsIfNothingMoved(TableKind kind, PartitionerKind from, int fromShards,
-      PartitionerKind to, int toShards) {
+  @CsvSource({
+    "DENSE,HASH,3,RANGE,2",
+    "DENSE,RANGE,2,HASH,3",
+    "DENSE,HASH,3,HASH,1",
+    "SPARSE,HASH,3,RANGE,2",
+    "SPARSE,RANGE,1,HASH,3"
+  })
+  void move_isBitForBit_andTrainingContinuesAsIfNothingMoved(
+      TableKind kind, PartitionerKind from, int fromShards, PartitionerKind to, int toShards) {
     UpdateRule rule = UpdateRule.adagrad(0.1, 0.01);
-    TableSpec a = kind == TableKind.DENSE ? TableSpec.dense("moved", 1000, 2, rule) : TableSpec.sparse("moved", 2, rule);
-    TableSpec b = kind == TableKind.DENSE ? TableSpec.dense("kept", 1000, 2, rule) : TableSpec.sparse("kept", 2, rule);
+    TableSpec a =
+        kind == TableKind.DENSE
+            ? TableSpec.dense("moved", 1000, 2, rule)
+            : TableSpec.sparse("moved", 2, rule);
+    TableSpec b =
+        kind == TableKind.DENSE
+            ? TableSpec.dense("kept", 1000, 2, rule)
+            : TableSpec.sparse("kept", 2, rule);
     TableHandle moved = master.createTable(a, from, fromShards);
     TableHandle kept = master.createTable(b, from, fromShards);
     master.setWorkers(moved, 2);
@@ -64,7 +77,8 @@ class RepartitionTest {
     assertThat(after.shards()).hasSize(toShards);
     assertThat(master.snapshot(after)).isEqualTo(before);
     assertThat(master.table("moved")).contains(after);
-    assertThatThrownBy(() -> master.client().pull(moved, new long[] {keys[0]})).hasMessageContaining("Unknown table id");
+    assertThatThrownBy(() -> master.client().pull(moved, new long[] {keys[0]}))
+        .hasMessageContaining("Unknown table id");
 
     for (int c = 3; c < 6; c++) {
       clock(master.client(), after, c, keys, c);
@@ -79,11 +93,15 @@ class RepartitionTest {
 
   @Test
   void badMoves_leaveTheTableAsItWas() {
-    TableHandle t = master.createTable(TableSpec.dense("t", 10, 1, UpdateRule.add()), PartitionerKind.HASH);
+    TableHandle t =
+        master.createTable(TableSpec.dense("t", 10, 1, UpdateRule.add()), PartitionerKind.HASH);
     master.client().push(t, Push.unclocked(new long[] {1, 2}, new double[] {5, 6}));
-    assertThatThrownBy(() -> master.repartition(t, PartitionerKind.RANGE, 0, 1, StalenessBound.bsp()))
-        .hasMessage("Invalid shard count for table 't': 0 (must be 1 .. 3, the number of live shards)");
-    assertThatThrownBy(() -> master.repartition(t, PartitionerKind.RANGE, 4, 1, StalenessBound.bsp()))
+    assertThatThrownBy(
+            () -> master.repartition(t, PartitionerKind.RANGE, 0, 1, StalenessBound.bsp()))
+        .hasMessage(
+            "Invalid shard count for table 't': 0 (must be 1 .. 3, the number of live shards)");
+    assertThatThrownBy(
+            () -> master.repartition(t, PartitionerKind.RANGE, 4, 1, StalenessBound.bsp()))
         .hasMessageContaining("must be 1 .. 3");
     assertThat(master.client().pull(t, new long[] {1, 2})).containsExactly(5, 6);
   }

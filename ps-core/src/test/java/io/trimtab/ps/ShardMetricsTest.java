@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 /** A shard's counters against the requests one client sent it over TCP. */
 class ShardMetricsTest {
   private final ShardServer server = ShardServer.start("127.0.0.1", 0, 1);
-  private final PsMaster master = new PsMaster(java.util.List.of(server.address()),
-      ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(20)));
+  private final PsMaster master =
+      new PsMaster(
+          java.util.List.of(server.address()),
+          ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(20)));
 
   @AfterEach
   void stop() {
@@ -24,7 +26,8 @@ class ShardMetricsTest {
 
   @Test
   void countsPullsPushesKeysBytes_andThePullsThatWaitedForAClock() throws Exception {
-    TableHandle t = master.createTable(TableSpec.dense("m", 100, 2, UpdateRule.add()), PartitionerKind.HASH);
+    TableHandle t =
+        master.createTable(TableSpec.dense("m", 100, 2, UpdateRule.add()), PartitionerKind.HASH);
     master.setWorkers(t, 2);
     PsClient client = master.client();
     ShardMetrics m = server.metrics();

@@ -32,8 +32,10 @@ class ShardServerTest {
     for (int i = 0; i < 3; i++) {
       servers.add(ShardServer.start("127.0.0.1", 0, 2));
     }
-    master = new PsMaster(servers.stream().map(ShardServer::address).toList(),
-        ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(20)));
+    master =
+        new PsMaster(
+            servers.stream().map(ShardServer::address).toList(),
+            ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(20)));
     client = master.client();
   }
 
@@ -69,8 +71,10 @@ class ShardServerTest {
         keys[i] = keys[i] * 0x9E3779B97F4A7C15L;
       }
     }
-    TableSpec spec = kind == TableKind.DENSE ? TableSpec.dense("c", 100, 1, UpdateRule.add())
-        : TableSpec.sparse("c", 1, UpdateRule.add());
+    TableSpec spec =
+        kind == TableKind.DENSE
+            ? TableSpec.dense("c", 100, 1, UpdateRule.add())
+            : TableSpec.sparse("c", 1, UpdateRule.add());
     TableHandle t = master.createTable(spec, PartitionerKind.HASH);
     double[] ones = new double[keys.length];
     java.util.Arrays.fill(ones, 1.0);
@@ -80,15 +84,18 @@ class ShardServerTest {
     try (PsClient own = new io.trimtab.ps.client.NettyPsClient(ClientOptions.defaults())) {
       for (int th = 0; th < threads; th++) {
         PsClient c = th % 2 == 0 ? client : own;
-        done.add(pool.submit(() -> {
-          go.await();
-          List<CompletableFuture<Void>> inflight = new ArrayList<>();
-          for (int i = 0; i < pushes; i++) {
-            inflight.add(c.pushAsync(t, Push.unclocked(keys, ones)));
-          }
-          CompletableFuture.allOf(inflight.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  List<CompletableFuture<Void>> inflight = new ArrayList<>();
+                  for (int i = 0; i < pushes; i++) {
+                    inflight.add(c.pushAsync(t, Push.unclocked(keys, ones)));
+                  }
+                  CompletableFuture.allOf(inflight.toArray(new CompletableFuture[0]))
+                      .get(30, TimeUnit.SECONDS);
+                  return null;
+                }));
       }
       go.countDown();
       for (Future<?> f : done) {
@@ -105,7 +112,8 @@ class ShardServerTest {
 
   @Test
   void sparse_unseenKeysReadZero_andGrowOnPush() {
-    TableHandle t = master.createTable(TableSpec.sparse("emb", 4, UpdateRule.add()), PartitionerKind.HASH);
+    TableHandle t =
+        master.createTable(TableSpec.sparse("emb", 4, UpdateRule.add()), PartitionerKind.HASH);
     long k = -123456789012345L;
     assertThat(client.pull(t, new long[] {k})).containsExactly(0, 0, 0, 0);
     assertThat(master.stats(t).numKeys()).isZero();
@@ -119,60 +127,80 @@ class ShardServerTest {
 
   @Test
   void sgdAndAdagrad_areAppliedOnTheServer_withAveragedGradient() {
-    TableHandle sgd = master.createTable(TableSpec.dense("sgd", 10, 1, UpdateRule.sgd(0.5, 0.1)), PartitionerKind.RANGE);
+    TableHandle sgd =
+        master.createTable(
+            TableSpec.dense("sgd", 10, 1, UpdateRule.sgd(0.5, 0.1)), PartitionerKind.RANGE);
     client.push(sgd, Push.unclocked(new long[] {3}, new double[] {2.0}));
     // w = 0 - 0.5 * (2 + 0.1 * 0) = -1
     client.push(sgd, new Push(new long[] {3}, new double[] {4.0}, 2, -1, 0, null));
     // g = 4 / 2 = 2; w = -1 - 0.5 * (2 + 0.1 * -1) = -1.95
     assertThat(client.pull(sgd, new long[] {3})[0]).isCloseTo(-1.95, within(1e-12));
 
-    TableHandle ada = master.createTable(TableSpec.dense("ada", 10, 1, UpdateRule.adagrad(0.1, 0)), PartitionerKind.HASH);
+    TableHandle ada =
+        master.createTable(
+            TableSpec.dense("ada", 10, 1, UpdateRule.adagrad(0.1, 0)), PartitionerKind.HASH);
     client.push(ada, Push.unclocked(new long[] {1}, new double[] {3.0}));
     client.push(ada, Push.unclocked(new long[] {1}, new double[] {4.0}));
     double w1 = -0.1 * 3 / (3 + 1e-8);
     double w2 = w1 - 0.1 * 4 / (5 + 1e-8);
     assertThat(client.pull(ada, new long[] {1})[0]).isCloseTo(w2, within(1e-12));
     // Adagrad keeps one accumulator per value: the same layout, the same bytes
-    assertThat(master.stats(ada).stateBytes()).isEqualTo(master.stats(ada).parameterBytes()).isBetween(80L, 400L);
+    assertThat(master.stats(ada).stateBytes())
+        .isEqualTo(master.stats(ada).parameterBytes())
+        .isBetween(80L, 400L);
   }
 
   @Test
   void clockedPushes_areAppliedTogether_andPullsWaitForTheClock() throws Exception {
-    TableHandle t = master.createTable(TableSpec.dense("bsp", 6, 1, UpdateRule.sgd(1.0, 0)), PartitionerKind.HASH);
+    TableHandle t =
+        master.createTable(
+            TableSpec.dense("bsp", 6, 1, UpdateRule.sgd(1.0, 0)), PartitionerKind.HASH);
     master.setWorkers(t, 2);
     long[] keys = {0, 1, 2, 3, 4, 5};
     client.push(t, Push.atClock(0, 0, 1, new long[] {0, 1}, new double[] {1, 1}));
     CompletableFuture<double[]> waiting = client.pullAsync(t, keys, 1);
-    assertThat(client.pull(t, keys, 0)).as("clock 0 not applied before worker 1 pushed").containsOnly(0.0);
+    assertThat(client.pull(t, keys, 0))
+        .as("clock 0 not applied before worker 1 pushed")
+        .containsOnly(0.0);
     assertThat(waiting).isNotDone();
     client.push(t, Push.atClock(1, 0, 3, new long[] {1, 5}, new double[] {3, 3}));
     // total count 4: w0 = -1/4, w1 = -(1+3)/4, w5 = -3/4
     assertThat(waiting.get(10, TimeUnit.SECONDS)).containsExactly(-0.25, -1.0, 0, 0, 0, -0.75);
-    assertThat(servers).as("answered pulls hold no expiry timer (and so no keys)")
+    assertThat(servers)
+        .as("answered pulls hold no expiry timer (and so no keys)")
         .allSatisfy(s -> assertThat(s.waitingPulls()).isZero());
     assertThat(master.stats(t).clock()).isEqualTo(1);
 
-    // a repeat of a clock already pushed (a retried or speculative task attempt) is dropped and counted
+    // a repeat of a clock already pushed (a retried or speculative task attempt) is dropped and
+    // counted
     client.push(t, Push.atClock(1, 0, 1, new long[] {0}, new double[] {1}));
     assertThat(client.pull(t, keys, 0)).containsExactly(-0.25, -1.0, 0, 0, 0, -0.75);
-    assertThat(master.stats(t).duplicatePushes()).as("one repeat, sent to each of the 3 shards").isEqualTo(3);
-    assertThatThrownBy(() -> client.push(t, Push.atClock(0, 2, 1, new long[] {0}, new double[] {1})))
-        .hasMessageContaining("Out-of-order push").hasMessageContaining("for clock 2 (expected clock 1");
+    assertThat(master.stats(t).duplicatePushes())
+        .as("one repeat, sent to each of the 3 shards")
+        .isEqualTo(3);
+    assertThatThrownBy(
+            () -> client.push(t, Push.atClock(0, 2, 1, new long[] {0}, new double[] {1})))
+        .hasMessageContaining("Out-of-order push")
+        .hasMessageContaining("for clock 2 (expected clock 1");
     client.push(t, Push.atClock(1, 1, 1, new long[] {0}, new double[] {1}));
-    // buffered, not yet applied (worker 0 has not pushed clock 1): the repeat is dropped all the same
+    // buffered, not yet applied (worker 0 has not pushed clock 1): the repeat is dropped all the
+    // same
     client.push(t, Push.atClock(1, 1, 5, new long[] {0}, new double[] {7}));
     client.push(t, Push.atClock(0, 1, 1, new long[] {0}, new double[] {1}));
     assertThat(client.pull(t, keys, 2)).containsExactly(-1.25, -1.0, 0, 0, 0, -0.75);
     assertThat(master.stats(t).duplicatePushes()).isEqualTo(6);
-    assertThatThrownBy(() -> client.push(t, Push.atClock(2, 1, 1, new long[] {0}, new double[] {1})))
+    assertThatThrownBy(
+            () -> client.push(t, Push.atClock(2, 1, 1, new long[] {0}, new double[] {1})))
         .hasMessageContaining("from worker 2: the table has 2 workers (expected worker 0 .. 1)");
   }
 
   @ParameterizedTest
   @EnumSource(TableKind.class)
   void manyClocks_sumEveryWorkersPushExactlyOnce(TableKind kind) throws Exception {
-    TableSpec spec = kind == TableKind.DENSE ? TableSpec.dense("m", 50, 2, UpdateRule.add())
-        : TableSpec.sparse("m", 2, UpdateRule.add());
+    TableSpec spec =
+        kind == TableKind.DENSE
+            ? TableSpec.dense("m", 50, 2, UpdateRule.add())
+            : TableSpec.sparse("m", 2, UpdateRule.add());
     TableHandle t = master.createTable(spec, PartitionerKind.RANGE);
     int workers = 3;
     master.setWorkers(t, workers);
@@ -187,9 +215,10 @@ class ShardServerTest {
           expected[i] += d[i];
         }
         // worker 2 skips keys at even clocks: an empty clocked push still completes the clock
-        acks.add(w == 2 && clock % 2 == 0
-            ? client.pushAsync(t, Push.atClock(w, clock, 0, new long[0], new double[0]))
-            : client.pushAsync(t, Push.atClock(w, clock, 0, keys, d)));
+        acks.add(
+            w == 2 && clock % 2 == 0
+                ? client.pushAsync(t, Push.atClock(w, clock, 0, new long[0], new double[0]))
+                : client.pushAsync(t, Push.atClock(w, clock, 0, keys, d)));
         if (w == 2 && clock % 2 == 0) {
           for (int i = 0; i < d.length; i++) {
             expected[i] -= d[i];
@@ -206,7 +235,8 @@ class ShardServerTest {
 
   @Test
   void sspPushes_applyOnArrival_andReadsWaitOnlyBeyondTheBound() throws Exception {
-    TableHandle t = master.createTable(TableSpec.dense("ssp", 4, 1, UpdateRule.add()), PartitionerKind.RANGE);
+    TableHandle t =
+        master.createTable(TableSpec.dense("ssp", 4, 1, UpdateRule.add()), PartitionerKind.RANGE);
     master.setWorkers(t, 2, StalenessBound.ssp(1));
     long[] keys = {0, 1, 2, 3};
     // worker 0 runs ahead: its pushes are visible at once (divided by count x workers = 2 x 2)
@@ -216,7 +246,8 @@ class ShardServerTest {
     assertThat(p1.clock()).isZero();
     client.push(t, Push.atClock(0, 1, 2, keys, new double[] {4, 4, 4, 4}));
     // at clock 2 worker 0 may read only once every worker completed clock 0
-    CompletableFuture<Pulled> ahead = client.pullWithClockAsync(t, keys, StalenessBound.ssp(1).minReadClock(2));
+    CompletableFuture<Pulled> ahead =
+        client.pullWithClockAsync(t, keys, StalenessBound.ssp(1).minReadClock(2));
     assertThat(ahead).isNotDone();
     client.push(t, Push.atClock(1, 0, 2, keys, new double[] {8, 8, 8, 8}));
     Pulled p2 = ahead.get(10, TimeUnit.SECONDS);
@@ -229,7 +260,9 @@ class ShardServerTest {
 
   @Test
   void combinedPushes_countForEveryWorkerTheyCarry() throws Exception {
-    TableHandle t = master.createTable(TableSpec.dense("comb", 4, 1, UpdateRule.sgd(1, 0)), PartitionerKind.HASH);
+    TableHandle t =
+        master.createTable(
+            TableSpec.dense("comb", 4, 1, UpdateRule.sgd(1, 0)), PartitionerKind.HASH);
     master.setWorkers(t, 3);
     long[] keys = {0, 1, 2, 3};
     client.push(t, Push.combined(new int[] {0, 2}, 0, 3, keys, new double[] {3, 3, 3, 3}));
@@ -238,23 +271,29 @@ class ShardServerTest {
     client.push(t, Push.atClock(1, 0, 1, keys, new double[] {1, 1, 1, 1}));
     // one averaged step over all 4 examples: w = -(3 + 1) / 4
     assertThat(next.get(10, TimeUnit.SECONDS)).containsOnly(-1.0);
-    assertThatThrownBy(() -> client.push(t, Push.combined(new int[] {1, 2, 1}, 1, 1, keys, new double[4])))
+    assertThatThrownBy(
+            () -> client.push(t, Push.combined(new int[] {1, 2, 1}, 1, 1, keys, new double[4])))
         .hasMessageContaining("names a worker twice: [1, 2, 1]");
-    // worker 0 pushed clock 0 (combined with 2), worker 1 did too: a regrouped retry of both is a repeat
+    // worker 0 pushed clock 0 (combined with 2), worker 1 did too: a regrouped retry of both is a
+    // repeat
     client.push(t, Push.combined(new int[] {1, 0}, 0, 1, keys, new double[] {9, 9, 9, 9}));
     assertThat(client.pull(t, keys, 1)).containsOnly(-1.0);
     client.push(t, Push.atClock(1, 1, 1, keys, new double[4]));
     // but a combined push of worker 1's repeat with worker 0's new clock 1 cannot be split
-    assertThatThrownBy(() -> client.push(t, Push.combined(new int[] {0, 1}, 1, 1, keys, new double[4])))
-        .hasMessageContaining("for clock 1 combines workers [0, 1] of which 1 already pushed that clock")
+    assertThatThrownBy(
+            () -> client.push(t, Push.combined(new int[] {0, 1}, 1, 1, keys, new double[4])))
+        .hasMessageContaining(
+            "for clock 1 combines workers [0, 1] of which 1 already pushed that clock")
         .hasMessageContaining("cannot be applied exactly once");
   }
 
   @Test
   void pullWaitingTooLong_failsNamingTheSlowestWorker() {
-    try (PsClient impatient = new io.trimtab.ps.client.NettyPsClient(
-        ClientOptions.defaults().withRequestTimeout(Duration.ofMillis(1500)))) {
-      TableHandle t = master.createTable(TableSpec.dense("slow", 4, 1, UpdateRule.add()), PartitionerKind.HASH);
+    try (PsClient impatient =
+        new io.trimtab.ps.client.NettyPsClient(
+            ClientOptions.defaults().withRequestTimeout(Duration.ofMillis(1500)))) {
+      TableHandle t =
+          master.createTable(TableSpec.dense("slow", 4, 1, UpdateRule.add()), PartitionerKind.HASH);
       master.setWorkers(t, 3, StalenessBound.ssp(0));
       impatient.push(t, Push.atClock(0, 0, 1, new long[] {0}, new double[] {1}));
       impatient.push(t, Push.atClock(2, 0, 1, new long[] {0}, new double[] {1}));
@@ -274,55 +313,75 @@ class ShardServerTest {
     assertThat(StalenessBound.asp().minReadClock(1000)).isZero();
     assertThat(StalenessBound.ssp(2).minReadClock(1)).isZero();
     assertThat(StalenessBound.ssp(2).minReadClock(7)).isEqualTo(5);
-    assertThatThrownBy(() -> StalenessBound.ssp(-1)).hasMessage("Invalid staleness bound: -1 (must be >= 0)");
-    assertThatThrownBy(() -> StalenessBound.parse("ssp:-2")).hasMessage("Invalid staleness bound: -2 (must be >= 0)");
+    assertThatThrownBy(() -> StalenessBound.ssp(-1))
+        .hasMessage("Invalid staleness bound: -1 (must be >= 0)");
+    assertThatThrownBy(() -> StalenessBound.parse("ssp:-2"))
+        .hasMessage("Invalid staleness bound: -2 (must be >= 0)");
     assertThatThrownBy(() -> StalenessBound.parse("sometimes"))
-        .hasMessage("Invalid staleness setting: 'sometimes' (expected bsp, asp, or ssp:<bound> with bound >= 0, e.g. ssp:3)");
+        .hasMessage(
+            "Invalid staleness setting: 'sometimes' (expected bsp, asp, or ssp:<bound> with bound >= 0, e.g. ssp:3)");
   }
 
   @Test
   void badRequests_giveClearErrors() {
-    TableHandle t = master.createTable(TableSpec.dense("w", 10, 2, UpdateRule.add()), PartitionerKind.RANGE);
+    TableHandle t =
+        master.createTable(TableSpec.dense("w", 10, 2, UpdateRule.add()), PartitionerKind.RANGE);
     assertThatThrownBy(() -> client.pull(t, new long[] {10}))
         .isInstanceOf(PsException.class)
         .hasMessageContaining("Unknown key 10 for dense table 'w'")
         .hasMessageContaining("(expected 0 .. 9)");
-    assertThatThrownBy(() -> client.pull(t, new long[] {-1})).hasMessageContaining("Unknown key -1");
+    assertThatThrownBy(() -> client.pull(t, new long[] {-1}))
+        .hasMessageContaining("Unknown key -1");
     assertThatThrownBy(() -> client.pull(t, new long[0]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Pull from table 'w' with no keys (expected at least one)");
     assertThatThrownBy(() -> client.push(t, Push.unclocked(new long[0], new double[0])))
         .hasMessage("Push to table 'w' with no keys (expected at least one)");
-    assertThatThrownBy(() -> client.push(t, Push.unclocked(new long[] {1, 2}, new double[] {1, 2, 3})))
+    assertThatThrownBy(
+            () -> client.push(t, Push.unclocked(new long[] {1, 2}, new double[] {1, 2, 3})))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Push to table 'w': 3 values for 2 keys of width 2 (expected 4)");
-    TableHandle stale = new TableHandle(t.id(), t.spec(), new io.trimtab.ps.partition.HashPartitioner(3), t.shards());
+    TableHandle stale =
+        new TableHandle(
+            t.id(), t.spec(), new io.trimtab.ps.partition.HashPartitioner(3), t.shards());
     assertThatThrownBy(() -> client.pull(stale, new long[] {1}))
         .hasMessageContaining("Key 1 of table 'w' (id " + t.id() + ") shard 1 belongs to shard 0");
     TableHandle unknown = new TableHandle(77, t.spec(), t.partitioner(), t.shards());
-    assertThatThrownBy(() -> client.pull(unknown, new long[] {1})).hasMessageContaining("Unknown table id 77");
-    assertThatThrownBy(() -> master.createTable(TableSpec.dense("w", 10, 1, UpdateRule.add()), PartitionerKind.HASH))
+    assertThatThrownBy(() -> client.pull(unknown, new long[] {1}))
+        .hasMessageContaining("Unknown table id 77");
+    assertThatThrownBy(
+            () ->
+                master.createTable(
+                    TableSpec.dense("w", 10, 1, UpdateRule.add()), PartitionerKind.HASH))
         .hasMessage("Table 'w' already exists (drop it first or pick another name)");
-    assertThatThrownBy(() -> master.createTable(TableSpec.dense("x", 10, 1, UpdateRule.add()), PartitionerKind.HASH, 4))
-        .hasMessage("Invalid shard count for table 'x': 4 (must be 1 .. 3, the number of live shards)");
+    assertThatThrownBy(
+            () ->
+                master.createTable(
+                    TableSpec.dense("x", 10, 1, UpdateRule.add()), PartitionerKind.HASH, 4))
+        .hasMessage(
+            "Invalid shard count for table 'x': 4 (must be 1 .. 3, the number of live shards)");
     assertThatThrownBy(() -> TableSpec.dense("big", 0, 1, UpdateRule.add()))
         .hasMessageContaining("invalid dense dimension 0");
-    assertThatThrownBy(() -> UpdateRule.sgd(-1, 0)).hasMessage("Invalid learning rate: -1.0 (must be finite and > 0)");
+    assertThatThrownBy(() -> UpdateRule.sgd(-1, 0))
+        .hasMessage("Invalid learning rate: -1.0 (must be finite and > 0)");
   }
 
   @Test
   void droppedTable_failsWaitingPulls_andLaterRequests() throws Exception {
-    TableHandle t = master.createTable(TableSpec.dense("d", 4, 1, UpdateRule.add()), PartitionerKind.HASH);
+    TableHandle t =
+        master.createTable(TableSpec.dense("d", 4, 1, UpdateRule.add()), PartitionerKind.HASH);
     master.setWorkers(t, 1);
     CompletableFuture<double[]> waiting = client.pullAsync(t, new long[] {0}, 5);
     master.dropTable(t);
     assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).hasMessageContaining("was dropped");
-    assertThatThrownBy(() -> client.pull(t, new long[] {0})).hasMessageContaining("Unknown table id " + t.id());
+    assertThatThrownBy(() -> client.pull(t, new long[] {0}))
+        .hasMessageContaining("Unknown table id " + t.id());
   }
 
   @Test
   void closedServer_givesConnectionErrorNamingTheShard() {
-    TableHandle t = master.createTable(TableSpec.dense("w", 9, 1, UpdateRule.add()), PartitionerKind.RANGE);
+    TableHandle t =
+        master.createTable(TableSpec.dense("w", 9, 1, UpdateRule.add()), PartitionerKind.RANGE);
     client.pull(t, new long[] {0, 4, 8});
     ShardServer second = servers.get(1);
     second.close();

@@ -16,9 +16,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The parameter server of a Spark application, seen from the driver: one shard in every executor
- * JVM, started by {@link io.trimtab.spark.plugin.TrimtabPlugin}. Get it with
- * {@link Trimtab#parameterServer(SparkSession)}; create tables, hand their {@link TableHandle}s to
- * tasks, and pull/push with a {@link PsClient}. Thread-safe; it lives until the SparkContext stops.
+ * JVM, started by {@link io.trimtab.spark.plugin.TrimtabPlugin}. Get it with {@link
+ * Trimtab#parameterServer(SparkSession)}; create tables, hand their {@link TableHandle}s to tasks,
+ * and pull/push with a {@link PsClient}. Thread-safe; it lives until the SparkContext stops.
  */
 public final class ParameterServer {
   private static ParameterServer current;
@@ -28,22 +28,29 @@ public final class ParameterServer {
   private volatile List<ShardRegistration> registrations;
   private final ShardRegistry registry;
   private final TrimtabConf conf;
-  /** Executors Spark removed, with the reason it gave (filled by a listener). */
-  private final java.util.Map<String, String> removed = new java.util.concurrent.ConcurrentHashMap<>();
 
-  private ParameterServer(SparkContext sc, PsMaster master, List<ShardRegistration> registrations, TrimtabConf conf,
+  /** Executors Spark removed, with the reason it gave (filled by a listener). */
+  private final java.util.Map<String, String> removed =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private ParameterServer(
+      SparkContext sc,
+      PsMaster master,
+      List<ShardRegistration> registrations,
+      TrimtabConf conf,
       ShardRegistry registry) {
     this.registry = registry;
     this.sc = sc;
     this.master = master;
     this.registrations = registrations;
     this.conf = conf;
-    sc.addSparkListener(new org.apache.spark.scheduler.SparkListener() {
-      @Override
-      public void onExecutorRemoved(org.apache.spark.scheduler.SparkListenerExecutorRemoved e) {
-        removed.put(e.executorId(), e.reason());
-      }
-    });
+    sc.addSparkListener(
+        new org.apache.spark.scheduler.SparkListener() {
+          @Override
+          public void onExecutorRemoved(org.apache.spark.scheduler.SparkListenerExecutorRemoved e) {
+            removed.put(e.executorId(), e.reason());
+          }
+        });
   }
 
   /**
@@ -70,10 +77,13 @@ public final class ParameterServer {
     }
     List<ShardRegistration> registered;
     try {
-      registered = registry.await(live, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      registered =
+          registry.await(live, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
     } catch (IllegalStateException e) {
-      registered = registry.registrations().stream().filter(r -> SparkChecks.executorIds(sc)
-          .contains(r.executorId())).toList();
+      registered =
+          registry.registrations().stream()
+              .filter(r -> SparkChecks.executorIds(sc).contains(r.executorId()))
+              .toList();
     }
     List<ShardRegistration> next = new java.util.ArrayList<>();
     for (ShardRegistration r : before) {
@@ -88,10 +98,13 @@ public final class ParameterServer {
         added.add(r);
       }
     }
-    List<ShardAddress> addresses = next.stream().map(r -> new ShardAddress(r.host(), r.port())).toList();
+    List<ShardAddress> addresses =
+        next.stream().map(r -> new ShardAddress(r.host(), r.port())).toList();
     if (addresses.isEmpty()) {
-      throw new IllegalStateException("No Trimtab shard is left: every executor with a shard was lost (removed: "
-          + removed + ")");
+      throw new IllegalStateException(
+          "No Trimtab shard is left: every executor with a shard was lost (removed: "
+              + removed
+              + ")");
     }
     master.setShards(addresses);
     registrations = List.copyOf(next);
@@ -107,7 +120,8 @@ public final class ParameterServer {
       return false;
     }
     for (ShardRegistration r : registrations) {
-      if (removed.containsKey(r.executorId()) && table.shards().contains(new ShardAddress(r.host(), r.port()))) {
+      if (removed.containsKey(r.executorId())
+          && table.shards().contains(new ShardAddress(r.host(), r.port()))) {
         return true;
       }
     }
@@ -126,8 +140,8 @@ public final class ParameterServer {
 
   /**
    * What is lost of {@code table}: each shard that no longer answers, named with its executor, its
-   * host and process, and the cause (the reason Spark gave for removing the executor, waited for
-   * up to {@code causeWait}, since the shard may fail before Spark's event arrives; else the
+   * host and process, and the cause (the reason Spark gave for removing the executor, waited for up
+   * to {@code causeWait}, since the shard may fail before Spark's event arrives; else the
    * connection error). Empty if every shard of the table answers.
    */
   public java.util.Optional<String> lostShards(TableHandle table, Duration causeWait) {
@@ -138,10 +152,15 @@ public final class ParameterServer {
     long deadline = System.nanoTime() + causeWait.toNanos();
     List<String> parts = new java.util.ArrayList<>();
     for (java.util.Map.Entry<ShardAddress, String> d : dead.entrySet()) {
-      ShardRegistration reg = registrations.stream()
-          .filter(r -> r.host().equals(d.getKey().host()) && r.port() == d.getKey().port()).findFirst().orElse(null);
+      ShardRegistration reg =
+          registrations.stream()
+              .filter(r -> r.host().equals(d.getKey().host()) && r.port() == d.getKey().port())
+              .findFirst()
+              .orElse(null);
       String cause = null;
-      while (reg != null && (cause = removed.get(reg.executorId())) == null && System.nanoTime() < deadline) {
+      while (reg != null
+          && (cause = removed.get(reg.executorId())) == null
+          && System.nanoTime() < deadline) {
         try {
           Thread.sleep(50);
         } catch (InterruptedException e) {
@@ -150,24 +169,50 @@ public final class ParameterServer {
         }
       }
       int index = table.shards().indexOf(d.getKey());
-      parts.add("shard " + index + " of " + table.shards().size() + " (" + d.getKey() + ")"
-          + (reg == null ? "" : " in executor " + reg.executorId() + " (host " + reg.host() + ", process " + reg.pid()
-              + ")")
-          + (cause != null ? ": Spark removed the executor: " + cause : ": not reachable: " + d.getValue()));
+      parts.add(
+          "shard "
+              + index
+              + " of "
+              + table.shards().size()
+              + " ("
+              + d.getKey()
+              + ")"
+              + (reg == null
+                  ? ""
+                  : " in executor "
+                      + reg.executorId()
+                      + " (host "
+                      + reg.host()
+                      + ", process "
+                      + reg.pid()
+                      + ")")
+              + (cause != null
+                  ? ": Spark removed the executor: " + cause
+                  : ": not reachable: " + d.getValue()));
     }
-    return java.util.Optional.of("Trimtab lost " + String.join("; ", parts) + ". The part of table '" + table.name()
-        + "' held there is gone");
+    return java.util.Optional.of(
+        "Trimtab lost "
+            + String.join("; ", parts)
+            + ". The part of table '"
+            + table.name()
+            + "' held there is gone");
   }
 
   static synchronized ParameterServer of(SparkSession spark) {
     SparkContext sc = spark.sparkContext();
     SparkChecks.requirePlugin(sc.getConf());
     SparkChecks.requireStaticExecutors(sc.getConf());
-    ShardRegistry registry = ShardRegistry.current()
-        .filter(r -> r.belongsTo(sc))
-        .orElseThrow(() -> new IllegalStateException("Trimtab's plugin is listed in spark.plugins but its driver side "
-            + "did not start in application " + sc.applicationId() + "; check that the Trimtab jar is on the driver's "
-            + "class path (spark-submit --jars or the application jar)"));
+    ShardRegistry registry =
+        ShardRegistry.current()
+            .filter(r -> r.belongsTo(sc))
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "Trimtab's plugin is listed in spark.plugins but its driver side "
+                            + "did not start in application "
+                            + sc.applicationId()
+                            + "; check that the Trimtab jar is on the driver's "
+                            + "class path (spark-submit --jars or the application jar)"));
     if (current != null && current.sc == sc && !sc.isStopped()) {
       return current;
     }
@@ -175,8 +220,10 @@ public final class ParameterServer {
     Duration timeout = conf.registrationTimeout();
     List<String> executors = awaitExecutors(sc, timeout);
     List<ShardRegistration> regs = registry.await(executors, timeout);
-    List<ShardAddress> addresses = regs.stream().map(r -> new ShardAddress(r.host(), r.port())).toList();
-    PsMaster master = new PsMaster(addresses, conf.clientOptions(), io.trimtab.spark.plugin.PsSecret.local());
+    List<ShardAddress> addresses =
+        regs.stream().map(r -> new ShardAddress(r.host(), r.port())).toList();
+    PsMaster master =
+        new PsMaster(addresses, conf.clientOptions(), io.trimtab.spark.plugin.PsSecret.local());
     registry.closeOnStop(master);
     current = new ParameterServer(sc, master, regs, conf, registry);
     return current;
@@ -189,14 +236,21 @@ public final class ParameterServer {
     while (ids.size() < expected) {
       if (System.nanoTime() > deadline) {
         if (ids.isEmpty()) {
-          throw new IllegalStateException("No executor registered with the driver within " + timeout.toSeconds()
-              + " s (expected " + expected + "); Trimtab's shards live in executors. Check the cluster "
-              + "(master " + sc.master() + ") or raise spark.trimtab.registrationTimeout");
+          throw new IllegalStateException(
+              "No executor registered with the driver within "
+                  + timeout.toSeconds()
+                  + " s (expected "
+                  + expected
+                  + "); Trimtab's shards live in executors. Check the cluster "
+                  + "(master "
+                  + sc.master()
+                  + ") or raise spark.trimtab.registrationTimeout");
         }
         break;
       }
       try {
-        Thread.sleep(100); // polling Spark's executor list: Spark offers no blocking wait for executors
+        Thread.sleep(
+            100); // polling Spark's executor list: Spark offers no blocking wait for executors
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("Interrupted while waiting for executors", e);
@@ -261,7 +315,10 @@ public final class ParameterServer {
     SparkChecks.requireSlots(workers, taskSlots(), sc.getConf());
   }
 
-  /** Fails with a clear message unless {@code workers} tasks can run at once, as a bounded staleness needs. */
+  /**
+   * Fails with a clear message unless {@code workers} tasks can run at once, as a bounded staleness
+   * needs.
+   */
   public void requireWorkers(int workers, io.trimtab.ps.StalenessBound staleness) {
     SparkChecks.requireSlots(workers, taskSlots(), sc.getConf(), staleness.toString());
   }

@@ -15,26 +15,34 @@ import scala.collection.JavaConverters;
  * or as an exception deep inside a task.
  */
 public final class SparkChecks {
-  private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,.*\\]");
+  private static final Pattern LOCAL_CLUSTER =
+      Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,.*\\]");
 
   private SparkChecks() {}
 
   /** Fails unless Trimtab's plugin is listed in {@code spark.plugins}. */
   public static void requirePlugin(SparkConf conf) {
     String plugins = conf.get("spark.plugins", "");
-    boolean listed = Arrays.stream(plugins.split(",")).map(String::trim).anyMatch(TrimtabConf.PLUGIN_CLASS::equals);
+    boolean listed =
+        Arrays.stream(plugins.split(","))
+            .map(String::trim)
+            .anyMatch(TrimtabConf.PLUGIN_CLASS::equals);
     if (!listed) {
-      throw new IllegalStateException("Trimtab's plugin is not enabled: set spark.plugins="
-          + TrimtabConf.PLUGIN_CLASS + " when creating the session or in spark-submit --conf (spark.plugins is "
-          + (plugins.isEmpty() ? "unset" : "'" + plugins + "'") + ")");
+      throw new IllegalStateException(
+          "Trimtab's plugin is not enabled: set spark.plugins="
+              + TrimtabConf.PLUGIN_CLASS
+              + " when creating the session or in spark-submit --conf (spark.plugins is "
+              + (plugins.isEmpty() ? "unset" : "'" + plugins + "'")
+              + ")");
     }
   }
 
   /** Fails if dynamic allocation is on: shards live in executors, which must not come and go. */
   public static void requireStaticExecutors(SparkConf conf) {
     if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
-      throw new IllegalStateException("Trimtab keeps parameter shards inside executors, so executors must not be "
-          + "added or removed during training: set spark.dynamicAllocation.enabled=false (it is true)");
+      throw new IllegalStateException(
+          "Trimtab keeps parameter shards inside executors, so executors must not be "
+              + "added or removed during training: set spark.dynamicAllocation.enabled=false (it is true)");
     }
   }
 
@@ -52,13 +60,25 @@ public final class SparkChecks {
    */
   public static void requireSlots(int workers, int slots, SparkConf conf, String staleness) {
     if (workers < 1) {
-      throw new IllegalArgumentException("Invalid number of workers: " + workers + " (must be >= 1)");
+      throw new IllegalArgumentException(
+          "Invalid number of workers: " + workers + " (must be >= 1)");
     }
     if (workers > slots) {
-      throw new IllegalStateException("Trimtab needs " + workers + " worker tasks running at once (one per data "
-          + "partition, as staleness " + staleness + " requires) but the cluster has " + slots + " task slots "
-          + "(executor cores / spark.task.cpus=" + conf.get("spark.task.cpus", "1") + "): set the number of workers "
-          + "to at most " + slots + ", add executors or cores, or use staleness asp");
+      throw new IllegalStateException(
+          "Trimtab needs "
+              + workers
+              + " worker tasks running at once (one per data "
+              + "partition, as staleness "
+              + staleness
+              + " requires) but the cluster has "
+              + slots
+              + " task slots "
+              + "(executor cores / spark.task.cpus="
+              + conf.get("spark.task.cpus", "1")
+              + "): set the number of workers "
+              + "to at most "
+              + slots
+              + ", add executors or cores, or use staleness asp");
     }
   }
 
@@ -77,7 +97,10 @@ public final class SparkChecks {
     return conf.getSizeAsBytes("spark.executor.memory", "1g");
   }
 
-  /** Bytes one shard holds for a dense table of {@code keys} keys of {@code doublesPerKey} doubles (state included). */
+  /**
+   * Bytes one shard holds for a dense table of {@code keys} keys of {@code doublesPerKey} doubles
+   * (state included).
+   */
   public static long shardBytes(long keys, int doublesPerKey, int shards) {
     long perShard = (keys + shards - 1) / shards;
     return perShard * doublesPerKey * Double.BYTES;
@@ -97,33 +120,51 @@ public final class SparkChecks {
   }
 
   /**
-   * Fails, before any table is created, if a dense model of {@code keys} keys of
-   * {@code doublesPerKey} doubles (weights and optimizer state) cannot fit in executor memory when
-   * split over {@code shards} shards (the JVM heap less Spark's reserved 300 MB: a lower bound on
-   * what it needs, so the check never refuses a model that fits), or in the driver, which holds the
-   * final model and moves tables between layouts.
+   * Fails, before any table is created, if a dense model of {@code keys} keys of {@code
+   * doublesPerKey} doubles (weights and optimizer state) cannot fit in executor memory when split
+   * over {@code shards} shards (the JVM heap less Spark's reserved 300 MB: a lower bound on what it
+   * needs, so the check never refuses a model that fits), or in the driver, which holds the final
+   * model and moves tables between layouts.
    */
-  public static void requireModelFits(long keys, int doublesPerKey, int shards, long executorHeap, long driverHeap) {
+  public static void requireModelFits(
+      long keys, int doublesPerKey, int shards, long executorHeap, long driverHeap) {
     long total = keys * doublesPerKey * Double.BYTES;
     long perShard = shardBytes(keys, doublesPerKey, shards);
     if (perShard > executorHeap - SPARK_RESERVED_BYTES) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT, "The model does not fit in executor memory: %d "
-          + "keys x %d doubles (weights and optimizer state) need %s, %s per shard over %d shards, but an executor "
-          + "has %s of heap (spark.executor.memory) less Spark's reserved 300 MB. Expected at most %s per shard: "
-          + "raise spark.executor.memory, spread the model over more executors (shards), or hash the features into "
-          + "fewer dimensions", keys, doublesPerKey, size(total), size(perShard), shards, size(executorHeap),
-          size(Math.max(0, executorHeap - SPARK_RESERVED_BYTES))));
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "The model does not fit in executor memory: %d "
+                  + "keys x %d doubles (weights and optimizer state) need %s, %s per shard over %d shards, but an executor "
+                  + "has %s of heap (spark.executor.memory) less Spark's reserved 300 MB. Expected at most %s per shard: "
+                  + "raise spark.executor.memory, spread the model over more executors (shards), or hash the features into "
+                  + "fewer dimensions",
+              keys,
+              doublesPerKey,
+              size(total),
+              size(perShard),
+              shards,
+              size(executorHeap),
+              size(Math.max(0, executorHeap - SPARK_RESERVED_BYTES))));
     }
     if (total > driverHeap - SPARK_RESERVED_BYTES) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT, "The model does not fit in driver memory: %d keys x "
-          + "%d doubles need %s, and the driver (which receives the trained model and moves tables between "
-          + "layouts) has %s of heap less Spark's reserved 300 MB: raise spark.driver.memory or hash the features "
-          + "into fewer dimensions", keys, doublesPerKey, size(total), size(driverHeap)));
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "The model does not fit in driver memory: %d keys x "
+                  + "%d doubles need %s, and the driver (which receives the trained model and moves tables between "
+                  + "layouts) has %s of heap less Spark's reserved 300 MB: raise spark.driver.memory or hash the features "
+                  + "into fewer dimensions",
+              keys,
+              doublesPerKey,
+              size(total),
+              size(driverHeap)));
     }
   }
 
   private static String size(long bytes) {
-    return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
+    return bytes >= 1L << 30
+        ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
         : String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
   }
 

@@ -35,8 +35,17 @@ class AuthenticatedClusterIT {
 
   @BeforeAll
   static void startCluster() {
-    spark = ClusterSessions.localCluster("local-cluster[2,1,1024]", "trimtab-auth-it",
-        Map.of("spark.authenticate", "true", "spark.authenticate.secret", SECRET, "spark.network.crypto.enabled", "true"));
+    spark =
+        ClusterSessions.localCluster(
+            "local-cluster[2,1,1024]",
+            "trimtab-auth-it",
+            Map.of(
+                "spark.authenticate",
+                "true",
+                "spark.authenticate.secret",
+                SECRET,
+                "spark.network.crypto.enabled",
+                "true"));
   }
 
   @AfterAll
@@ -48,29 +57,46 @@ class AuthenticatedClusterIT {
 
   @Test
   void training_works_andStrangersAreRefused() throws IOException {
-    PsLogisticRegressionModel m = new PsLogisticRegression().setEpochs(3).setTuning("off")
-        .fit(BuiltinDatasets.heartScale(spark));
+    PsLogisticRegressionModel m =
+        new PsLogisticRegression()
+            .setEpochs(3)
+            .setTuning("off")
+            .fit(BuiltinDatasets.heartScale(spark));
     Evaluation ev = m.evaluate(BuiltinDatasets.heartScale(spark));
     assertThat(ev.auc()).isGreaterThan(0.85);
 
-    List<ShardAddress> shards = Trimtab.parameterServer(spark).registrations().stream()
-        .map(r -> new ShardAddress(r.host(), r.port())).toList();
+    List<ShardAddress> shards =
+        Trimtab.parameterServer(spark).registrations().stream()
+            .map(r -> new ShardAddress(r.host(), r.port()))
+            .toList();
     assertThat(shards).hasSize(2);
-    try (PsMaster wrong = new PsMaster(shards, ClientOptions.defaults(),
-        new io.trimtab.ps.PsSecurity("guess".getBytes(StandardCharsets.UTF_8), false))) {
-      assertThatThrownBy(wrong::shardInfo).isInstanceOf(PsException.class).hasMessageContaining("refused authentication");
+    try (PsMaster wrong =
+        new PsMaster(
+            shards,
+            ClientOptions.defaults(),
+            new io.trimtab.ps.PsSecurity("guess".getBytes(StandardCharsets.UTF_8), false))) {
+      assertThatThrownBy(wrong::shardInfo)
+          .isInstanceOf(PsException.class)
+          .hasMessageContaining("refused authentication");
     }
     try (PsMaster none = new PsMaster(shards, ClientOptions.defaults())) {
       assertThatThrownBy(none::shardInfo).isInstanceOf(PsException.class);
     }
     byte[] secret = SECRET.getBytes(StandardCharsets.UTF_8);
-    try (PsMaster clear = new PsMaster(shards, ClientOptions.defaults(), new io.trimtab.ps.PsSecurity(secret, false))) {
-      assertThatThrownBy(clear::shardInfo).as("the right secret, but no encryption").isInstanceOf(PsException.class);
+    try (PsMaster clear =
+        new PsMaster(
+            shards, ClientOptions.defaults(), new io.trimtab.ps.PsSecurity(secret, false))) {
+      assertThatThrownBy(clear::shardInfo)
+          .as("the right secret, but no encryption")
+          .isInstanceOf(PsException.class);
     }
-    try (PsMaster sealed = new PsMaster(shards, ClientOptions.defaults(), new io.trimtab.ps.PsSecurity(secret, true))) {
+    try (PsMaster sealed =
+        new PsMaster(
+            shards, ClientOptions.defaults(), new io.trimtab.ps.PsSecurity(secret, true))) {
       assertThat(sealed.shardInfo()).hasSize(2);
     }
-    // a raw TCP client: the shard sends its 40-byte challenge frame and closes when no proof comes back
+    // a raw TCP client: the shard sends its 40-byte challenge frame and closes when no proof comes
+    // back
     try (Socket s = new Socket(shards.get(0).host(), shards.get(0).port())) {
       s.setSoTimeout(10_000);
       s.getOutputStream().write(new byte[] {0, 0, 0, 4, 1, 2, 3, 4});

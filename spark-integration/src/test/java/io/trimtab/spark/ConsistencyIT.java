@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Staleness bounds (BSP, SSP, ASP) on local-cluster[2,1,1024], with a deliberately slowed worker. */
+/**
+ * Staleness bounds (BSP, SSP, ASP) on local-cluster[2,1,1024], with a deliberately slowed worker.
+ */
 class ConsistencyIT {
   private static final int BATCHES = 8;
   private static final long SLOW_MS = 120;
@@ -40,11 +42,18 @@ class ConsistencyIT {
 
   private static List<EpochMetrics> train(String staleness, int workers, long slowMs) {
     List<EpochMetrics> seen = new ArrayList<>();
-    PsLogisticRegressionModel model = new PsLogisticRegression()
-        .setEpochs(2).setBatchesPerEpoch(BATCHES).setNumWorkers(workers).setStaleness(staleness)
-        .setUpdater("sgd").setStepSize(0.5).setSlowWorker(1, slowMs).setTuning("off")
-        .setEpochListener(seen::add)
-        .fit(heart);
+    PsLogisticRegressionModel model =
+        new PsLogisticRegression()
+            .setEpochs(2)
+            .setBatchesPerEpoch(BATCHES)
+            .setNumWorkers(workers)
+            .setStaleness(staleness)
+            .setUpdater("sgd")
+            .setStepSize(0.5)
+            .setSlowWorker(1, slowMs)
+            .setTuning("off")
+            .setEpochListener(seen::add)
+            .fit(heart);
     assertThat(model.epochs()).hasSize(2);
     assertThat(seen).allSatisfy(m -> assertThat(m.trainLoss()).isFinite());
     return seen;
@@ -52,8 +61,8 @@ class ConsistencyIT {
 
   /**
    * Every read of every worker is checked: the task measures, for each pull, its clock minus the
-   * table clock the shards read at, and the epoch reports the maximum. With worker 1 slowed, worker 0
-   * runs ahead until the bound stops it, so the maximum is exactly the bound.
+   * table clock the shards read at, and the epoch reports the maximum. With worker 1 slowed, worker
+   * 0 runs ahead until the bound stops it, so the maximum is exactly the bound.
    */
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 3})
@@ -61,7 +70,9 @@ class ConsistencyIT {
     List<EpochMetrics> epochs = train("ssp:" + bound, 2, SLOW_MS);
     for (EpochMetrics m : epochs) {
       assertThat(m.setting()).startsWith("ssp:" + bound + "/");
-      assertThat(m.maxStaleness()).as("largest staleness of any read in epoch %d", m.epoch()).isEqualTo(bound);
+      assertThat(m.maxStaleness())
+          .as("largest staleness of any read in epoch %d", m.epoch())
+          .isEqualTo(bound);
       assertThat(m.clock()).isEqualTo(m.epoch() * (long) BATCHES);
     }
   }
@@ -84,12 +95,17 @@ class ConsistencyIT {
     double slowTask = BATCHES * stall / 1000.0;
     for (EpochMetrics m : asp) {
       assertThat(m.taskSeconds()[1]).isGreaterThanOrEqualTo(slowTask);
-      assertThat(m.taskSeconds()[0]).as("fast worker under ASP, epoch %d", m.epoch()).isLessThan(slowTask / 2);
+      assertThat(m.taskSeconds()[0])
+          .as("fast worker under ASP, epoch %d", m.epoch())
+          .isLessThan(slowTask / 2);
     }
-    // Under SSP(1) the fast worker's read at its last clock (7) needs the slow worker's 6th push, at
-    // about 6 stalls after the slow task started; the tasks start a few ms apart, so allow one stall.
+    // Under SSP(1) the fast worker's read at its last clock (7) needs the slow worker's 6th push,
+    // at
+    // about 6 stalls after the slow task started; the tasks start a few ms apart, so allow one
+    // stall.
     for (EpochMetrics m : ssp) {
-      assertThat(m.taskSeconds()[0]).as("fast worker under SSP(1), epoch %d", m.epoch())
+      assertThat(m.taskSeconds()[0])
+          .as("fast worker under SSP(1), epoch %d", m.epoch())
           .isGreaterThan((BATCHES - 3) * stall / 1000.0);
     }
   }
@@ -100,8 +116,9 @@ class ConsistencyIT {
     assertThat(asp.get(1).taskSeconds()).hasSize(3);
     assertThatThrownBy(() -> train("ssp:2", 3, 0))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("Trimtab needs 3 worker tasks running at once (one per data partition, as staleness "
-            + "ssp:2 requires) but the cluster has 2 task slots");
+        .hasMessageContaining(
+            "Trimtab needs 3 worker tasks running at once (one per data partition, as staleness "
+                + "ssp:2 requires) but the cluster has 2 task slots");
   }
 
   @Test

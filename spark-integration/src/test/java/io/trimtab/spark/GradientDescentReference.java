@@ -5,7 +5,10 @@ import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 
-/** Single-threaded in-memory full-batch gradient descent for logistic regression: the exactness reference. */
+/**
+ * Single-threaded in-memory full-batch gradient descent for logistic regression: the exactness
+ * reference.
+ */
 final class GradientDescentReference {
   private GradientDescentReference() {}
 

@@ -54,13 +54,20 @@ class LocalClusterIT {
     assertThat(shards).hasSize(2);
     Set<Long> shardPids = shards.stream().map(ShardInfo::pid).collect(Collectors.toSet());
     assertThat(shardPids).hasSize(2).doesNotContain(driverPid);
-    assertThat(ps.registrations()).extracting(ShardRegistration::executorId).containsExactlyInAnyOrder("0", "1");
-    assertThat(ps.registrations()).extracting(ShardRegistration::pid).containsExactlyInAnyOrderElementsOf(shardPids);
+    assertThat(ps.registrations())
+        .extracting(ShardRegistration::executorId)
+        .containsExactlyInAnyOrder("0", "1");
+    assertThat(ps.registrations())
+        .extracting(ShardRegistration::pid)
+        .containsExactlyInAnyOrderElementsOf(shardPids);
 
     // The processes that run tasks are the processes that answer as shards over TCP.
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Set<Long> taskPids = new java.util.HashSet<>(jsc.parallelize(List.of(1, 2, 3, 4, 5, 6, 7, 8), 8)
-        .map(i -> ProcessHandle.current().pid()).collect());
+    Set<Long> taskPids =
+        new java.util.HashSet<>(
+            jsc.parallelize(List.of(1, 2, 3, 4, 5, 6, 7, 8), 8)
+                .map(i -> ProcessHandle.current().pid())
+                .collect());
     assertThat(taskPids).isEqualTo(shardPids);
   }
 
@@ -69,48 +76,73 @@ class LocalClusterIT {
     Dataset<Row> data = BuiltinDatasets.heartScale(spark);
     double lr = 0.5;
     int epochs = 10;
-    PsLogisticRegressionModel model = new PsLogisticRegression()
-        .setEpochs(epochs).setBatchesPerEpoch(1).setUpdater("sgd").setStepSize(lr).setRegParam(0)
-        .setNumWorkers(2).setSeed(0).setTuning("off")
-        .fit(data);
+    PsLogisticRegressionModel model =
+        new PsLogisticRegression()
+            .setEpochs(epochs)
+            .setBatchesPerEpoch(1)
+            .setUpdater("sgd")
+            .setStepSize(lr)
+            .setRegParam(0)
+            .setNumWorkers(2)
+            .setSeed(0)
+            .setTuning("off")
+            .fit(data);
 
     double[] ref = GradientDescentReference.train(data.collectAsList(), 13, lr, epochs);
     double[] got = model.weights();
     assertThat(ref[13] * ref[13] + java.util.Arrays.stream(ref).limit(13).map(x -> x * x).sum())
-        .as("the reference moved away from zero").isGreaterThan(0.01);
+        .as("the reference moved away from zero")
+        .isGreaterThan(0.01);
     assertThat(GradientDescentReference.relativeError(got, model.intercept(), ref))
-        .as("relative L2 error vs single-threaded full-batch GD").isLessThan(1e-6);
+        .as("relative L2 error vs single-threaded full-batch GD")
+        .isLessThan(1e-6);
     for (int i = 0; i < 13; i++) {
-      assertThat(Math.abs(got[i] - ref[i])).isLessThanOrEqualTo(1e-6 * Math.max(1e-3, Math.abs(ref[i])));
+      assertThat(Math.abs(got[i] - ref[i]))
+          .isLessThanOrEqualTo(1e-6 * Math.max(1e-3, Math.abs(ref[i])));
     }
     assertThat(model.epochs()).hasSize(epochs);
     assertThat(model.epochs().get(epochs - 1).clock()).isEqualTo(epochs);
   }
 
   /**
-   * The bar: on the same 80/20 split of SpamAssassin (hashed bag of words, 2^18 features), Trimtab's
-   * test log-loss is below 0.15 and its AUC above 0.98 (observed: about 0.05-0.07 and 0.995), and its
-   * log-loss is within 0.05 of MLlib's LogisticRegression (L-BFGS run to convergence, the same
-   * L2 strength, intercept unregularized) and its AUC within 0.01. Fair because both see the same
-   * rows and features; MLlib optimizes the same objective to convergence, so it is the quality a
-   * Spark user gets today, and Trimtab must reach it in a few SGD epochs.
+   * The bar: on the same 80/20 split of SpamAssassin (hashed bag of words, 2^18 features),
+   * Trimtab's test log-loss is below 0.15 and its AUC above 0.98 (observed: about 0.05-0.07 and
+   * 0.995), and its log-loss is within 0.05 of MLlib's LogisticRegression (L-BFGS run to
+   * convergence, the same L2 strength, intercept unregularized) and its AUC within 0.01. Fair
+   * because both see the same rows and features; MLlib optimizes the same objective to convergence,
+   * so it is the quality a Spark user gets today, and Trimtab must reach it in a few SGD epochs.
    */
   @Test
   void sparseLogisticRegression_onSpamAssassin_reachesMllibQuality() {
-    Dataset<Row>[] split = BuiltinDatasets.load(spark, BuiltinDatasets.SPAM).randomSplit(new double[] {0.8, 0.2}, 7);
+    Dataset<Row>[] split =
+        BuiltinDatasets.load(spark, BuiltinDatasets.SPAM).randomSplit(new double[] {0.8, 0.2}, 7);
     // one partition per executor core, as a Spark user would size MLlib's input
     Dataset<Row> train = split[0].coalesce(2).cache();
     Dataset<Row> test = split[1].coalesce(2).cache();
     List<EpochMetrics> seen = new ArrayList<>();
-    PsLogisticRegressionModel model = new PsLogisticRegression()
-        .setEpochs(10).setBatchesPerEpoch(10).setUpdater("adagrad").setStepSize(0.1).setRegParam(1e-4)
-        .setEpochListener(seen::add)
-        .fit(train);
+    PsLogisticRegressionModel model =
+        new PsLogisticRegression()
+            .setEpochs(10)
+            .setBatchesPerEpoch(10)
+            .setUpdater("adagrad")
+            .setStepSize(0.1)
+            .setRegParam(1e-4)
+            .setEpochListener(seen::add)
+            .fit(train);
     Evaluation ours = model.evaluate(test);
 
-    LogisticRegressionModel mllib = new LogisticRegression().setMaxIter(100).setRegParam(1e-4).fit(train);
-    Evaluation reference = PsLogisticRegressionModel.Metrics.of(mllib.transform(test).select("probability", "label")
-        .toJavaRDD().map(r -> new Tuple2<>((Object) ((Vector) r.get(0)).apply(1), (Object) r.getDouble(1))));
+    LogisticRegressionModel mllib =
+        new LogisticRegression().setMaxIter(100).setRegParam(1e-4).fit(train);
+    Evaluation reference =
+        PsLogisticRegressionModel.Metrics.of(
+            mllib
+                .transform(test)
+                .select("probability", "label")
+                .toJavaRDD()
+                .map(
+                    r ->
+                        new Tuple2<>(
+                            (Object) ((Vector) r.get(0)).apply(1), (Object) r.getDouble(1))));
     System.out.println("SpamAssassin test: Trimtab " + ours + " | MLlib " + reference);
     seen.forEach(m -> System.out.println(m.format(10)));
 
@@ -124,7 +156,9 @@ class LocalClusterIT {
 
   @Test
   void moreWorkersThanTaskSlots_failsFastNamingTheFix() {
-    assertThatThrownBy(() -> new PsLogisticRegression().setNumWorkers(3).fit(BuiltinDatasets.heartScale(spark)))
+    assertThatThrownBy(
+            () ->
+                new PsLogisticRegression().setNumWorkers(3).fit(BuiltinDatasets.heartScale(spark)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("Trimtab needs 3 worker tasks running at once")
         .hasMessageContaining("the cluster has 2 task slots")
@@ -147,7 +181,8 @@ class LocalClusterIT {
     // one row for two workers and ten clocks: one worker's partition is empty, most batches too;
     // every worker still takes part in every clock, so BSP does not wait for a missing one
     Dataset<Row> one = BuiltinDatasets.heartScale(spark).limit(1);
-    PsLogisticRegressionModel m = new PsLogisticRegression().setNumWorkers(2).setEpochs(2).setTuning("off").fit(one);
+    PsLogisticRegressionModel m =
+        new PsLogisticRegression().setNumWorkers(2).setEpochs(2).setTuning("off").fit(one);
     assertThat(m.weights()).hasSize(13);
     assertThat(m.epochs()).hasSize(2);
   }
@@ -158,17 +193,29 @@ class LocalClusterIT {
     assertThatThrownBy(() -> new PsLogisticRegression().fit(heart.limit(0)))
         .hasMessage("The training data are empty (expected at least one row)");
     org.apache.spark.sql.types.StructType schema = heart.schema();
-    Dataset<Row> nan = spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(1.0,
-        org.apache.spark.ml.linalg.Vectors.dense(0.5, Double.NaN))), schema);
+    Dataset<Row> nan =
+        spark.createDataFrame(
+            List.of(
+                org.apache.spark.sql.RowFactory.create(
+                    1.0, org.apache.spark.ml.linalg.Vectors.dense(0.5, Double.NaN))),
+            schema);
     assertThatThrownBy(() -> new PsLogisticRegression().setEpochs(1).setTuning("off").fit(nan))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("Non-finite feature value NaN in row [1.0,[0.5,NaN]]");
-    // 2^29 features: 2^29 + 1 keys x (weight + AdaGrad state) = 8 GiB, 4 GiB per shard; executors have 1 GiB
-    Dataset<Row> huge = spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(1.0,
-        org.apache.spark.ml.linalg.Vectors.sparse(1 << 29, new int[] {7}, new double[] {1}))), schema);
+    // 2^29 features: 2^29 + 1 keys x (weight + AdaGrad state) = 8 GiB, 4 GiB per shard; executors
+    // have 1 GiB
+    Dataset<Row> huge =
+        spark.createDataFrame(
+            List.of(
+                org.apache.spark.sql.RowFactory.create(
+                    1.0,
+                    org.apache.spark.ml.linalg.Vectors.sparse(
+                        1 << 29, new int[] {7}, new double[] {1}))),
+            schema);
     assertThatThrownBy(() -> new PsLogisticRegression().setEpochs(1).fit(huge))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("The model does not fit in executor memory: 536870913 keys x 2 doubles (weights and "
-            + "optimizer state) need 8.0 GiB, 4.0 GiB per shard over 2 shards, but an executor has 1.0 GiB");
+        .hasMessageStartingWith(
+            "The model does not fit in executor memory: 536870913 keys x 2 doubles (weights and "
+                + "optimizer state) need 8.0 GiB, 4.0 GiB per shard over 2 shards, but an executor has 1.0 GiB");
   }
 }

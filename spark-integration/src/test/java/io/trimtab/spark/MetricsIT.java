@@ -28,49 +28,74 @@ class MetricsIT {
   void psAndTunerMetrics_areExportedBySparksSinks_andJobsNameTheirEpochAndSetting(@TempDir Path dir)
       throws Exception {
     Path csv = Files.createDirectories(dir.resolve("metrics"));
-    SparkSession spark = ClusterSessions.localCluster("local-cluster[2,1,1024]", "trimtab-metrics-it", Map.of(
-        "spark.metrics.conf.*.sink.csv.class", "org.apache.spark.metrics.sink.CsvSink",
-        "spark.metrics.conf.*.sink.csv.period", "1",
-        "spark.metrics.conf.*.sink.csv.unit", "seconds",
-        "spark.metrics.conf.*.sink.csv.directory", csv.toString()));
+    SparkSession spark =
+        ClusterSessions.localCluster(
+            "local-cluster[2,1,1024]",
+            "trimtab-metrics-it",
+            Map.of(
+                "spark.metrics.conf.*.sink.csv.class", "org.apache.spark.metrics.sink.CsvSink",
+                "spark.metrics.conf.*.sink.csv.period", "1",
+                "spark.metrics.conf.*.sink.csv.unit", "seconds",
+                "spark.metrics.conf.*.sink.csv.directory", csv.toString()));
     List<String> descriptions = new CopyOnWriteArrayList<>();
     PsLogisticRegressionModel model;
     try {
-      spark.sparkContext().addSparkListener(new SparkListener() {
-        @Override
-        public void onJobStart(SparkListenerJobStart start) {
-          String d = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
-          if (d != null) {
-            descriptions.add(d);
-          }
-        }
-      });
-      model = new PsLogisticRegression().setEpochs(6).setNumWorkers(2).setTuning("staleness")
-          .fit(BuiltinDatasets.heartScale(spark));
+      spark
+          .sparkContext()
+          .addSparkListener(
+              new SparkListener() {
+                @Override
+                public void onJobStart(SparkListenerJobStart start) {
+                  String d =
+                      start.properties() == null
+                          ? null
+                          : start.properties().getProperty("spark.job.description");
+                  if (d != null) {
+                    descriptions.add(d);
+                  }
+                }
+              });
+      model =
+          new PsLogisticRegression()
+              .setEpochs(6)
+              .setNumWorkers(2)
+              .setTuning("staleness")
+              .fit(BuiltinDatasets.heartScale(spark));
       // a few sink periods while the application still runs
       Thread.sleep(2500);
     } finally {
       spark.stop();
     }
 
-    assertThat(descriptions).contains("Trimtab logreg: epoch 1, " + model.epochs().get(0).setting(),
-        "Trimtab logreg: epoch 6, " + model.epochs().get(5).setting());
+    assertThat(descriptions)
+        .contains(
+            "Trimtab logreg: epoch 1, " + model.epochs().get(0).setting(),
+            "Trimtab logreg: epoch 6, " + model.epochs().get(5).setting());
 
     // the driver: the latest epoch, its setting and the tuner's own time
-    assertThat(lastValue(csv, "driver.plugin.io.trimtab.spark.plugin.TrimtabPlugin.training.epoch.csv"))
+    assertThat(
+            lastValue(
+                csv, "driver.plugin.io.trimtab.spark.plugin.TrimtabPlugin.training.epoch.csv"))
         .isEqualTo("6");
-    assertThat(lastValue(csv, "driver.plugin.io.trimtab.spark.plugin.TrimtabPlugin.tuner.setting.csv"))
+    assertThat(
+            lastValue(csv, "driver.plugin.io.trimtab.spark.plugin.TrimtabPlugin.tuner.setting.csv"))
         .isEqualTo(model.epochs().get(5).setting());
-    assertThat(Double.parseDouble(lastValue(csv, "driver.plugin.io.trimtab.spark.plugin.TrimtabPlugin.training.loss.csv")))
+    assertThat(
+            Double.parseDouble(
+                lastValue(
+                    csv, "driver.plugin.io.trimtab.spark.plugin.TrimtabPlugin.training.loss.csv")))
         .isEqualTo(model.epochs().get(5).trainLoss());
     // each executor process: its shard served pulls and pushes, and its workers timed their pulls
     for (String executor : new String[] {"0", "1"}) {
       String prefix = "." + executor + ".plugin.io.trimtab.spark.plugin.TrimtabPlugin.";
-      assertThat(Long.parseLong(lastValue(csv, prefix + "shard.pushes.csv"))).as("executor " + executor)
+      assertThat(Long.parseLong(lastValue(csv, prefix + "shard.pushes.csv")))
+          .as("executor " + executor)
           .isGreaterThan(0);
       assertThat(Long.parseLong(lastValue(csv, prefix + "shard.bytesIn.csv"))).isGreaterThan(0);
       String pulls = lastLine(csv, prefix + "worker.pull.csv");
-      assertThat(Long.parseLong(pulls.split(",")[1])).as("pulls timed by executor " + executor).isGreaterThan(0);
+      assertThat(Long.parseLong(pulls.split(",")[1]))
+          .as("pulls timed by executor " + executor)
+          .isGreaterThan(0);
     }
   }
 

@@ -32,17 +32,19 @@ import org.junit.jupiter.api.io.TempDir;
 class NotebooksIT {
   /** The notes' directory: the system property, else {@code ../notebooks} from the module. */
   static final Path NOTES = Path.of(System.getProperty("trimtab.notebooks", "../notebooks"));
+
   static final Path EXECUTED = Path.of("target", "notebooks");
 
-  @TempDir
-  static Path classDir;
+  @TempDir static Path classDir;
   private static NotebookRunner runner;
   private static SparkSession spark;
 
   @BeforeAll
   static void startInterpreterAndCluster() {
     runner = NotebookRunner.start(classDir, LocalCluster.currentClassPath());
-    spark = ClusterSessions.localCluster("local-cluster[2,1,1024]", "trimtab-notebooks-it", runner.sparkSettings());
+    spark =
+        ClusterSessions.localCluster(
+            "local-cluster[2,1,1024]", "trimtab-notebooks-it", runner.sparkSettings());
     runner.bindSpark(spark);
   }
 
@@ -58,12 +60,20 @@ class NotebooksIT {
 
   @Test
   void theNotesSpark_isTheClusterSession_andParagraphClassesRunInItsExecutors() {
-    NoteRun run = runner.run(ZeppelinNote.of("session check",
-        new String[] {"Define (alone: executors that load the class run its paragraph again)", """
+    NoteRun run =
+        runner.run(
+            ZeppelinNote.of(
+                "session check",
+                new String[] {
+                  "Define (alone: executors that load the class run its paragraph again)",
+                  """
             %spark
             case class Probe(i: Int, pid: Long)
-            """},
-        new String[] {"Use", """
+            """
+                },
+                new String[] {
+                  "Use",
+                  """
             %spark
             require(sc.master == "local-cluster[2,1,1024]", s"master ${sc.master}")
             val driver = ProcessHandle.current.pid
@@ -71,8 +81,11 @@ class NotebooksIT {
             require(rows.map(_.i).sorted.toSeq == Seq(1, 2, 3, 4) && rows.forall(_.pid != driver), rows.mkString(", "))
             val ds = Seq(Probe(1, 0L), Probe(2, 0L)).toDS().repartition(2).map(r => r.copy(i = r.i * 10)).collect()
             require(ds.map(_.i).sorted.toSeq == Seq(10, 20), ds.mkString(", "))
-            """},
-        new String[] {"Java", """
+            """
+                },
+                new String[] {
+                  "Java",
+                  """
             %java
             import java.util.List;
             import org.apache.spark.api.java.function.MapFunction;
@@ -90,7 +103,8 @@ class NotebooksIT {
                 System.out.println("Java lambda ran in executor processes " + new java.util.TreeSet<>(pids));
               }
             }
-            """}));
+            """
+                }));
     run.requireSuccess();
   }
 
@@ -100,13 +114,19 @@ class NotebooksIT {
     assertThat(scala).as("```scala blocks in " + ReadmeBlocks.README).isNotEmpty();
     List<String[]> paragraphs = new ArrayList<>();
     for (String block : scala) {
-      paragraphs.add(new String[] {"README.md, Scala block " + (paragraphs.size() + 1), "%spark\n" + block});
+      paragraphs.add(
+          new String[] {"README.md, Scala block " + (paragraphs.size() + 1), "%spark\n" + block});
     }
-    // the mean rating predicts the test ratings with an RMSE of about 1.06 (ModelsIT); the FM does better
-    paragraphs.add(new String[] {"check", """
+    // the mean rating predicts the test ratings with an RMSE of about 1.06 (ModelsIT); the FM does
+    // better
+    paragraphs.add(
+        new String[] {
+          "check",
+          """
         %spark
         require(rmse < 1.0, s"README's factorization machine: test RMSE $rmse, not below 1.0")
-        """});
+        """
+        });
     NoteRun run = runner.run(ZeppelinNote.of("README", paragraphs.toArray(new String[0][])));
     System.out.print(run.summary());
     run.requireSuccess();
@@ -114,24 +134,46 @@ class NotebooksIT {
 
   @TestFactory
   Stream<DynamicTest> everyNoteInNotebooks_runsClean() throws IOException {
-    assertThat(NOTES).as("the notebooks directory (system property trimtab.notebooks)").isDirectory();
+    assertThat(NOTES)
+        .as("the notebooks directory (system property trimtab.notebooks)")
+        .isDirectory();
     // -Dtrimtab.notes=quickstart,mllib runs only the notes whose file names contain one of these
-    List<String> only = Stream.of(System.getProperty("trimtab.notes", "").split(","))
-        .map(String::strip).filter(x -> !x.isEmpty()).toList();
+    List<String> only =
+        Stream.of(System.getProperty("trimtab.notes", "").split(","))
+            .map(String::strip)
+            .filter(x -> !x.isEmpty())
+            .toList();
     List<Path> notes;
     try (Stream<Path> files = Files.list(NOTES)) {
-      notes = files.filter(f -> f.getFileName().toString().endsWith(".zpln"))
-          .filter(f -> only.isEmpty() || only.stream().anyMatch(f.getFileName().toString()::contains))
-          .sorted().toList();
+      notes =
+          files
+              .filter(f -> f.getFileName().toString().endsWith(".zpln"))
+              .filter(
+                  f ->
+                      only.isEmpty()
+                          || only.stream().anyMatch(f.getFileName().toString()::contains))
+              .sorted()
+              .toList();
     }
-    assertThat(notes).as("Zeppelin notes (*.zpln) in " + NOTES.toAbsolutePath()
-        + (only.isEmpty() ? "" : " whose names contain one of " + only + " (trimtab.notes)")).isNotEmpty();
+    assertThat(notes)
+        .as(
+            "Zeppelin notes (*.zpln) in "
+                + NOTES.toAbsolutePath()
+                + (only.isEmpty()
+                    ? ""
+                    : " whose names contain one of " + only + " (trimtab.notes)"))
+        .isNotEmpty();
     Files.createDirectories(EXECUTED);
-    return notes.stream().map(file -> dynamicTest(file.getFileName().toString(), () -> {
-      NoteRun run = runner.run(ZeppelinNote.read(file));
-      Files.writeString(EXECUTED.resolve(file.getFileName()), run.executedNote());
-      System.out.print(run.summary());
-      run.requireSuccess();
-    }));
+    return notes.stream()
+        .map(
+            file ->
+                dynamicTest(
+                    file.getFileName().toString(),
+                    () -> {
+                      NoteRun run = runner.run(ZeppelinNote.read(file));
+                      Files.writeString(EXECUTED.resolve(file.getFileName()), run.executedNote());
+                      System.out.print(run.summary());
+                      run.requireSuccess();
+                    }));
   }
 }

@@ -46,30 +46,56 @@ class PipelineIT {
   }
 
   @Test
-  void aPipelineOfTokenizerHashingAndTrimtab_trainsSpam_andSavesAndLoads_withTheSamePredictions(@TempDir Path dir) throws Exception {
-    Dataset<Row>[] split = BuiltinDatasets.spamAssassinText(spark).randomSplit(new double[] {0.8, 0.2}, 7);
+  void aPipelineOfTokenizerHashingAndTrimtab_trainsSpam_andSavesAndLoads_withTheSamePredictions(
+      @TempDir Path dir) throws Exception {
+    Dataset<Row>[] split =
+        BuiltinDatasets.spamAssassinText(spark).randomSplit(new double[] {0.8, 0.2}, 7);
     Dataset<Row> train = split[0].cache();
     Dataset<Row> test = split[1].cache();
-    RegexTokenizer tokens = new RegexTokenizer().setInputCol("text").setOutputCol("words")
-        .setPattern("[^\\p{L}\\p{N}]+").setMinTokenLength(2);
-    HashingTF tf = new HashingTF().setInputCol("words").setOutputCol("features").setNumFeatures(1 << 18);
-    PsLogisticRegression trimtab = new PsLogisticRegression().setEpochs(10).setBatchesPerEpoch(10).setStepSize(0.5)
-        .setRegParam(1e-5).setNumWorkers(2).setTuning("off");
+    RegexTokenizer tokens =
+        new RegexTokenizer()
+            .setInputCol("text")
+            .setOutputCol("words")
+            .setPattern("[^\\p{L}\\p{N}]+")
+            .setMinTokenLength(2);
+    HashingTF tf =
+        new HashingTF().setInputCol("words").setOutputCol("features").setNumFeatures(1 << 18);
+    PsLogisticRegression trimtab =
+        new PsLogisticRegression()
+            .setEpochs(10)
+            .setBatchesPerEpoch(10)
+            .setStepSize(0.5)
+            .setRegParam(1e-5)
+            .setNumWorkers(2)
+            .setTuning("off");
     long t0 = System.nanoTime();
-    PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {tokens, tf, trimtab}).fit(train);
+    PipelineModel fitted =
+        new Pipeline().setStages(new PipelineStage[] {tokens, tf, trimtab}).fit(train);
     double trimtabSeconds = (System.nanoTime() - t0) / 1e9;
     t0 = System.nanoTime();
-    PipelineModel mllib = new Pipeline().setStages(new PipelineStage[] {tokens, tf,
-        new LogisticRegression().setMaxIter(25).setRegParam(1e-5)}).fit(train);
+    PipelineModel mllib =
+        new Pipeline()
+            .setStages(
+                new PipelineStage[] {
+                  tokens, tf, new LogisticRegression().setMaxIter(25).setRegParam(1e-5)
+                })
+            .fit(train);
     double mllibSeconds = (System.nanoTime() - t0) / 1e9;
 
     BinaryClassificationEvaluator auc = new BinaryClassificationEvaluator();
     Dataset<Row> scored = fitted.transform(test).cache();
     double trimtabAuc = auc.setRawPredictionCol("probability").evaluate(scored);
     double mllibAuc = auc.setRawPredictionCol("rawPrediction").evaluate(mllib.transform(test));
-    System.out.printf(Locale.ROOT, "SpamAssassin text pipeline, %d train / %d test rows: test AUC Trimtab %.4f "
-        + "(fit %.1f s), MLlib LogisticRegression %.4f (fit %.1f s)%n", train.count(), test.count(), trimtabAuc,
-        trimtabSeconds, mllibAuc, mllibSeconds);
+    System.out.printf(
+        Locale.ROOT,
+        "SpamAssassin text pipeline, %d train / %d test rows: test AUC Trimtab %.4f "
+            + "(fit %.1f s), MLlib LogisticRegression %.4f (fit %.1f s)%n",
+        train.count(),
+        test.count(),
+        trimtabAuc,
+        trimtabSeconds,
+        mllibAuc,
+        mllibSeconds);
     assertThat(trimtabAuc).isGreaterThan(0.97);
     assertThat(trimtabAuc).isGreaterThan(mllibAuc - 0.02);
 
@@ -95,11 +121,27 @@ class PipelineIT {
 
   @Test
   void anEstimatorWithEveryParamSet_savesAndLoads_equal(@TempDir Path dir) throws Exception {
-    PsLogisticRegression lr = new PsLogisticRegression().setLabelCol("y").setFeaturesCol("x").setPredictionCol("p")
-        .setProbabilityCol("q").setEpochs(7).setBatchesPerEpoch(3).setNumWorkers(2).setNumShards(1).setStepSize(0.25)
-        .setRegParam(1e-3).setUpdater("sgd").setPartitioner("range").setSeed(9).setStaleness("ssp:2")
-        .setAggregation("executor-combine").setTuning("staleness,workers").setTargetLoss(0.2)
-        .setCheckpointDir("/tmp/ck").setResumeFrom("/tmp/ck/latest");
+    PsLogisticRegression lr =
+        new PsLogisticRegression()
+            .setLabelCol("y")
+            .setFeaturesCol("x")
+            .setPredictionCol("p")
+            .setProbabilityCol("q")
+            .setEpochs(7)
+            .setBatchesPerEpoch(3)
+            .setNumWorkers(2)
+            .setNumShards(1)
+            .setStepSize(0.25)
+            .setRegParam(1e-3)
+            .setUpdater("sgd")
+            .setPartitioner("range")
+            .setSeed(9)
+            .setStaleness("ssp:2")
+            .setAggregation("executor-combine")
+            .setTuning("staleness,workers")
+            .setTargetLoss(0.2)
+            .setCheckpointDir("/tmp/ck")
+            .setResumeFrom("/tmp/ck/latest");
     for (Param<?> p : lr.params()) {
       assertThat(lr.isSet(p)).as("set: " + p.name()).isTrue();
     }
@@ -108,16 +150,23 @@ class PipelineIT {
     PsLogisticRegression back = PsLogisticRegression.load(path);
     assertThat(back.uid()).isEqualTo(lr.uid());
     for (Param<?> p : lr.params()) {
-      assertThat(back.getOrDefault(back.getParam(p.name()))).as(p.name()).isEqualTo(lr.getOrDefault(p));
+      assertThat(back.getOrDefault(back.getParam(p.name())))
+          .as(p.name())
+          .isEqualTo(lr.getOrDefault(p));
     }
   }
 
   @Test
   void fitWithAParamMap_overridesTheParams_forThatFitOnly() {
     Dataset<Row> heart = BuiltinDatasets.heartScale(spark);
-    PsLogisticRegression lr = new PsLogisticRegression().setEpochs(5).setNumWorkers(2).setTuning("off")
-        .setProbabilityCol("p");
-    PsLogisticRegressionModel model = lr.fit(heart, new ParamMap().put(lr.epochs(), 2).put(lr.predictionCol(), "yhat"));
+    PsLogisticRegression lr =
+        new PsLogisticRegression()
+            .setEpochs(5)
+            .setNumWorkers(2)
+            .setTuning("off")
+            .setProbabilityCol("p");
+    PsLogisticRegressionModel model =
+        lr.fit(heart, new ParamMap().put(lr.epochs(), 2).put(lr.predictionCol(), "yhat"));
     assertThat(model.epochs()).hasSize(2);
     assertThat(model.getPredictionCol()).isEqualTo("yhat");
     assertThat(model.getProbabilityCol()).isEqualTo("p");

@@ -12,12 +12,17 @@ class PluginNotEnabledTest {
 
   @Test
   void training_withoutPlugin_failsFastNamingSparkPlugins() {
-    SparkSession spark = SparkSession.builder().master("local[1]").appName("no-plugin")
-        .config("spark.ui.enabled", "false").getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[1]")
+            .appName("no-plugin")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate();
     try {
       assertThatThrownBy(() -> new PsLogisticRegression().fit(BuiltinDatasets.heartScale(spark)))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageStartingWith("Trimtab's plugin is not enabled: set spark.plugins=io.trimtab.spark.plugin.TrimtabPlugin");
+          .hasMessageStartingWith(
+              "Trimtab's plugin is not enabled: set spark.plugins=io.trimtab.spark.plugin.TrimtabPlugin");
     } finally {
       spark.stop();
     }

@@ -46,7 +46,8 @@ final class ReadmeBlocks {
       }
     }
     if (block != null) {
-      throw new IllegalStateException(README + ": the ```" + language + " block at line " + opened + " is not closed");
+      throw new IllegalStateException(
+          README + ": the ```" + language + " block at line " + opened + " is not closed");
     }
     return blocks;
   }

@@ -13,12 +13,20 @@ class SparkChecksTest {
   void pluginMissing_namesTheSettingAndTheFix() {
     assertThatThrownBy(() -> SparkChecks.requirePlugin(new SparkConf(false)))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("Trimtab's plugin is not enabled: set spark.plugins=io.trimtab.spark.plugin.TrimtabPlugin when "
-            + "creating the session or in spark-submit --conf (spark.plugins is unset)");
-    assertThatThrownBy(() -> SparkChecks.requirePlugin(new SparkConf(false).set("spark.plugins", "com.acme.Other")))
+        .hasMessage(
+            "Trimtab's plugin is not enabled: set spark.plugins=io.trimtab.spark.plugin.TrimtabPlugin when "
+                + "creating the session or in spark-submit --conf (spark.plugins is unset)");
+    assertThatThrownBy(
+            () ->
+                SparkChecks.requirePlugin(
+                    new SparkConf(false).set("spark.plugins", "com.acme.Other")))
         .hasMessageEndingWith("(spark.plugins is 'com.acme.Other')");
-    assertThatCode(() -> SparkChecks.requirePlugin(new SparkConf(false)
-        .set("spark.plugins", "com.acme.Other, " + TrimtabConf.PLUGIN_CLASS))).doesNotThrowAnyException();
+    assertThatCode(
+            () ->
+                SparkChecks.requirePlugin(
+                    new SparkConf(false)
+                        .set("spark.plugins", "com.acme.Other, " + TrimtabConf.PLUGIN_CLASS)))
+        .doesNotThrowAnyException();
   }
 
   @Test
@@ -27,15 +35,18 @@ class SparkChecksTest {
     // 2^28 keys x 2 doubles (weights + AdaGrad state) = 4 GiB; 2 GiB per shard over 2 shards
     assertThatThrownBy(() -> SparkChecks.requireModelFits(1L << 28, 2, 2, gib, 8 * gib))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("The model does not fit in executor memory: 268435456 keys x 2 doubles (weights and optimizer "
-            + "state) need 4.0 GiB, 2.0 GiB per shard over 2 shards, but an executor has 1.0 GiB of heap "
-            + "(spark.executor.memory) less Spark's reserved 300 MB. Expected at most 724.0 MiB per shard: raise "
-            + "spark.executor.memory, spread the model over more executors (shards), or hash the features into "
-            + "fewer dimensions");
+        .hasMessage(
+            "The model does not fit in executor memory: 268435456 keys x 2 doubles (weights and optimizer "
+                + "state) need 4.0 GiB, 2.0 GiB per shard over 2 shards, but an executor has 1.0 GiB of heap "
+                + "(spark.executor.memory) less Spark's reserved 300 MB. Expected at most 724.0 MiB per shard: raise "
+                + "spark.executor.memory, spread the model over more executors (shards), or hash the features into "
+                + "fewer dimensions");
     assertThatThrownBy(() -> SparkChecks.requireModelFits(1L << 28, 2, 8, 4 * gib, 2 * gib))
-        .hasMessageStartingWith("The model does not fit in driver memory: 268435456 keys x 2 doubles need 4.0 GiB, "
-            + "and the driver (which receives the trained model and moves tables between layouts) has 2.0 GiB");
-    assertThatCode(() -> SparkChecks.requireModelFits(1L << 20, 2, 1, gib, gib)).doesNotThrowAnyException();
+        .hasMessageStartingWith(
+            "The model does not fit in driver memory: 268435456 keys x 2 doubles need 4.0 GiB, "
+                + "and the driver (which receives the trained model and moves tables between layouts) has 2.0 GiB");
+    assertThatCode(() -> SparkChecks.requireModelFits(1L << 20, 2, 1, gib, gib))
+        .doesNotThrowAnyException();
     // the tuner's fewest shards: 4 GiB over executors of 2 GiB heap (1.7 GiB usable) needs 3
     assertThat(SparkChecks.minShards(1L << 28, 2, 2 * gib, 4)).isEqualTo(3);
     assertThat(SparkChecks.minShards(1L << 28, 2, 2 * gib, 2)).isZero();
@@ -44,39 +55,57 @@ class SparkChecksTest {
 
   @Test
   void executorHeap_isSparkExecutorMemory_orTheDriversHeapInLocalMode() {
-    assertThat(SparkChecks.executorHeapBytes(new SparkConf(false).set("spark.master", "local-cluster[2,1,1024]")))
+    assertThat(
+            SparkChecks.executorHeapBytes(
+                new SparkConf(false).set("spark.master", "local-cluster[2,1,1024]")))
         .isEqualTo(1L << 30);
-    assertThat(SparkChecks.executorHeapBytes(new SparkConf(false).set("spark.master", "spark://h:7077")
-        .set("spark.executor.memory", "3g"))).isEqualTo(3L << 30);
+    assertThat(
+            SparkChecks.executorHeapBytes(
+                new SparkConf(false)
+                    .set("spark.master", "spark://h:7077")
+                    .set("spark.executor.memory", "3g")))
+        .isEqualTo(3L << 30);
     assertThat(SparkChecks.executorHeapBytes(new SparkConf(false).set("spark.master", "local[2]")))
         .isEqualTo(Runtime.getRuntime().maxMemory());
   }
 
   @Test
   void dynamicAllocation_isRejected() {
-    assertThatThrownBy(() -> SparkChecks.requireStaticExecutors(new SparkConf(false)
-        .set("spark.dynamicAllocation.enabled", "true")))
+    assertThatThrownBy(
+            () ->
+                SparkChecks.requireStaticExecutors(
+                    new SparkConf(false).set("spark.dynamicAllocation.enabled", "true")))
         .hasMessageContaining("set spark.dynamicAllocation.enabled=false (it is true)");
-    assertThatCode(() -> SparkChecks.requireStaticExecutors(new SparkConf(false))).doesNotThrowAnyException();
+    assertThatCode(() -> SparkChecks.requireStaticExecutors(new SparkConf(false)))
+        .doesNotThrowAnyException();
   }
 
   @Test
   void slots_mustCoverWorkers() {
     SparkConf conf = new SparkConf(false).set("spark.task.cpus", "2");
     assertThatThrownBy(() -> SparkChecks.requireSlots(5, 4, conf))
-        .hasMessage("Trimtab needs 5 worker tasks running at once (one per data partition, as staleness bsp "
-            + "requires) but the cluster has 4 task slots (executor cores / spark.task.cpus=2): set the number of "
-            + "workers to at most 4, add executors or cores, or use staleness asp");
-    assertThatThrownBy(() -> SparkChecks.requireSlots(0, 4, conf)).hasMessage("Invalid number of workers: 0 (must be >= 1)");
+        .hasMessage(
+            "Trimtab needs 5 worker tasks running at once (one per data partition, as staleness bsp "
+                + "requires) but the cluster has 4 task slots (executor cores / spark.task.cpus=2): set the number of "
+                + "workers to at most 4, add executors or cores, or use staleness asp");
+    assertThatThrownBy(() -> SparkChecks.requireSlots(0, 4, conf))
+        .hasMessage("Invalid number of workers: 0 (must be >= 1)");
     assertThatCode(() -> SparkChecks.requireSlots(4, 4, conf)).doesNotThrowAnyException();
   }
 
   @Test
   void expectedExecutors_followsTheMaster() {
-    assertThat(SparkChecks.expectedExecutors(new SparkConf(false).set("spark.master", "local-cluster[3, 1, 1024]")))
+    assertThat(
+            SparkChecks.expectedExecutors(
+                new SparkConf(false).set("spark.master", "local-cluster[3, 1, 1024]")))
         .isEqualTo(3);
-    assertThat(SparkChecks.expectedExecutors(new SparkConf(false).set("spark.master", "local[4]"))).isEqualTo(1);
-    assertThat(SparkChecks.expectedExecutors(new SparkConf(false).set("spark.master", "spark://h:7077")
-        .set("spark.executor.instances", "5"))).isEqualTo(5);
+    assertThat(SparkChecks.expectedExecutors(new SparkConf(false).set("spark.master", "local[4]")))
+        .isEqualTo(1);
+    assertThat(
+            SparkChecks.expectedExecutors(
+                new SparkConf(false)
+                    .set("spark.master", "spark://h:7077")
+                    .set("spark.executor.instances", "5")))
+        .isEqualTo(5);
   }
 }

@@ -36,20 +36,45 @@ final class StandaloneCluster implements AutoCloseable {
    * Starts a Master on 127.0.0.1 and a Worker with {@code cores} cores on each of {@code hosts};
    * returns once the Master reports every Worker alive.
    */
-  static StandaloneCluster start(List<String> hosts, int cores) throws IOException, InterruptedException {
-    Path logs = Files.createDirectories(Path.of("target", "standalone-" + ProcessHandle.current().pid()
-        + "-" + System.nanoTime()));
+  static StandaloneCluster start(List<String> hosts, int cores)
+      throws IOException, InterruptedException {
+    Path logs =
+        Files.createDirectories(
+            Path.of(
+                "target", "standalone-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
     int port = freePort();
     int ui = freePort();
     StandaloneCluster c = new StandaloneCluster("spark://127.0.0.1:" + port, logs);
     try {
-      c.launch("master", "127.0.0.1", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-          "--port", String.valueOf(port), "--webui-port", String.valueOf(ui)));
+      c.launch(
+          "master",
+          "127.0.0.1",
+          List.of(
+              "org.apache.spark.deploy.master.Master",
+              "--host",
+              "127.0.0.1",
+              "--port",
+              String.valueOf(port),
+              "--webui-port",
+              String.valueOf(ui)));
       for (int i = 0; i < hosts.size(); i++) {
         Path work = Files.createDirectories(logs.resolve("work-" + i));
-        c.launch("worker-" + i, hosts.get(i), List.of("org.apache.spark.deploy.worker.Worker", c.masterUrl,
-            "--host", hosts.get(i), "--cores", String.valueOf(cores), "--memory", "1g", "--webui-port",
-            String.valueOf(freePort()), "--work-dir", work.toString()));
+        c.launch(
+            "worker-" + i,
+            hosts.get(i),
+            List.of(
+                "org.apache.spark.deploy.worker.Worker",
+                c.masterUrl,
+                "--host",
+                hosts.get(i),
+                "--cores",
+                String.valueOf(cores),
+                "--memory",
+                "1g",
+                "--webui-port",
+                String.valueOf(freePort()),
+                "--work-dir",
+                work.toString()));
       }
       c.awaitWorkers(ui, hosts.size(), Duration.ofSeconds(90));
       return c;
@@ -65,21 +90,27 @@ final class StandaloneCluster implements AutoCloseable {
 
   /** The process of every executor JVM the workers launched (children of the worker JVMs). */
   List<ProcessHandle> executors() {
-    return processes.stream().skip(1).flatMap(p -> p.toHandle().children())
-        .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).toList();
+    return processes.stream()
+        .skip(1)
+        .flatMap(p -> p.toHandle().children())
+        .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+        .toList();
   }
 
   private void launch(String name, String host, List<String> mainAndArgs) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports")).forEach(cmd::add);
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports"))
+        .forEach(cmd::add);
     cmd.add("-Xmx512m");
     cmd.add("-cp");
     cmd.add(LocalCluster.currentClassPath());
     cmd.addAll(mainAndArgs);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(logs.resolve(name + ".log").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(logs.resolve(name + ".log").toFile());
     // executors a worker launches bind to its host
     pb.environment().put("SPARK_LOCAL_IP", host);
     processes.add(pb.start());
@@ -93,13 +124,21 @@ final class StandaloneCluster implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       for (Process p : processes) {
         if (!p.isAlive()) {
-          throw new IllegalStateException("A standalone cluster process exited with " + p.exitValue()
-              + " before the cluster was up (logs in " + logs + ")");
+          throw new IllegalStateException(
+              "A standalone cluster process exited with "
+                  + p.exitValue()
+                  + " before the cluster was up (logs in "
+                  + logs
+                  + ")");
         }
       }
       try {
-        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uiPort + "/json/")).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
+        String body =
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uiPort + "/json/"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
         Matcher m = alive.matcher(body);
         if (m.find() && Integer.parseInt(m.group(1)) >= workers) {
           return;
@@ -110,8 +149,16 @@ final class StandaloneCluster implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException("The standalone Master did not report " + workers + " alive workers within "
-        + timeout.toSeconds() + " s (last: " + last + "; logs in " + logs + ")");
+    throw new IllegalStateException(
+        "The standalone Master did not report "
+            + workers
+            + " alive workers within "
+            + timeout.toSeconds()
+            + " s (last: "
+            + last
+            + "; logs in "
+            + logs
+            + ")");
   }
 
   private static int freePort() throws IOException {

@@ -16,7 +16,8 @@ class TrimtabConfTest {
     Path readme = Path.of(System.getProperty("basedir", "."), "..", "README.md");
     String text = Files.readString(readme);
     for (TrimtabConf.Key key : TrimtabConf.KEYS) {
-      assertThat(text).as("README row for " + key.name())
+      assertThat(text)
+          .as("README row for " + key.name())
           .contains("| `" + key.name() + "` | `" + key.defaultValue() + "` | " + key.doc() + " |");
     }
   }
@@ -32,13 +33,22 @@ class TrimtabConfTest {
 
   @Test
   void badValues_nameTheKeyAndWhatWasExpected() {
-    assertThatThrownBy(() -> new TrimtabConf(new SparkConf(false).set("spark.trimtab.shard.port", "70000")).shardPort())
+    assertThatThrownBy(
+            () ->
+                new TrimtabConf(new SparkConf(false).set("spark.trimtab.shard.port", "70000"))
+                    .shardPort())
         .hasMessage("Invalid spark.trimtab.shard.port: 70000 (expected 0 .. 65535)");
-    assertThatThrownBy(() -> new TrimtabConf(new SparkConf(false).set("spark.trimtab.shard.ioThreads", "two"))
-        .shardIoThreads())
+    assertThatThrownBy(
+            () ->
+                new TrimtabConf(new SparkConf(false).set("spark.trimtab.shard.ioThreads", "two"))
+                    .shardIoThreads())
         .hasMessage("Invalid spark.trimtab.shard.ioThreads: 'two' (expected an integer 1 .. 1024)");
-    assertThatThrownBy(() -> new TrimtabConf(new SparkConf(false).set("spark.trimtab.client.requestTimeout", "soon"))
-        .clientOptions())
-        .hasMessage("Invalid spark.trimtab.client.requestTimeout: 'soon' (expected a duration such as 30s or 500ms)");
+    assertThatThrownBy(
+            () ->
+                new TrimtabConf(
+                        new SparkConf(false).set("spark.trimtab.client.requestTimeout", "soon"))
+                    .clientOptions())
+        .hasMessage(
+            "Invalid spark.trimtab.client.requestTimeout: 'soon' (expected a duration such as 30s or 500ms)");
   }
 }

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The tuner end to end on {@code local-cluster[2,2,1024]} (two executor JVMs, two task slots each),
  * training on SpamAssassin: a tuned job switches settings live, writes its decision log, report and
- * history, ends with a model as good as the untuned default's, and the next similar job starts
- * warm from the history.
+ * history, ends with a model as good as the untuned default's, and the next similar job starts warm
+ * from the history.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TunerIT {
@@ -42,9 +42,13 @@ class TunerIT {
   @BeforeAll
   static void startCluster() throws Exception {
     history = Files.createTempDirectory("trimtab-tuner-history");
-    spark = ClusterSessions.localCluster("local-cluster[2,2,1024]", "trimtab-tuner-it",
-        Map.of(TrimtabConf.TUNER_HISTORY.name(), history.toString()));
-    Dataset<Row>[] split = BuiltinDatasets.load(spark, BuiltinDatasets.SPAM).randomSplit(new double[] {0.8, 0.2}, 7);
+    spark =
+        ClusterSessions.localCluster(
+            "local-cluster[2,2,1024]",
+            "trimtab-tuner-it",
+            Map.of(TrimtabConf.TUNER_HISTORY.name(), history.toString()));
+    Dataset<Row>[] split =
+        BuiltinDatasets.load(spark, BuiltinDatasets.SPAM).randomSplit(new double[] {0.8, 0.2}, 7);
     train = split[0].cache();
     test = split[1].cache();
   }
@@ -57,8 +61,14 @@ class TunerIT {
   }
 
   private static PsLogisticRegression trainer(List<EpochMetrics> seen) {
-    return new PsLogisticRegression().setEpochs(12).setBatchesPerEpoch(10).setUpdater("adagrad").setStepSize(0.1)
-        .setRegParam(1e-4).setSeed(3).setEpochListener(seen::add);
+    return new PsLogisticRegression()
+        .setEpochs(12)
+        .setBatchesPerEpoch(10)
+        .setUpdater("adagrad")
+        .setStepSize(0.1)
+        .setRegParam(1e-4)
+        .setSeed(3)
+        .setEpochListener(seen::add);
   }
 
   @Test
@@ -72,11 +82,15 @@ class TunerIT {
 
     assertThat(t.warmStarted()).isFalse();
     assertThat(seen).hasSize(12);
-    assertThat(seen.stream().map(EpochMetrics::setting).distinct().count()).as("settings trained with")
+    assertThat(seen.stream().map(EpochMetrics::setting).distinct().count())
+        .as("settings trained with")
         .isGreaterThanOrEqualTo(2);
-    assertThat(seen.stream().filter(m -> m.switchSeconds() > 0)).as("live switches, each with its cost").isNotEmpty();
+    assertThat(seen.stream().filter(m -> m.switchSeconds() > 0))
+        .as("live switches, each with its cost")
+        .isNotEmpty();
     assertThat(seen).allSatisfy(m -> assertThat(m.tuning()).isNotEmpty());
-    assertThat(seen.subList(2, 12)).anySatisfy(m -> assertThat(m.etaSeconds()).isFinite().isPositive());
+    assertThat(seen.subList(2, 12))
+        .anySatisfy(m -> assertThat(m.etaSeconds()).isFinite().isPositive());
 
     List<String> lines = Files.readAllLines(Path.of(t.decisionLog()));
     assertThat(lines).hasSize(13);
@@ -86,7 +100,8 @@ class TunerIT {
     List<String> actions = new ArrayList<>();
     for (String line : lines.subList(1, lines.size())) {
       JsonNode n = JSON.readTree(line);
-      assertThat(n.at("/observation/setting").asText()).matches("[a-z:0-9]+/[a-z-]+/[a-z]+/\\d+sh/\\d+w");
+      assertThat(n.at("/observation/setting").asText())
+          .matches("[a-z:0-9]+/[a-z-]+/[a-z]+/\\d+sh/\\d+w");
       assertThat(n.at("/observation/secondsPerIteration").asDouble()).isPositive();
       assertThat(n.get("reason").asText()).isNotBlank();
       actions.add(n.at("/decision/action").asText());
@@ -97,7 +112,8 @@ class TunerIT {
     }
     assertThat(actions).contains("TRIAL");
     assertThat(lines.stream().filter(l -> l.contains("\"candidates\":[{")).count())
-        .as("decisions that weighed candidates").isPositive();
+        .as("decisions that weighed candidates")
+        .isPositive();
 
     String report = Files.readString(Path.of(t.report()));
     assertThat(report).contains("<h2>Settings tried</h2>").contains("<h2>Decisions</h2>");
@@ -112,8 +128,11 @@ class TunerIT {
     PsLogisticRegressionModel fixed = trainer(new ArrayList<>()).setTuning("off").fit(train);
     Evaluation a = tuned.evaluate(test);
     Evaluation b = fixed.evaluate(test);
-    System.out.printf("tuned: %s (%.2f s)%nfixed default: %s (%.2f s)%n", a,
-        tuned.epochs().stream().mapToDouble(m -> m.seconds() + m.switchSeconds()).sum(), b,
+    System.out.printf(
+        "tuned: %s (%.2f s)%nfixed default: %s (%.2f s)%n",
+        a,
+        tuned.epochs().stream().mapToDouble(m -> m.seconds() + m.switchSeconds()).sum(),
+        b,
         fixed.epochs().stream().mapToDouble(m -> m.seconds() + m.switchSeconds()).sum());
     assertThat(fixed.tuning()).isEmpty();
     assertThat(a.logLoss()).isLessThan(b.logLoss() + 0.05);

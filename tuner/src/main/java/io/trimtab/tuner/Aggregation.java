@@ -7,11 +7,13 @@ import java.util.Locale;
 public enum Aggregation {
   /** Every task pushes each mini-batch's update to the owning shards. */
   DIRECT,
-  /** Tasks in one executor merge their updates; one push per shard per clock leaves the executor. */
+  /**
+   * Tasks in one executor merge their updates; one push per shard per clock leaves the executor.
+   */
   EXECUTOR_COMBINE,
   /**
-   * MLlib's pattern: per clock the driver broadcasts the weights, Spark's {@code treeAggregate} sums the
-   * tasks' gradients, and the driver applies one aggregated update to the PS. BSP only.
+   * MLlib's pattern: per clock the driver broadcasts the weights, Spark's {@code treeAggregate}
+   * sums the tasks' gradients, and the driver applies one aggregated update to the PS. BSP only.
    */
   DRIVER_TREE;
 
@@ -22,8 +24,13 @@ public enum Aggregation {
       case "direct" -> DIRECT;
       case "executor-combine", "combine" -> EXECUTOR_COMBINE;
       case "driver-tree", "tree" -> DRIVER_TREE;
-      default -> throw new IllegalArgumentException("Unknown aggregation strategy: '" + name + "' (expected one of "
-          + Arrays.stream(values()).map(Aggregation::label).toList() + ")");
+      default ->
+          throw new IllegalArgumentException(
+              "Unknown aggregation strategy: '"
+                  + name
+                  + "' (expected one of "
+                  + Arrays.stream(values()).map(Aggregation::label).toList()
+                  + ")");
     };
   }
 

@@ -11,4 +11,5 @@ package io.trimtab.tuner;
  * @param expectedImprovement expected improvement over the best measured setting in log-seconds (0
  *     for measured settings)
  */
-public record Candidate(Setting setting, double predictedSeconds, String source, double expectedImprovement) {}
+public record Candidate(
+    Setting setting, double predictedSeconds, String source, double expectedImprovement) {}

@@ -14,8 +14,15 @@ import java.util.List;
  * @param candidates the settings weighed, best first
  * @param tunerSeconds time this decision took to compute (estimation and search)
  */
-public record Decision(int epoch, Setting setting, Action action, String reason, double etaSeconds,
-    double currentLoss, List<Candidate> candidates, double tunerSeconds) {
+public record Decision(
+    int epoch,
+    Setting setting,
+    Action action,
+    String reason,
+    double etaSeconds,
+    double currentLoss,
+    List<Candidate> candidates,
+    double tunerSeconds) {
 
   public Decision {
     candidates = List.copyOf(candidates);

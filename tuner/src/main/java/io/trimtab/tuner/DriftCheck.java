@@ -23,7 +23,9 @@ final class DriftCheck {
     this.tolerance = drift;
   }
 
-  /** Whether the last epoch checked looked slower than predicted, though not yet for long enough. */
+  /**
+   * Whether the last epoch checked looked slower than predicted, though not yet for long enough.
+   */
   boolean suspects() {
     return count > 0;
   }
@@ -44,7 +46,8 @@ final class DriftCheck {
    * @param before the loss before the epoch
    * @return why it drifted, once it has for {@code epochs} epochs in a row; else null
    */
-  String check(EpochObservation o, Measured m, ProgressFit predicted, double calibration, double before) {
+  String check(
+      EpochObservation o, Measured m, ProgressFit predicted, double calibration, double before) {
     if (!Double.isFinite(referenceSpi)) {
       if (m.timedEpochs() > 0) {
         reset(m);
@@ -61,8 +64,12 @@ final class DriftCheck {
     double hi = 1 + Math.max(drift, 3 * referenceNoise);
     String why = null;
     if (timeRatio > hi) {
-      why = String.format(Locale.ROOT, "iteration time drifted: %.4f s vs %.4f s when chosen", o.secondsPerIteration(),
-          referenceSpi);
+      why =
+          String.format(
+              Locale.ROOT,
+              "iteration time drifted: %.4f s vs %.4f s when chosen",
+              o.secondsPerIteration(),
+              referenceSpi);
     } else if (predicted != null && m.points() >= 2 * o.iterations()) {
       // one step ahead: the slope of log-loss over the last two epochs against the slope the fit
       // before this epoch predicted; drift only if slower beyond the tolerance and beyond three
@@ -73,12 +80,19 @@ final class DriftCheck {
       for (int i = it.length - 2 * o.iterations(); i < it.length; i++) {
         r.addData(it[i], Math.log(loss[i]));
       }
-      double expected = calibration * (Math.log(predicted.lossAt(o.iterations())) - Math.log(before))
-          / o.iterations();
+      double expected =
+          calibration
+              * (Math.log(predicted.lossAt(o.iterations())) - Math.log(before))
+              / o.iterations();
       double observed = r.getSlope();
-      if (expected < 0 && observed > expected / (1 + tolerance) && observed - expected > 3 * r.getSlopeStdErr()) {
-        why = String.format(Locale.ROOT, "convergence slowed: the loss falls %.0f%% as fast as predicted",
-            100 * Math.max(observed / expected, 0));
+      if (expected < 0
+          && observed > expected / (1 + tolerance)
+          && observed - expected > 3 * r.getSlopeStdErr()) {
+        why =
+            String.format(
+                Locale.ROOT,
+                "convergence slowed: the loss falls %.0f%% as fast as predicted",
+                100 * Math.max(observed / expected, 0));
       }
     }
     count = why == null ? 0 : count + 1;

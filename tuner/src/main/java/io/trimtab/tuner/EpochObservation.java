@@ -9,33 +9,43 @@ import java.util.Arrays;
  * @param setting the setting the epoch ran with
  * @param seconds wall time of the epoch, without the switch before it
  * @param switchSeconds time spent switching to {@code setting} before the epoch (0 if unchanged)
- * @param clockLosses mean training loss of each clock (iteration) of the epoch, in order; every value
- *     finite and >= 0, at least one
+ * @param clockLosses mean training loss of each clock (iteration) of the epoch, in order; every
+ *     value finite and >= 0, at least one
  */
-public record EpochObservation(int epoch, Setting setting, double seconds, double switchSeconds,
-    double[] clockLosses) {
+public record EpochObservation(
+    int epoch, Setting setting, double seconds, double switchSeconds, double[] clockLosses) {
 
   public EpochObservation {
     if (epoch < 1) {
       throw new IllegalArgumentException("Invalid epoch: " + epoch + " (must be >= 1)");
     }
     if (setting == null) {
-      throw new IllegalArgumentException("An observation needs the setting its epoch ran with (got null)");
+      throw new IllegalArgumentException(
+          "An observation needs the setting its epoch ran with (got null)");
     }
     if (!(seconds > 0) || !Double.isFinite(seconds)) {
-      throw new IllegalArgumentException("Invalid epoch time: " + seconds + " s (must be finite and > 0)");
+      throw new IllegalArgumentException(
+          "Invalid epoch time: " + seconds + " s (must be finite and > 0)");
     }
     if (!(switchSeconds >= 0) || !Double.isFinite(switchSeconds)) {
-      throw new IllegalArgumentException("Invalid switch time: " + switchSeconds + " s (must be finite and >= 0)");
+      throw new IllegalArgumentException(
+          "Invalid switch time: " + switchSeconds + " s (must be finite and >= 0)");
     }
     if (clockLosses == null || clockLosses.length == 0) {
-      throw new IllegalArgumentException("Epoch " + epoch + " has no clock losses (expected one per clock)");
+      throw new IllegalArgumentException(
+          "Epoch " + epoch + " has no clock losses (expected one per clock)");
     }
     clockLosses = clockLosses.clone();
     for (int i = 0; i < clockLosses.length; i++) {
       if (!(clockLosses[i] >= 0) || !Double.isFinite(clockLosses[i])) {
-        throw new IllegalArgumentException("Invalid loss at clock " + i + " of epoch " + epoch + ": " + clockLosses[i]
-            + " (must be finite and >= 0)");
+        throw new IllegalArgumentException(
+            "Invalid loss at clock "
+                + i
+                + " of epoch "
+                + epoch
+                + ": "
+                + clockLosses[i]
+                + " (must be finite and >= 0)");
       }
     }
   }
@@ -62,8 +72,12 @@ public record EpochObservation(int epoch, Setting setting, double seconds, doubl
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof EpochObservation e && e.epoch == epoch && e.setting.equals(setting) && e.seconds == seconds
-        && e.switchSeconds == switchSeconds && Arrays.equals(e.clockLosses, clockLosses);
+    return o instanceof EpochObservation e
+        && e.epoch == epoch
+        && e.setting.equals(setting)
+        && e.seconds == seconds
+        && e.switchSeconds == switchSeconds
+        && Arrays.equals(e.clockLosses, clockLosses);
   }
 
   @Override
@@ -73,7 +87,18 @@ public record EpochObservation(int epoch, Setting setting, double seconds, doubl
 
   @Override
   public String toString() {
-    return "EpochObservation[epoch=" + epoch + ", setting=" + setting + ", seconds=" + seconds + ", switchSeconds="
-        + switchSeconds + ", iterations=" + clockLosses.length + ", meanLoss=" + meanLoss() + "]";
+    return "EpochObservation[epoch="
+        + epoch
+        + ", setting="
+        + setting
+        + ", seconds="
+        + seconds
+        + ", switchSeconds="
+        + switchSeconds
+        + ", iterations="
+        + clockLosses.length
+        + ", meanLoss="
+        + meanLoss()
+        + "]";
   }
 }

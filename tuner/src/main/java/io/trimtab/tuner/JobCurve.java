@@ -19,24 +19,28 @@ import java.util.Map;
 final class JobCurve {
   /** Clocks a fit uses at most (evenly thinned beyond): bounds the tuner's own cost. */
   private static final int MAX_POINTS = 400;
+
   /** Held-out comparisons (the latest) that choose the job's curve family. */
   private static final int COMPARISONS = 3;
+
   /**
    * Optimus is chosen only with a held-out error below this fraction of the others'. Short held-out
    * windows favour Optimus, whose fitted floor predicts the next epoch well but stops far too early
    * over long horizons (measured on the recorded grids: Spearman -0.18 on click when chosen by
-   * held-out error alone, 0.97 with the paper's model; its floor is above the later targets of
-   * most settings, RecordedCurvesExtrapolationTest). The power family, also with a floor but with
-   * a free exponent, extrapolates click curves 4-20x better than the paper's (same test), and
-   * held-out error picks well between those two from 6 epochs on.
+   * held-out error alone, 0.97 with the paper's model; its floor is above the later targets of most
+   * settings, RecordedCurvesExtrapolationTest). The power family, also with a floor but with a free
+   * exponent, extrapolates click curves 4-20x better than the paper's (same test), and held-out
+   * error picks well between those two from 6 epochs on.
    */
   private static final double OPTIMUS_MARGIN = 0.5;
+
   /**
    * The power family replaces the paper's with a held-out error below this fraction of its: it has
    * two more parameters, and on scripted streams a power fit barely better on one held-out window
    * (p at its bound, an early floor) predicted half the remaining time and stopped exploration.
    */
   private static final double POWER_MARGIN = 0.8;
+
   /** Comparisons before the family may count as settled ({@link #settled()}). */
   private static final int SETTLE_AFTER = 6;
 
@@ -45,11 +49,15 @@ final class JobCurve {
   private final List<Integer> settings = new ArrayList<>();
   private final List<Double> losses = new ArrayList<>();
   private final Map<JobProgress.Family, ArrayDeque<Double>> errors = new HashMap<>();
+
   /** Held-out comparisons made, and how many of the latest left the family unchanged. */
   private int comparisons;
+
   private int unchanged;
+
   /** The latest power fit's exponent (NaN before one). */
   private double exponent = Double.NaN;
+
   private JobProgress fit;
   private JobProgress previous;
   private int fitted;
@@ -68,20 +76,27 @@ final class JobCurve {
   /**
    * Adds an epoch's clocks and refits.
    *
-   * @param compare whether to compare the families' held-out errors now (the latest
-   *     {@value #COMPARISONS} comparisons choose the family)
+   * @param compare whether to compare the families' held-out errors now (the latest {@value
+   *     #COMPARISONS} comparisons choose the family)
    * @param before the (smoothed) loss before the epoch
    * @param now the (smoothed) loss after it
    * @param refit whether to refit now (fits are the tuner's main cost: while it keeps a setting, a
    *     fit every few epochs is enough)
    */
-  void add(Setting s, double[] clockLosses, boolean compare, double before, double now, boolean refit) {
+  void add(
+      Setting s, double[] clockLosses, boolean compare, double before, double now, boolean refit) {
     Integer known = index.get(s);
-    if (fit != null && known != null && known < fitted && Double.isFinite(before) && Double.isFinite(now)) {
-      // how many iterations the fit expected this epoch's progress to take, against the clocks it took
+    if (fit != null
+        && known != null
+        && known < fitted
+        && Double.isFinite(before)
+        && Double.isFinite(now)) {
+      // how many iterations the fit expected this epoch's progress to take, against the clocks it
+      // took
       double expected = fit.view(known, before).iterationAt(now);
       if (Double.isFinite(expected)) {
-        double r = Math.max(CALIBRATION_MIN, Math.min(CALIBRATION_MAX, expected / clockLosses.length));
+        double r =
+            Math.max(CALIBRATION_MIN, Math.min(CALIBRATION_MAX, expected / clockLosses.length));
         calibration = (1 - CALIBRATION_WEIGHT) * calibration + CALIBRATION_WEIGHT * r;
         calibrations++;
       }
@@ -135,13 +150,15 @@ final class JobCurve {
     double hint = fit != null && fit.family() == JobProgress.Family.POWER ? fit.power() : exponent;
     if (size >= 8 && compare && !settled()) {
       JobProgress.Family before = family();
-      JobProgress.heldOutErrors(set, loss, fitted, 0.25, hint).forEach((f, err) -> {
-        ArrayDeque<Double> latest = errors.computeIfAbsent(f, k -> new ArrayDeque<>());
-        latest.addLast(Double.isFinite(err) ? err : Double.POSITIVE_INFINITY);
-        if (latest.size() > COMPARISONS) {
-          latest.removeFirst();
-        }
-      });
+      JobProgress.heldOutErrors(set, loss, fitted, 0.25, hint)
+          .forEach(
+              (f, err) -> {
+                ArrayDeque<Double> latest = errors.computeIfAbsent(f, k -> new ArrayDeque<>());
+                latest.addLast(Double.isFinite(err) ? err : Double.POSITIVE_INFINITY);
+                if (latest.size() > COMPARISONS) {
+                  latest.removeFirst();
+                }
+              });
       comparisons++;
       unchanged = family() == before ? unchanged + 1 : 0;
     }
@@ -149,9 +166,12 @@ final class JobCurve {
     if (fit != null && fit.family() == JobProgress.Family.POWER) {
       exponent = fit.power();
     }
-    if (fit != null && fit.family() != JobProgress.Family.PAPER && (target.hasLoss() && fit.floor() >= target.loss()
-        || fit.family() == JobProgress.Family.POWER && fit.atBound())) {
-      // a floor fitted above the target says no setting ever gets there: it compares nothing, and the
+    if (fit != null
+        && fit.family() != JobProgress.Family.PAPER
+        && (target.hasLoss() && fit.floor() >= target.loss()
+            || fit.family() == JobProgress.Family.POWER && fit.atBound())) {
+      // a floor fitted above the target says no setting ever gets there: it compares nothing, and
+      // the
       // user asked for that loss; an exponent at its bound is no fit either. The paper's family (no
       // floor) still ranks the settings
       fit = JobProgress.fit(set, loss, fitted, JobProgress.Family.PAPER).orElse(null);
@@ -181,13 +201,15 @@ final class JobCurve {
     double paper = meanError(JobProgress.Family.PAPER);
     double power = meanError(JobProgress.Family.POWER);
     double optimus = meanError(JobProgress.Family.OPTIMUS);
-    JobProgress.Family best = power < POWER_MARGIN * paper ? JobProgress.Family.POWER : JobProgress.Family.PAPER;
+    JobProgress.Family best =
+        power < POWER_MARGIN * paper ? JobProgress.Family.POWER : JobProgress.Family.PAPER;
     return optimus < OPTIMUS_MARGIN * Math.min(paper, power) ? JobProgress.Family.OPTIMUS : best;
   }
 
   private double meanError(JobProgress.Family f) {
     ArrayDeque<Double> e = errors.get(f);
-    return e == null || e.isEmpty() ? Double.POSITIVE_INFINITY
+    return e == null || e.isEmpty()
+        ? Double.POSITIVE_INFINITY
         : e.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
   }
 
@@ -199,7 +221,10 @@ final class JobCurve {
     return family() == JobProgress.Family.OPTIMUS ? "optimus" : "paper";
   }
 
-  /** Iterations {@code s} needs from {@code loss} to the target; NaN if the curve cannot say (not fitted). */
+  /**
+   * Iterations {@code s} needs from {@code loss} to the target; NaN if the curve cannot say (not
+   * fitted).
+   */
   double remainingIterations(Setting s, double loss) {
     Integer i = index.get(s);
     if (fit == null || i == null || i >= fitted) {
@@ -212,9 +237,9 @@ final class JobCurve {
    * Progress per iteration observed over progress predicted one epoch ahead, smoothed over the
    * job's epochs (1 = the fitted curve is right). A curve fitted early underestimates how much
    * training slows down (measured on synthetic clicks: the paper's family predicted the target
-   * after 7-9 epochs where it took 14); every prediction of remaining iterations is divided by
-   * this factor, which leaves the ranking of settings unchanged but corrects the ETA, the guard
-   * and the weighing of gains against switch costs.
+   * after 7-9 epochs where it took 14); every prediction of remaining iterations is divided by this
+   * factor, which leaves the ranking of settings unchanged but corrects the ETA, the guard and the
+   * weighing of gains against switch costs.
    */
   double calibration() {
     return calibration;

@@ -17,22 +17,32 @@ final class Measured {
   private final List<Double> losses = new ArrayList<>();
   private final List<Double> secondsPerIteration = new ArrayList<>();
   private int segmentEpochs;
+
   /** The median of {@link #secondsPerIteration}, NaN until computed after a change. */
   private double medianSpi = Double.NaN;
+
   private boolean open;
   boolean stale;
+
   /** Loss level (fraction of the job's first loss) at the end of the latest segment. */
   double level = Double.NaN;
+
   /** The fit of the latest segment, or null when it could not be fitted. */
   ProgressFit fit;
-  /** Iteration (on the fit's axis) at which the target or convergence is reached; infinite if never. */
+
+  /**
+   * Iteration (on the fit's axis) at which the target or convergence is reached; infinite if never.
+   */
   double doneIteration = Double.POSITIVE_INFINITY;
 
   Measured(Setting setting) {
     this.setting = setting;
   }
 
-  /** Starts a new segment: the setting is (re-)entered, so its older points are another phase of the job. */
+  /**
+   * Starts a new segment: the setting is (re-)entered, so its older points are another phase of the
+   * job.
+   */
   void startSegment() {
     iterations.clear();
     losses.clear();
@@ -105,7 +115,9 @@ final class Measured {
    */
   double secondsPerIteration() {
     if (Double.isNaN(medianSpi) && !secondsPerIteration.isEmpty()) {
-      medianSpi = StatUtils.percentile(secondsPerIteration.stream().mapToDouble(Double::doubleValue).toArray(), 50);
+      medianSpi =
+          StatUtils.percentile(
+              secondsPerIteration.stream().mapToDouble(Double::doubleValue).toArray(), 50);
     }
     return medianSpi;
   }

@@ -9,18 +9,20 @@ package io.trimtab.tuner;
  *     setting (0 for the best, > 0 for slower ones)
  * @param secondsPerIteration its measured time per iteration (for reports)
  */
-public record PriorObservation(Setting setting, double lossLevel, double relativeScore, double secondsPerIteration) {
+public record PriorObservation(
+    Setting setting, double lossLevel, double relativeScore, double secondsPerIteration) {
 
   public PriorObservation {
     if (setting == null) {
       throw new IllegalArgumentException("A prior observation needs a setting (got null)");
     }
     if (!(lossLevel > 0) || !Double.isFinite(lossLevel)) {
-      throw new IllegalArgumentException("Invalid loss level: " + lossLevel + " (must be finite and > 0)");
+      throw new IllegalArgumentException(
+          "Invalid loss level: " + lossLevel + " (must be finite and > 0)");
     }
     if (!Double.isFinite(relativeScore)) {
-      throw new IllegalArgumentException("Invalid relative score of " + setting + ": " + relativeScore
-          + " (must be finite)");
+      throw new IllegalArgumentException(
+          "Invalid relative score of " + setting + ": " + relativeScore + " (must be finite)");
     }
   }
 }

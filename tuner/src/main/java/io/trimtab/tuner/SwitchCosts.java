@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Measured cost of switching, by kind: a new shard layout moves every parameter, a new worker count
  * re-cuts the data, anything else only resets worker clocks. Until a kind is measured its cost is
- * guessed as a fraction of an epoch (moving the model and re-cutting the data are each about a
- * pass over it).
+ * guessed as a fraction of an epoch (moving the model and re-cutting the data are each about a pass
+ * over it).
  */
 final class SwitchCosts {
   private final List<Double> layout = new ArrayList<>();
@@ -17,8 +17,8 @@ final class SwitchCosts {
 
   /**
    * The time the job took to cut its data the first time: a re-cut for a new worker count costs
-   * about as much (measured on synthetic clicks, 900k rows: guessed at half an epoch, 0.2 s, it took
-   * 2.96 s), so it replaces the guess until a re-cut is measured.
+   * about as much (measured on synthetic clicks, 900k rows: guessed at half an epoch, 0.2 s, it
+   * took 2.96 s), so it replaces the guess until a re-cut is measured.
    */
   void dataCut(double seconds) {
     cutSeconds = seconds;
@@ -39,7 +39,10 @@ final class SwitchCosts {
     }
   }
 
-  /** Predicted seconds to switch from {@code from} to {@code to}; {@code epochSeconds} scales the guesses. */
+  /**
+   * Predicted seconds to switch from {@code from} to {@code to}; {@code epochSeconds} scales the
+   * guesses.
+   */
   double estimate(Setting from, Setting to, double epochSeconds) {
     if (from.equals(to)) {
       return 0;
@@ -50,7 +53,8 @@ final class SwitchCosts {
     }
     if (from.workers() != to.workers()) {
       double guess = Double.isNaN(cutSeconds) ? 0.5 * epochSeconds : cutSeconds;
-      cost = from.layoutDiffers(to) ? cost + mean(recut, guess) : Math.max(cost, mean(recut, guess));
+      cost =
+          from.layoutDiffers(to) ? cost + mean(recut, guess) : Math.max(cost, mean(recut, guess));
     }
     return cost;
   }
@@ -61,6 +65,8 @@ final class SwitchCosts {
   }
 
   private static double mean(List<Double> xs, double guess) {
-    return xs.isEmpty() ? guess : xs.stream().mapToDouble(Double::doubleValue).average().orElse(guess);
+    return xs.isEmpty()
+        ? guess
+        : xs.stream().mapToDouble(Double::doubleValue).average().orElse(guess);
   }
 }

@@ -25,9 +25,12 @@ import org.junit.jupiter.api.Test;
 class RecordedGridPolicyTest {
   private static final int CLOCKS = 10;
   private static final int MAX_EPOCHS = 80;
+
   /** Switch costs as measured on local-cluster (Knobs issue): no data moves vs moving the model. */
   private static final double LIGHT_SWITCH = 0.01;
+
   private static final double LAYOUT_SWITCH = 0.3;
+
   /** {@code -Dtrace=true} prints every decision of the tuned replays (to diagnose the policy). */
   private static final boolean TRACE = Boolean.getBoolean("trace");
 
@@ -38,6 +41,7 @@ class RecordedGridPolicyTest {
 
     /** Each mini-batch's own difficulty: the same factor on its clock's loss every epoch. */
     final double[] batch = new double[CLOCKS];
+
     final double clockNoise;
 
     Replay(RecordedGrid grid, long seed, double batchSpread, double clockNoise) {
@@ -59,7 +63,8 @@ class RecordedGridPolicyTest {
 
     double epochSeconds(Setting s) {
       double[] t = curve(s).epochSeconds();
-      double[] timed = Arrays.copyOfRange(t, Math.min(1, t.length - 1), t.length); // the first epoch warms up
+      double[] timed =
+          Arrays.copyOfRange(t, Math.min(1, t.length - 1), t.length); // the first epoch warms up
       Arrays.sort(timed);
       return timed[timed.length / 2];
     }
@@ -72,33 +77,50 @@ class RecordedGridPolicyTest {
       double seconds = 0;
       for (int e = 1; e <= MAX_EPOCHS; e++) {
         Setting s = d.setting();
-        double sw = prev == null || prev.equals(s) ? 0 : s.layoutDiffers(prev) ? LAYOUT_SWITCH : LIGHT_SWITCH;
+        double sw =
+            prev == null || prev.equals(s)
+                ? 0
+                : s.layoutDiffers(prev) ? LAYOUT_SWITCH : LIGHT_SWITCH;
         double[] c = curve(s).losses();
         double e0 = epochAt(c, loss);
         double[] losses = new double[CLOCKS];
         for (int k = 0; k < CLOCKS; k++) {
-          losses[k] = lossAt(c, e0 + (k + 1.0) / CLOCKS) * batch[k] * Math.max(0.2, 1 + clockNoise * rnd.nextGaussian());
+          losses[k] =
+              lossAt(c, e0 + (k + 1.0) / CLOCKS)
+                  * batch[k]
+                  * Math.max(0.2, 1 + clockNoise * rnd.nextGaussian());
         }
         loss = lossAt(c, e0 + 1);
         double t = epochSeconds(s) * Math.max(0.5, 1 + 0.03 * rnd.nextGaussian());
         seconds += t + sw;
         prev = s;
-        // as a Trimtab job: it stops after the first epoch whose mean training loss is at the target
+        // as a Trimtab job: it stops after the first epoch whose mean training loss is at the
+        // target
         if (Arrays.stream(losses).average().orElseThrow() <= target) {
           return new double[] {seconds, e};
         }
         d = policy.observe(new EpochObservation(e, s, t, sw, losses));
         if (TRACE) {
-          System.out.printf(Locale.ROOT, "  epoch %d %s %.3f s loss %.4f -> %s %s: %s%n", e, s, t,
-              Arrays.stream(losses).average().orElseThrow(), d.action(), d.setting(), d.reason());
+          System.out.printf(
+              Locale.ROOT,
+              "  epoch %d %s %.3f s loss %.4f -> %s %s: %s%n",
+              e,
+              s,
+              t,
+              Arrays.stream(losses).average().orElseThrow(),
+              d.action(),
+              d.setting(),
+              d.reason());
         }
-
       }
       return new double[] {Double.POSITIVE_INFINITY, MAX_EPOCHS};
     }
   }
 
-  /** Fractional epoch at which a recorded curve reaches {@code l} (epoch 0: ln 2), log-linear between epochs. */
+  /**
+   * Fractional epoch at which a recorded curve reaches {@code l} (epoch 0: ln 2), log-linear
+   * between epochs.
+   */
   static double epochAt(double[] c, double l) {
     double prev = Math.log(2);
     for (int i = 0; i < c.length; i++) {
@@ -126,14 +148,21 @@ class RecordedGridPolicyTest {
     return Math.exp((1 - f) * Math.log(a) + f * Math.log(c[i]));
   }
 
-  /** Tuned, default and best static on one grid, over seeds; returns the median tuned/default ratio. */
-  private static double replay(String workload, double target, int seeds, double batchSpread, double clockNoise) {
+  /**
+   * Tuned, default and best static on one grid, over seeds; returns the median tuned/default ratio.
+   */
+  private static double replay(
+      String workload, double target, int seeds, double batchSpread, double clockNoise) {
     RecordedGrid grid = RecordedGrid.load(workload);
     Setting defaults = Setting.parse("bsp/direct/hash/2sh/4w");
     // the grid's knobs: its workers are 2 or 4 under every bound, so the worker count stays
-    SearchSpace space = SearchSpace.of(defaults, EnumSet.of(Knob.STALENESS,
-        Knob.AGGREGATION, Knob.SHARDS, Knob.PARTITIONER), 2, 4,
-        List.of(StalenessBound.bsp(), StalenessBound.ssp(2), StalenessBound.asp()));
+    SearchSpace space =
+        SearchSpace.of(
+            defaults,
+            EnumSet.of(Knob.STALENESS, Knob.AGGREGATION, Knob.SHARDS, Knob.PARTITIONER),
+            2,
+            4,
+            List.of(StalenessBound.bsp(), StalenessBound.ssp(2), StalenessBound.asp()));
     double best = Double.POSITIVE_INFINITY;
     String bestName = null;
     double sum = 0;
@@ -149,19 +178,42 @@ class RecordedGridPolicyTest {
     double[] ratios = new double[seeds];
     double[] vsBest = new double[seeds];
     for (int seed = 1; seed <= seeds; seed++) {
-      double def = new Replay(grid, seed, batchSpread, clockNoise).run(TunerTest.fixed(defaults), target)[0];
-      Tuner tuner = new Tuner(TunerConfig.defaults(Target.loss(target)).withSeed(seed), space, defaults, List.of());
+      double def =
+          new Replay(grid, seed, batchSpread, clockNoise).run(TunerTest.fixed(defaults), target)[0];
+      Tuner tuner =
+          new Tuner(
+              TunerConfig.defaults(Target.loss(target)).withSeed(seed), space, defaults, List.of());
       double[] tuned = new Replay(grid, seed, batchSpread, clockNoise).run(tuner, target);
       ratios[seed - 1] = tuned[0] / def;
       vsBest[seed - 1] = tuned[0] / best;
-      System.out.printf(Locale.ROOT, "%s seed %d: tuned %.2f s (%d epochs, %d settings), default %.2f s, best static"
-          + " %s %.2f s, average static %.2f s: tuned/default %.2f, tuned/best %.2f%n", workload, seed, tuned[0],
-          (int) tuned[1], tuner.settingsTried(), def, bestName, best, average, ratios[seed - 1], vsBest[seed - 1]);
+      System.out.printf(
+          Locale.ROOT,
+          "%s seed %d: tuned %.2f s (%d epochs, %d settings), default %.2f s, best static"
+              + " %s %.2f s, average static %.2f s: tuned/default %.2f, tuned/best %.2f%n",
+          workload,
+          seed,
+          tuned[0],
+          (int) tuned[1],
+          tuner.settingsTried(),
+          def,
+          bestName,
+          best,
+          average,
+          ratios[seed - 1],
+          vsBest[seed - 1]);
     }
     Arrays.sort(ratios);
     Arrays.sort(vsBest);
-    System.out.printf(Locale.ROOT, "%s target %.4f, batch spread %.2f, clock noise %.3f: median tuned/default %.2f (worst %.2f), median tuned/best %.2f%n",
-        workload, target, batchSpread, clockNoise, ratios[seeds / 2], ratios[seeds - 1], vsBest[seeds / 2]);
+    System.out.printf(
+        Locale.ROOT,
+        "%s target %.4f, batch spread %.2f, clock noise %.3f: median tuned/default %.2f (worst %.2f), median tuned/best %.2f%n",
+        workload,
+        target,
+        batchSpread,
+        clockNoise,
+        ratios[seeds / 2],
+        ratios[seeds - 1],
+        vsBest[seeds / 2]);
     return ratios[seeds / 2];
   }
 
@@ -178,7 +230,8 @@ class RecordedGridPolicyTest {
   }
 
   // each mini-batch with its own difficulty (spread 2% on click, 20% on spam, as the live per-clock
-  // losses show) and noisier clocks; measured: click median 0.58 (worst 0.85), spam 0.51 (worst 0.72)
+  // losses show) and noisier clocks; measured: click median 0.58 (worst 0.85), spam 0.51 (worst
+  // 0.72)
   @Test
   void noisyBatches_tunedIsStillFasterThanTheDefault() {
     assertThat(replay("click", 0.26, 9, 0.02, 0.01)).isLessThan(0.9);

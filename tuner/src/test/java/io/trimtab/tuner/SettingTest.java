@@ -22,12 +22,20 @@ class SettingTest {
   void impossibleSettings_areRejectedWithTheReason() {
     Setting d = Setting.defaults(2, 2);
     assertThatThrownBy(() -> d.withShards(0)).hasMessage("Invalid shard count: 0 (must be >= 1)");
-    assertThatThrownBy(() -> d.withWorkers(0)).hasMessage("Invalid number of workers: 0 (must be >= 1)");
-    assertThatThrownBy(() -> d.withAggregation(Aggregation.DRIVER_TREE).withStaleness(StalenessBound.asp()))
+    assertThatThrownBy(() -> d.withWorkers(0))
+        .hasMessage("Invalid number of workers: 0 (must be >= 1)");
+    assertThatThrownBy(
+            () -> d.withAggregation(Aggregation.DRIVER_TREE).withStaleness(StalenessBound.asp()))
         .hasMessageStartingWith("Driver-side tree aggregation needs BSP (got staleness asp)");
-    assertThatThrownBy(() -> d.withStaleness(StalenessBound.asp()).withAggregation(Aggregation.EXECUTOR_COMBINE))
-        .hasMessageStartingWith("Executor-local combining needs a bounded staleness, bsp or ssp (got asp)");
-    assertThat(d.withStaleness(StalenessBound.ssp(2)).withAggregation(Aggregation.EXECUTOR_COMBINE).toString())
+    assertThatThrownBy(
+            () ->
+                d.withStaleness(StalenessBound.asp()).withAggregation(Aggregation.EXECUTOR_COMBINE))
+        .hasMessageStartingWith(
+            "Executor-local combining needs a bounded staleness, bsp or ssp (got asp)");
+    assertThat(
+            d.withStaleness(StalenessBound.ssp(2))
+                .withAggregation(Aggregation.EXECUTOR_COMBINE)
+                .toString())
         .isEqualTo("ssp:2/executor-combine/hash/2sh/2w");
   }
 
@@ -36,6 +44,7 @@ class SettingTest {
     assertThat(Aggregation.parse("tree")).isEqualTo(Aggregation.DRIVER_TREE);
     assertThat(Aggregation.parse("Executor_Combine")).isEqualTo(Aggregation.EXECUTOR_COMBINE);
     assertThatThrownBy(() -> Aggregation.parse("gossip"))
-        .hasMessage("Unknown aggregation strategy: 'gossip' (expected one of [direct, executor-combine, driver-tree])");
+        .hasMessage(
+            "Unknown aggregation strategy: 'gossip' (expected one of [direct, executor-combine, driver-tree])");
   }
 }

@@ -32,8 +32,14 @@ final class SimulatedJob {
     double seconds(Setting from, Setting to);
   }
 
-  SimulatedJob(int clocks, ToDoubleFunction<Setting> secondsPerIteration, ToDoubleFunction<Setting> efficiency,
-      SwitchCost switchCost, double timeNoise, double lossNoise, long seed) {
+  SimulatedJob(
+      int clocks,
+      ToDoubleFunction<Setting> secondsPerIteration,
+      ToDoubleFunction<Setting> efficiency,
+      SwitchCost switchCost,
+      double timeNoise,
+      double lossNoise,
+      long seed) {
     this.clocks = clocks;
     this.secondsPerIteration = secondsPerIteration;
     this.efficiency = efficiency;
@@ -58,7 +64,10 @@ final class SimulatedJob {
     return run(policy, target, maxEpochs, (epoch, s) -> 1.0);
   }
 
-  /** As {@link #run(TuningPolicy, double, int)}, with a slowdown factor per epoch and setting (drift). */
+  /**
+   * As {@link #run(TuningPolicy, double, int)}, with a slowdown factor per epoch and setting
+   * (drift).
+   */
   Run run(TuningPolicy policy, double target, int maxEpochs, Slowdown slowdown) {
     Run r = new Run();
     Decision d = policy.first();
@@ -73,8 +82,11 @@ final class SimulatedJob {
         progress += efficiency.applyAsDouble(s);
         losses[c] = loss(progress) * (1 + lossNoise * rnd.nextGaussian());
       }
-      double seconds = clocks * secondsPerIteration.applyAsDouble(s) * slowdown.factor(e, s)
-          * Math.max(0.2, 1 + timeNoise * rnd.nextGaussian());
+      double seconds =
+          clocks
+              * secondsPerIteration.applyAsDouble(s)
+              * slowdown.factor(e, s)
+              * Math.max(0.2, 1 + timeNoise * rnd.nextGaussian());
       r.seconds += seconds + sw;
       r.settings.add(s);
       if (prev != null && !prev.equals(s)) {
@@ -150,16 +162,18 @@ final class SimulatedJob {
    */
   static double landscapeSpi(Setting s) {
     double t = 0.10;
-    t *= switch (s.staleness().mode()) {
-      case BSP -> 1.0;
-      case SSP -> 0.65;
-      case ASP -> 0.55;
-    };
-    t *= switch (s.aggregation()) {
-      case DIRECT -> 1.0;
-      case EXECUTOR_COMBINE -> 1.15;
-      case DRIVER_TREE -> 3.0;
-    };
+    t *=
+        switch (s.staleness().mode()) {
+          case BSP -> 1.0;
+          case SSP -> 0.65;
+          case ASP -> 0.55;
+        };
+    t *=
+        switch (s.aggregation()) {
+          case DIRECT -> 1.0;
+          case EXECUTOR_COMBINE -> 1.15;
+          case DRIVER_TREE -> 3.0;
+        };
     t *= s.partitioner() == PartitionerKind.RANGE ? 0.9 : 1.0;
     t *= s.shards() == 2 ? 0.85 : 1.0;
     t *= s.workers() == 2 ? 0.8 : s.workers() == 1 ? 1.3 : 1.1;

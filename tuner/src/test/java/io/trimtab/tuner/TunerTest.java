@@ -33,9 +33,16 @@ class TunerTest {
     return TunerConfig.defaults(Target.loss(TARGET)).withSeed(seed);
   }
 
-  private static SimulatedJob job(double timeNoise, double lossNoise, double switchSeconds, long seed) {
-    return new SimulatedJob(10, SimulatedJob::landscapeSpi, SimulatedJob::landscapeEfficiency,
-        (a, b) -> switchSeconds, timeNoise, lossNoise, seed);
+  private static SimulatedJob job(
+      double timeNoise, double lossNoise, double switchSeconds, long seed) {
+    return new SimulatedJob(
+        10,
+        SimulatedJob::landscapeSpi,
+        SimulatedJob::landscapeEfficiency,
+        (a, b) -> switchSeconds,
+        timeNoise,
+        lossNoise,
+        seed);
   }
 
   @Test
@@ -47,15 +54,23 @@ class TunerTest {
       SimulatedJob.Run tuned = job.run(t, TARGET, MAX_EPOCHS);
       SimulatedJob.Run fixed = job(0.03, 0.01, 0.05, seed).run(fixed(DEFAULT), TARGET, MAX_EPOCHS);
       assertThat(tuned.reached).isTrue();
-      assertThat(tuned.distinctSettings()).as("settings tried, seed " + seed).isLessThanOrEqualTo(8);
+      assertThat(tuned.distinctSettings())
+          .as("settings tried, seed " + seed)
+          .isLessThanOrEqualTo(8);
       assertThat(tuned.seconds).as("tuned vs default, seed " + seed).isLessThan(fixed.seconds);
       double lastTrue = job.trueSecondsToTarget(tuned.last(), 0, TARGET);
       double bestTrue = job.trueSecondsToTarget(BEST, 0, TARGET);
       if (lastTrue <= 1.2 * bestTrue) {
         found++;
       }
-      System.out.printf("seed %d: tuned %.1f s, default %.1f s (%.2fx), final setting %.2fx the best's true time, "
-          + "%d settings%n", seed, tuned.seconds, fixed.seconds, fixed.seconds / tuned.seconds, lastTrue / bestTrue,
+      System.out.printf(
+          "seed %d: tuned %.1f s, default %.1f s (%.2fx), final setting %.2fx the best's true time, "
+              + "%d settings%n",
+          seed,
+          tuned.seconds,
+          fixed.seconds,
+          fixed.seconds / tuned.seconds,
+          lastTrue / bestTrue,
           tuned.distinctSettings());
     }
     // 68 candidates, 8 trials: the setting exploited at the end is within 20% of the true best in
@@ -68,9 +83,12 @@ class TunerTest {
   @Test
   void noisyStream_neverFlapsOnceExploiting() {
     for (long seed = 1; seed <= 5; seed++) {
-      SimulatedJob.Run r = job(0.10, 0.03, 0.05, seed).run(tuner(config(seed), List.of()), TARGET, MAX_EPOCHS);
+      SimulatedJob.Run r =
+          job(0.10, 0.03, 0.05, seed).run(tuner(config(seed), List.of()), TARGET, MAX_EPOCHS);
       assertThat(r.decisions).extracting(Decision::action).contains(Decision.Action.EXPLOIT);
-      assertThat(r.switchesAfter(Decision.Action.EXPLOIT)).as("switches after exploiting, seed " + seed).isZero();
+      assertThat(r.switchesAfter(Decision.Action.EXPLOIT))
+          .as("switches after exploiting, seed " + seed)
+          .isZero();
     }
   }
 
@@ -88,23 +106,30 @@ class TunerTest {
           continue;
         }
         controls++;
-        // decisions.get(i) is made after epoch i, which ran under decisions.get(i - 1)'s setting: the trial
+        // decisions.get(i) is made after epoch i, which ran under decisions.get(i - 1)'s setting:
+        // the trial
         Setting trial = before.setting();
-        assertThat(d.setting()).as("control after the trial of " + trial + ", seed " + seed).isNotEqualTo(trial);
-        assertThat(r.settings.subList(0, i - 1)).as("the control setting was measured before the trial")
+        assertThat(d.setting())
+            .as("control after the trial of " + trial + ", seed " + seed)
+            .isNotEqualTo(trial);
+        assertThat(r.settings.subList(0, i - 1))
+            .as("the control setting was measured before the trial")
             .contains(d.setting());
         // (as measured: with the stream's 3% time noise, an equally fast trial can measure faster)
         assertThat(job.secondsPerIteration.applyAsDouble(trial))
             .as("only a trial faster per iteration than the control is bracketed")
             .isLessThanOrEqualTo(1.1 * job.secondsPerIteration.applyAsDouble(d.setting()));
-        assertThat(bracketed.add(trial)).as("one control window per trial setting, seed " + seed).isTrue();
+        assertThat(bracketed.add(trial))
+            .as("one control window per trial setting, seed " + seed)
+            .isTrue();
         // the control window runs its two epochs (unless the target comes first)
         for (int k = i + 1; k < Math.min(i + 2, r.decisions.size()); k++) {
           assertThat(r.decisions.get(k).setting()).isEqualTo(d.setting());
         }
       }
     }
-    // measured: 9 control windows over the 10 seeds (after trials of ASP and SSP settings, which run
+    // measured: 9 control windows over the 10 seeds (after trials of ASP and SSP settings, which
+    // run
     // faster per iteration than BSP but make less progress per iteration)
     System.out.println("control windows over 10 seeds: " + controls);
     assertThat(controls).isPositive();
@@ -113,28 +138,36 @@ class TunerTest {
   @Test
   void drift_ofTheChosenSetting_makesItRetune() {
     // the setting an undisturbed run exploits, and when (runs are deterministic per seed)
-    SimulatedJob.Run calm = job(0.03, 0.01, 0.05, 3).run(tuner(config(3), List.of()), TARGET, MAX_EPOCHS);
-    int exploitAt = calm.decisions.stream().map(Decision::action).toList().indexOf(Decision.Action.EXPLOIT);
+    SimulatedJob.Run calm =
+        job(0.03, 0.01, 0.05, 3).run(tuner(config(3), List.of()), TARGET, MAX_EPOCHS);
+    int exploitAt =
+        calm.decisions.stream().map(Decision::action).toList().indexOf(Decision.Action.EXPLOIT);
     assertThat(exploitAt).isPositive();
     Setting chosen = calm.decisions.get(exploitAt).setting();
     int onset = exploitAt + 4;
     SimulatedJob job = job(0.03, 0.01, 0.05, 3);
     Tuner t = tuner(config(3), List.of());
     // from then on that setting runs 4x slower (e.g. a competing load on the executors it uses)
-    SimulatedJob.Run r = job.run(t, TARGET, MAX_EPOCHS, (e, s) -> e >= onset && s.equals(chosen) ? 4.0 : 1.0);
+    SimulatedJob.Run r =
+        job.run(t, TARGET, MAX_EPOCHS, (e, s) -> e >= onset && s.equals(chosen) ? 4.0 : 1.0);
     assertThat(t.retunes()).isGreaterThanOrEqualTo(1);
-    int retuneAt = r.decisions.stream().map(Decision::action).toList().indexOf(Decision.Action.RETUNE);
+    int retuneAt =
+        r.decisions.stream().map(Decision::action).toList().indexOf(Decision.Action.RETUNE);
     // decisions.get(i) is made after epoch i: two drifted epochs in a row are needed
     assertThat(retuneAt).isBetween(onset + 1, onset + 3);
     assertThat(r.reached).isTrue();
-    assertThat(r.last()).as("after the drift the tuner leaves the slowed setting").isNotEqualTo(chosen);
+    assertThat(r.last())
+        .as("after the drift the tuner leaves the slowed setting")
+        .isNotEqualTo(chosen);
   }
 
   @Test
   void expensiveSwitches_stopExploration() {
     // every switch costs 40 s while the whole job takes about 30 s under the default
-    SimulatedJob.Run costly = job(0.03, 0.01, 40, 4).run(tuner(config(4), List.of()), TARGET, MAX_EPOCHS);
-    SimulatedJob.Run cheap = job(0.03, 0.01, 0.05, 4).run(tuner(config(4), List.of()), TARGET, MAX_EPOCHS);
+    SimulatedJob.Run costly =
+        job(0.03, 0.01, 40, 4).run(tuner(config(4), List.of()), TARGET, MAX_EPOCHS);
+    SimulatedJob.Run cheap =
+        job(0.03, 0.01, 0.05, 4).run(tuner(config(4), List.of()), TARGET, MAX_EPOCHS);
     assertThat(cheap.switches).isGreaterThanOrEqualTo(3);
     // one switch to learn its cost; no further trial once measured
     assertThat(costly.switches).isLessThanOrEqualTo(1);
@@ -146,15 +179,22 @@ class TunerTest {
     // seeds 1-10: the staleness screening trial often finds a fast setting first, and then no trial
     // changes the worker count even without the prior (measured: 1 of 10 runs does)
     for (long seed = 1; seed <= 10; seed++) {
-      SimulatedJob.Run free = job(0.03, 0.01, 0.05, seed).run(tuner(config(seed), List.of()), TARGET, MAX_EPOCHS);
-      changedWithoutPrior += free.settings.stream().anyMatch(s -> s.workers() != DEFAULT.workers()) ? 1 : 0;
+      SimulatedJob.Run free =
+          job(0.03, 0.01, 0.05, seed).run(tuner(config(seed), List.of()), TARGET, MAX_EPOCHS);
+      changedWithoutPrior +=
+          free.settings.stream().anyMatch(s -> s.workers() != DEFAULT.workers()) ? 1 : 0;
       Tuner t = tuner(config(seed), List.of());
-      // the job's first data cut took 60 s: a new worker count would cost about that (the job is ~30 s)
+      // the job's first data cut took 60 s: a new worker count would cost about that (the job is
+      // ~30 s)
       t.dataCutSeconds(60);
       SimulatedJob.Run r = job(0.03, 0.01, 0.05, seed).run(t, TARGET, MAX_EPOCHS);
-      assertThat(r.settings).as("seed %d", seed).allSatisfy(s -> assertThat(s.workers()).isEqualTo(DEFAULT.workers()));
+      assertThat(r.settings)
+          .as("seed %d", seed)
+          .allSatisfy(s -> assertThat(s.workers()).isEqualTo(DEFAULT.workers()));
     }
-    assertThat(changedWithoutPrior).as("runs that tried another worker count without the prior").isPositive();
+    assertThat(changedWithoutPrior)
+        .as("runs that tried another worker count without the prior")
+        .isPositive();
     assertThatThrownBy(() -> tuner(config(1), List.of()).dataCutSeconds(-1))
         .hasMessage("Invalid data cut time: -1.0 s (must be finite and >= 0)");
   }
@@ -170,10 +210,12 @@ class TunerTest {
     SimulatedJob.Run w = job(0.03, 0.01, 0.05, 6).run(warm, TARGET, MAX_EPOCHS);
     assertThat(warm.first().reason()).startsWith("warm start");
     assertThat(w.settings.get(0)).as("starts at the cold run's best").isEqualTo(c.last());
-    assertThat(job.trueSecondsToTarget(w.last(), 0, TARGET)).as("ends at least as well as the cold run")
+    assertThat(job.trueSecondsToTarget(w.last(), 0, TARGET))
+        .as("ends at least as well as the cold run")
         .isLessThanOrEqualTo(job.trueSecondsToTarget(c.last(), 0, TARGET));
     assertThat(w.distinctSettings()).isLessThan(c.distinctSettings());
-    assertThat(w.firstEpochOf(w.last())).as("epochs until the final setting first runs")
+    assertThat(w.firstEpochOf(w.last()))
+        .as("epochs until the final setting first runs")
         .isLessThan(c.firstEpochOf(c.last()));
     assertThat(w.seconds).isLessThan(c.seconds);
   }
@@ -181,8 +223,15 @@ class TunerTest {
   @Test
   void guard_boundsTheLagBehindTheDefault_whenTheDefaultIsBest() {
     // every other setting is at least twice as slow as the default
-    SimulatedJob job = new SimulatedJob(10, s -> s.equals(DEFAULT) ? 0.05 : 0.10 + 0.05 * s.shards(), s -> 1.0,
-        (a, b) -> 0.05, 0.03, 0.01, 7);
+    SimulatedJob job =
+        new SimulatedJob(
+            10,
+            s -> s.equals(DEFAULT) ? 0.05 : 0.10 + 0.05 * s.shards(),
+            s -> 1.0,
+            (a, b) -> 0.05,
+            0.03,
+            0.01,
+            7);
     Tuner t = tuner(config(7).withGuard(0.1), List.of());
     SimulatedJob.Run tuned = job.run(t, TARGET, MAX_EPOCHS);
     double slowestEpoch = 10 * 0.20;
@@ -200,14 +249,16 @@ class TunerTest {
     double fixedTotal = 0;
     for (long seed = 1; seed <= 5; seed++) {
       TunerConfig c = TunerConfig.defaults(Target.convergence(1e-3, 10)).withSeed(seed);
-      SimulatedJob.Run tuned = job(0.03, 0.01, 0.05, seed).run(tuner(c, List.of()), TARGET, MAX_EPOCHS);
+      SimulatedJob.Run tuned =
+          job(0.03, 0.01, 0.05, seed).run(tuner(c, List.of()), TARGET, MAX_EPOCHS);
       SimulatedJob.Run fixed = job(0.03, 0.01, 0.05, seed).run(fixed(DEFAULT), TARGET, MAX_EPOCHS);
       assertThat(tuned.decisions).extracting(Decision::action).contains(Decision.Action.TRIAL);
       faster += tuned.seconds < fixed.seconds ? 1 : 0;
       tunedTotal += tuned.seconds;
       fixedTotal += fixed.seconds;
     }
-    System.out.printf("convergence target: tuned faster than the default in %d of 5 seeds, %.1f s vs %.1f s%n",
+    System.out.printf(
+        "convergence target: tuned faster than the default in %d of 5 seeds, %.1f s vs %.1f s%n",
         faster, tunedTotal, fixedTotal);
     assertThat(faster).isGreaterThanOrEqualTo(3);
     assertThat(tunedTotal).isLessThan(fixedTotal);
@@ -231,42 +282,58 @@ class TunerTest {
       d = t.observe(new EpochObservation(e, d.setting(), 1.0, 0, losses));
       if (mean <= target) {
         reachedAt = e;
-        assertThat(d.reason()).as("epoch %d, mean loss %.4f", e, mean).isEqualTo("target loss reached");
+        assertThat(d.reason())
+            .as("epoch %d, mean loss %.4f", e, mean)
+            .isEqualTo("target loss reached");
       } else {
-        assertThat(d.reason()).as("epoch %d, mean loss %.4f above the target", e, mean)
+        assertThat(d.reason())
+            .as("epoch %d, mean loss %.4f above the target", e, mean)
             .isNotEqualTo("target loss reached");
       }
     }
     assertThat(reachedAt).isPositive();
-    // the mean is 1.08x the typical clock's loss, 1.10x the trend without the hard batch (measured: 1.100,
+    // the mean is 1.08x the typical clock's loss, 1.10x the trend without the hard batch (measured:
+    // 1.100,
     // reached at epoch 14; judged on the trend as before, the tuner took it as reached at epoch 12)
-    System.out.printf(java.util.Locale.ROOT, "loss scale %.3f, target reached at epoch %d%n", t.lossScale(), reachedAt);
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "loss scale %.3f, target reached at epoch %d%n",
+        t.lossScale(),
+        reachedAt);
     assertThat(t.lossScale()).isBetween(1.03, 1.2);
   }
 
   @Test
   void history_isOnePriorPointPerSetting_averagedOverJobs() {
     Setting other = DEFAULT.withStaleness(StalenessBound.asp());
-    List<PriorObservation> kept = List.of(new PriorObservation(DEFAULT, 0.5, 0.4, 0.1),
-        new PriorObservation(other, 0.4, 0.0, 0.05), new PriorObservation(DEFAULT, 0.3, 0.2, 0.3),
-        new PriorObservation(other, 0.2, 0.1, 0.07), new PriorObservation(DEFAULT, 0.1, 0.0, 0.2));
+    List<PriorObservation> kept =
+        List.of(
+            new PriorObservation(DEFAULT, 0.5, 0.4, 0.1),
+            new PriorObservation(other, 0.4, 0.0, 0.05),
+            new PriorObservation(DEFAULT, 0.3, 0.2, 0.3),
+            new PriorObservation(other, 0.2, 0.1, 0.07),
+            new PriorObservation(DEFAULT, 0.1, 0.0, 0.2));
     List<PriorObservation> c = CandidateSearch.condensed(kept);
     assertThat(c).hasSize(2);
     assertThat(c.get(0).setting()).isEqualTo(DEFAULT);
     assertThat(c.get(0).lossLevel()).isCloseTo(0.3, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(c.get(0).relativeScore()).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-12));
-    assertThat(c.get(0).secondsPerIteration()).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(c.get(0).secondsPerIteration())
+        .isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(c.get(1).setting()).isEqualTo(other);
     assertThat(c.get(1).lossLevel()).isCloseTo(0.3, org.assertj.core.data.Offset.offset(1e-12));
-    assertThat(c.get(1).relativeScore()).isCloseTo(0.05, org.assertj.core.data.Offset.offset(1e-12));
-    assertThat(c.get(1).secondsPerIteration()).isCloseTo(0.06, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(c.get(1).relativeScore())
+        .isCloseTo(0.05, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(c.get(1).secondsPerIteration())
+        .isCloseTo(0.06, org.assertj.core.data.Offset.offset(1e-12));
   }
 
   @Test
   void restrictedKnobs_onlyThoseChange() {
     TunerConfig c = config(8).withKnobs(EnumSet.of(Knob.STALENESS));
     SimulatedJob.Run r = job(0.03, 0.01, 0.05, 8).run(tuner(c, List.of()), TARGET, MAX_EPOCHS);
-    assertThat(r.settings).allSatisfy(s -> assertThat(s.withStaleness(StalenessBound.bsp())).isEqualTo(DEFAULT));
+    assertThat(r.settings)
+        .allSatisfy(s -> assertThat(s.withStaleness(StalenessBound.bsp())).isEqualTo(DEFAULT));
     assertThat(r.distinctSettings()).isGreaterThan(1);
   }
 
@@ -275,7 +342,9 @@ class TunerTest {
     Tuner t = tuner(config(9).withKnobs(Set.of()), List.of());
     SimulatedJob.Run r = job(0.03, 0.01, 0.05, 9).run(t, TARGET, MAX_EPOCHS);
     assertThat(r.distinctSettings()).isEqualTo(1);
-    assertThat(r.decisions).extracting(Decision::action).contains(Decision.Action.FIXED)
+    assertThat(r.decisions)
+        .extracting(Decision::action)
+        .contains(Decision.Action.FIXED)
         .isSubsetOf(Decision.Action.FIXED, Decision.Action.KEEP);
   }
 
@@ -283,7 +352,8 @@ class TunerTest {
   void observation_thatDoesNotMatchTheDecision_isRejected() {
     Tuner t = tuner(config(1), List.of());
     assertThatThrownBy(() -> t.observe(new EpochObservation(2, DEFAULT, 1, 0, new double[] {0.5})))
-        .hasMessageContaining("Observation of epoch 2").hasMessageContaining("does not match the decision (epoch 1");
+        .hasMessageContaining("Observation of epoch 2")
+        .hasMessageContaining("does not match the decision (epoch 1");
   }
 
   @Test
@@ -291,8 +361,8 @@ class TunerTest {
     Tuner t = tuner(config(2), List.of());
     SimulatedJob.Run r = job(0.03, 0.01, 0.05, 2).run(t, TARGET, MAX_EPOCHS);
     assertThat(t.tunerSeconds()).isPositive();
-    assertThat(r.decisions.stream().mapToDouble(Decision::tunerSeconds).sum()).isCloseTo(t.tunerSeconds(),
-        org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(r.decisions.stream().mapToDouble(Decision::tunerSeconds).sum())
+        .isCloseTo(t.tunerSeconds(), org.assertj.core.data.Offset.offset(1e-9));
   }
 
   /** A policy that never switches: the untuned baseline. */
@@ -302,12 +372,14 @@ class TunerTest {
 
       @Override
       public Decision first() {
-        return new Decision(1, s, Decision.Action.FIXED, "fixed", Double.NaN, Double.NaN, List.of(), 0);
+        return new Decision(
+            1, s, Decision.Action.FIXED, "fixed", Double.NaN, Double.NaN, List.of(), 0);
       }
 
       @Override
       public Decision observe(EpochObservation o) {
-        return new Decision(++epoch, s, Decision.Action.FIXED, "fixed", Double.NaN, Double.NaN, List.of(), 0);
+        return new Decision(
+            ++epoch, s, Decision.Action.FIXED, "fixed", Double.NaN, Double.NaN, List.of(), 0);
       }
     };
   }

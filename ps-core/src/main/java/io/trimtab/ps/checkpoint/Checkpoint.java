@@ -19,8 +19,8 @@ import java.util.zip.CheckedOutputStream;
 /**
  * One consistent state of a table: every key's values and optimizer state at one clock (taken
  * between epochs, when no worker is inside a clock), with the table's spec and the epoch it ends.
- * Its binary form starts with a magic and a version and ends with a CRC32 of everything before,
- * so a truncated or corrupted file is refused with its name rather than loaded as a wrong model.
+ * Its binary form starts with a magic and a version and ends with a CRC32 of everything before, so
+ * a truncated or corrupted file is refused with its name rather than loaded as a wrong model.
  *
  * @param spec the table's spec (name, kind, dimension, width, update rule)
  * @param epoch the last epoch the state includes (1-based; 0 before any)
@@ -32,27 +32,47 @@ public record Checkpoint(TableSpec spec, long epoch, TableSnapshot snapshot) {
 
   public Checkpoint {
     if (spec == null || snapshot == null) {
-      throw new IllegalArgumentException("A checkpoint needs a table spec and a snapshot (got null)");
+      throw new IllegalArgumentException(
+          "A checkpoint needs a table spec and a snapshot (got null)");
     }
     if (epoch < 0) {
       throw new IllegalArgumentException("Invalid checkpoint epoch: " + epoch + " (must be >= 0)");
     }
     int n = snapshot.keys().length;
     if (snapshot.values().length != (long) n * spec.width()) {
-      throw new IllegalArgumentException("Snapshot of table '" + spec.name() + "' has " + snapshot.values().length
-          + " values for " + n + " keys (expected " + (long) n * spec.width() + ", width " + spec.width() + ")");
+      throw new IllegalArgumentException(
+          "Snapshot of table '"
+              + spec.name()
+              + "' has "
+              + snapshot.values().length
+              + " values for "
+              + n
+              + " keys (expected "
+              + (long) n * spec.width()
+              + ", width "
+              + spec.width()
+              + ")");
     }
     // the optimizer keeps stateWidth doubles per value
     long stateValues = (long) n * spec.width() * spec.rule().stateWidth();
     if (snapshot.state().length != stateValues) {
-      throw new IllegalArgumentException("Snapshot of table '" + spec.name() + "' has " + snapshot.state().length
-          + " state values for " + n + " keys (expected " + stateValues + ")");
+      throw new IllegalArgumentException(
+          "Snapshot of table '"
+              + spec.name()
+              + "' has "
+              + snapshot.state().length
+              + " state values for "
+              + n
+              + " keys (expected "
+              + stateValues
+              + ")");
     }
   }
 
   /** Writes the binary form to {@code out} (not closed). */
   public void write(OutputStream out) throws IOException {
-    CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(out, 1 << 16), new CRC32());
+    CheckedOutputStream checked =
+        new CheckedOutputStream(new BufferedOutputStream(out, 1 << 16), new CRC32());
     DataOutputStream d = new DataOutputStream(checked);
     d.writeLong(MAGIC);
     d.writeInt(VERSION);
@@ -90,29 +110,42 @@ public record Checkpoint(TableSpec spec, long epoch, TableSnapshot snapshot) {
    *     truncated or corrupted (CRC mismatch), naming {@code source}
    */
   public static Checkpoint read(InputStream in, String source) throws IOException {
-    CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(in, 1 << 16), new CRC32());
+    CheckedInputStream checked =
+        new CheckedInputStream(new BufferedInputStream(in, 1 << 16), new CRC32());
     DataInputStream d = new DataInputStream(checked);
     try {
       long magic = d.readLong();
       if (magic != MAGIC) {
-        throw new IllegalArgumentException("Not a Trimtab checkpoint: " + source + " (expected a file written by "
-            + "Trimtab's checkpoints; its first bytes differ)");
+        throw new IllegalArgumentException(
+            "Not a Trimtab checkpoint: "
+                + source
+                + " (expected a file written by "
+                + "Trimtab's checkpoints; its first bytes differ)");
       }
       int version = d.readInt();
       if (version != VERSION) {
-        throw new IllegalArgumentException("Checkpoint " + source + " has format version " + version + " (this "
-            + "Trimtab reads version " + VERSION + ")");
+        throw new IllegalArgumentException(
+            "Checkpoint "
+                + source
+                + " has format version "
+                + version
+                + " (this "
+                + "Trimtab reads version "
+                + VERSION
+                + ")");
       }
       String name = d.readUTF();
       TableKind kind = TableKind.valueOf(d.readUTF());
       long dimension = d.readLong();
       int width = d.readInt();
-      UpdateRule rule = new UpdateRule(UpdateRule.Kind.valueOf(d.readUTF()), d.readDouble(), d.readDouble());
+      UpdateRule rule =
+          new UpdateRule(UpdateRule.Kind.valueOf(d.readUTF()), d.readDouble(), d.readDouble());
       long epoch = d.readLong();
       long clock = d.readLong();
       int n = d.readInt();
       if (n < 0 || (long) n * width > Integer.MAX_VALUE - 8) {
-        throw new IllegalArgumentException("Checkpoint " + source + " is corrupt: " + n + " keys of width " + width);
+        throw new IllegalArgumentException(
+            "Checkpoint " + source + " is corrupt: " + n + " keys of width " + width);
       }
       long[] keys = new long[n];
       for (int i = 0; i < n; i++) {
@@ -129,19 +162,27 @@ public record Checkpoint(TableSpec spec, long epoch, TableSnapshot snapshot) {
       long computed = checked.getChecksum().getValue();
       long stored = d.readLong();
       if (stored != computed) {
-        throw new IllegalArgumentException(String.format("Checkpoint %s is corrupt: CRC32 %08x, stored %08x (expected "
-            + "equal; the file was changed or damaged after it was written)", source, computed, stored));
+        throw new IllegalArgumentException(
+            String.format(
+                "Checkpoint %s is corrupt: CRC32 %08x, stored %08x (expected "
+                    + "equal; the file was changed or damaged after it was written)",
+                source, computed, stored));
       }
       TableSpec spec = new TableSpec(name, kind, dimension, width, rule);
       return new Checkpoint(spec, epoch, new TableSnapshot(clock, keys, values, state));
     } catch (EOFException e) {
-      throw new IllegalArgumentException("Checkpoint " + source + " is truncated (it ends before its CRC; expected "
-          + "a complete file: the write was interrupted or the file cut)", e);
+      throw new IllegalArgumentException(
+          "Checkpoint "
+              + source
+              + " is truncated (it ends before its CRC; expected "
+              + "a complete file: the write was interrupted or the file cut)",
+          e);
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().contains(source)) {
         throw e;
       }
-      throw new IllegalArgumentException("Checkpoint " + source + " is corrupt: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "Checkpoint " + source + " is corrupt: " + e.getMessage(), e);
     }
   }
 }

@@ -45,7 +45,9 @@ public final class NettyPsClient implements PsClient {
   public NettyPsClient(ClientOptions options, io.trimtab.ps.PsSecurity security) {
     this.options = options;
     this.security = security;
-    this.group = new NioEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("trimtab-client", true));
+    this.group =
+        new NioEventLoopGroup(
+            options.ioThreads(), new DefaultThreadFactory("trimtab-client", true));
   }
 
   /** The options this client was built with. */
@@ -68,7 +70,8 @@ public final class NettyPsClient implements PsClient {
   }
 
   @Override
-  public CompletableFuture<Pulled> pullWithClockAsync(TableHandle table, long[] keys, long minClock) {
+  public CompletableFuture<Pulled> pullWithClockAsync(
+      TableHandle table, long[] keys, long minClock) {
     return pull(table, keys, minClock, false);
   }
 
@@ -77,14 +80,17 @@ public final class NettyPsClient implements PsClient {
     return pull(table, keys, clock, true);
   }
 
-  private CompletableFuture<Pulled> pull(TableHandle table, long[] keys, long minClock, boolean exact) {
+  private CompletableFuture<Pulled> pull(
+      TableHandle table, long[] keys, long minClock, boolean exact) {
     if (keys.length == 0) {
-      throw new IllegalArgumentException("Pull from table '" + table.name() + "' with no keys (expected at least one)");
+      throw new IllegalArgumentException(
+          "Pull from table '" + table.name() + "' with no keys (expected at least one)");
     }
     int width = table.spec().width();
     Split split = Split.of(table.partitioner(), keys);
     double[] out = new double[keys.length * width];
-    java.util.concurrent.atomic.AtomicLong readClock = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+    java.util.concurrent.atomic.AtomicLong readClock =
+        new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
     int waitMs = serverWaitMs();
     CompletableFuture<?>[] parts = new CompletableFuture<?>[split.shardCount()];
     int n = 0;
@@ -93,22 +99,29 @@ public final class NettyPsClient implements PsClient {
         continue;
       }
       int shard = s;
-      parts[n++] = send(table.shards().get(s), new Request.Pull(table.id(), minClock, waitMs, split.keys[s], exact))
-          .thenAccept(r -> {
-            Response.Values values = (Response.Values) r;
-            readClock.accumulateAndGet(values.clock(), Math::min);
-            double[] v = values.values();
-            int[] pos = split.positions[shard];
-            for (int i = 0; i < pos.length; i++) {
-              System.arraycopy(v, i * width, out, pos[i] * width, width);
-            }
-          });
+      parts[n++] =
+          send(
+                  table.shards().get(s),
+                  new Request.Pull(table.id(), minClock, waitMs, split.keys[s], exact))
+              .thenAccept(
+                  r -> {
+                    Response.Values values = (Response.Values) r;
+                    readClock.accumulateAndGet(values.clock(), Math::min);
+                    double[] v = values.values();
+                    int[] pos = split.positions[shard];
+                    for (int i = 0; i < pos.length; i++) {
+                      System.arraycopy(v, i * width, out, pos[i] * width, width);
+                    }
+                  });
     }
-    return CompletableFuture.allOf(java.util.Arrays.copyOf(parts, n)).thenApply(x -> new Pulled(out, readClock.get()));
+    return CompletableFuture.allOf(java.util.Arrays.copyOf(parts, n))
+        .thenApply(x -> new Pulled(out, readClock.get()));
   }
 
-  /** How long a shard lets a pull wait for its clock: the request timeout less a margin, so that the
-   * shard's message (naming the slowest worker) arrives before the client gives up. */
+  /**
+   * How long a shard lets a pull wait for its clock: the request timeout less a margin, so that the
+   * shard's message (naming the slowest worker) arrives before the client gives up.
+   */
   private int serverWaitMs() {
     long ms = options.requestTimeout().toMillis();
     return (int) Math.min(Integer.MAX_VALUE, Math.max(1, ms - Math.min(2000, ms / 10)));
@@ -119,11 +132,22 @@ public final class NettyPsClient implements PsClient {
     long[] keys = push.keys();
     int width = table.spec().width();
     if (push.deltas().length != (long) keys.length * width) {
-      throw new IllegalArgumentException("Push to table '" + table.name() + "': " + push.deltas().length
-          + " values for " + keys.length + " keys of width " + width + " (expected " + (long) keys.length * width + ")");
+      throw new IllegalArgumentException(
+          "Push to table '"
+              + table.name()
+              + "': "
+              + push.deltas().length
+              + " values for "
+              + keys.length
+              + " keys of width "
+              + width
+              + " (expected "
+              + (long) keys.length * width
+              + ")");
     }
     if (!push.clocked() && keys.length == 0) {
-      throw new IllegalArgumentException("Push to table '" + table.name() + "' with no keys (expected at least one)");
+      throw new IllegalArgumentException(
+          "Push to table '" + table.name() + "' with no keys (expected at least one)");
     }
     Split split = Split.of(table.partitioner(), keys);
     CompletableFuture<?>[] parts = new CompletableFuture<?>[split.shardCount()];
@@ -133,22 +157,43 @@ public final class NettyPsClient implements PsClient {
         continue;
       }
       double[] deltas = split.gather(s, push.deltas(), width);
-      parts[n++] = send(table.shards().get(s), new Request.Push(table.id(), push.worker(), push.clock(), push.count(),
-          split.keys[s], deltas, push.coWorkers()));
+      parts[n++] =
+          send(
+              table.shards().get(s),
+              new Request.Push(
+                  table.id(),
+                  push.worker(),
+                  push.clock(),
+                  push.count(),
+                  split.keys[s],
+                  deltas,
+                  push.coWorkers()));
     }
     return CompletableFuture.allOf(java.util.Arrays.copyOf(parts, n));
   }
 
   @Override
   public Pulled pullWithClock(TableHandle table, long[] keys, long minClock) {
-    return await(pullWithClockAsync(table, keys, minClock), "Pull of " + keys.length + " keys from table '" + table.name()
-        + "'" + (minClock > 0 ? " at clock " + minClock : ""));
+    return await(
+        pullWithClockAsync(table, keys, minClock),
+        "Pull of "
+            + keys.length
+            + " keys from table '"
+            + table.name()
+            + "'"
+            + (minClock > 0 ? " at clock " + minClock : ""));
   }
 
   @Override
   public void push(TableHandle table, Push push) {
-    await(pushAsync(table, push), "Push of " + push.keys().length + " keys to table '" + table.name() + "'"
-        + (push.clocked() ? " for clock " + push.clock() + " by worker " + push.worker() : ""));
+    await(
+        pushAsync(table, push),
+        "Push of "
+            + push.keys().length
+            + " keys to table '"
+            + table.name()
+            + "'"
+            + (push.clocked() ? " for clock " + push.clock() + " by worker " + push.worker() : ""));
   }
 
   /**
@@ -189,7 +234,9 @@ public final class NettyPsClient implements PsClient {
     synchronized (this) {
       c = connections.get(address);
       if (c == null || !c.isActive()) {
-        c = TransportClient.connect(address, group, (int) options.connectTimeout().toMillis(), security);
+        c =
+            TransportClient.connect(
+                address, group, (int) options.connectTimeout().toMillis(), security);
         connections.put(address, c);
       }
       return c;

@@ -5,10 +5,11 @@ import java.io.Serializable;
 /**
  * Maps every key of a table to exactly one of {@link #numShards()} shards. For dense tables the
  * partitioner also gives each key's index inside its shard, so that a shard stores its keys in a
- * flat array: for each shard s, {@code denseLocalIndex} is a bijection from the keys of s in
- * {@code [0, dimension)} onto {@code [0, denseShardSize(s, dimension))}.
+ * flat array: for each shard s, {@code denseLocalIndex} is a bijection from the keys of s in {@code
+ * [0, dimension)} onto {@code [0, denseShardSize(s, dimension))}.
  *
- * <p>Implementations are immutable and thread-safe; they travel inside table handles to Spark tasks.
+ * <p>Implementations are immutable and thread-safe; they travel inside table handles to Spark
+ * tasks.
  */
 public interface KeyPartitioner extends Serializable {
 
@@ -21,7 +22,9 @@ public interface KeyPartitioner extends Serializable {
   /** Index of a dense key inside its shard's array. */
   long denseLocalIndex(long key);
 
-  /** The dense key at {@code localIndex} of {@code shard}: the inverse of {@link #denseLocalIndex}. */
+  /**
+   * The dense key at {@code localIndex} of {@code shard}: the inverse of {@link #denseLocalIndex}.
+   */
   long denseKey(int shard, long localIndex);
 
   /** Number of keys in {@code [0, dimension)} owned by {@code shard}. */

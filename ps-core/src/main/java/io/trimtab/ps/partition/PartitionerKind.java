@@ -19,9 +19,10 @@ public enum PartitionerKind {
     }
     return switch (this) {
       case HASH -> new HashPartitioner(numShards);
-      case RANGE -> spec.kind() == TableKind.DENSE
-          ? RangePartitioner.evenDense(numShards, spec.dimension())
-          : RangePartitioner.evenFullRange(numShards);
+      case RANGE ->
+          spec.kind() == TableKind.DENSE
+              ? RangePartitioner.evenDense(numShards, spec.dimension())
+              : RangePartitioner.evenFullRange(numShards);
     };
   }
 
@@ -32,7 +33,11 @@ public enum PartitionerKind {
         return k;
       }
     }
-    throw new IllegalArgumentException("Unknown partitioner: '" + name + "' (expected one of "
-        + Arrays.toString(values()).toLowerCase(Locale.ROOT) + ")");
+    throw new IllegalArgumentException(
+        "Unknown partitioner: '"
+            + name
+            + "' (expected one of "
+            + Arrays.toString(values()).toLowerCase(Locale.ROOT)
+            + ")");
   }
 }

@@ -3,23 +3,25 @@ package io.trimtab.ps.partition;
 import java.util.Arrays;
 
 /**
- * Contiguous key ranges: shard i owns keys in {@code [starts[i], starts[i+1])} (the last shard up to
- * {@code Long.MAX_VALUE} inclusive, the first from {@code Long.MIN_VALUE} for keys below
- * {@code starts[0]}). Lookup is a binary search over the shard starts.
+ * Contiguous key ranges: shard i owns keys in {@code [starts[i], starts[i+1])} (the last shard up
+ * to {@code Long.MAX_VALUE} inclusive, the first from {@code Long.MIN_VALUE} for keys below {@code
+ * starts[0]}). Lookup is a binary search over the shard starts.
  */
 public final class RangePartitioner implements KeyPartitioner {
   private static final long serialVersionUID = 1L;
   private final long[] starts;
 
-  /** @param starts strictly increasing first keys of each shard, at least one */
+  /**
+   * @param starts strictly increasing first keys of each shard, at least one
+   */
   public RangePartitioner(long[] starts) {
     if (starts == null || starts.length == 0) {
       throw new IllegalArgumentException("Range partitioner needs at least one shard start");
     }
     for (int i = 1; i < starts.length; i++) {
       if (starts[i] <= starts[i - 1]) {
-        throw new IllegalArgumentException("Range partitioner starts must increase strictly, got "
-            + Arrays.toString(starts));
+        throw new IllegalArgumentException(
+            "Range partitioner starts must increase strictly, got " + Arrays.toString(starts));
       }
     }
     this.starts = starts.clone();
@@ -28,8 +30,12 @@ public final class RangePartitioner implements KeyPartitioner {
   /** Splits {@code [0, dimension)} into {@code n} ranges whose sizes differ by at most one. */
   public static RangePartitioner evenDense(int n, long dimension) {
     if (n < 1 || n > dimension) {
-      throw new IllegalArgumentException("Invalid shard count for a dense table of dimension " + dimension
-          + ": " + n + " (must be 1 .. dimension)");
+      throw new IllegalArgumentException(
+          "Invalid shard count for a dense table of dimension "
+              + dimension
+              + ": "
+              + n
+              + " (must be 1 .. dimension)");
     }
     long[] s = new long[n];
     for (int i = 0; i < n; i++) {

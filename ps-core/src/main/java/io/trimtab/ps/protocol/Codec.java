@@ -1,22 +1,28 @@
 package io.trimtab.ps.protocol;
 
+import io.netty.buffer.ByteBuf;
 import io.trimtab.ps.TableKind;
 import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.UpdateRule;
 import io.trimtab.ps.partition.HashPartitioner;
 import io.trimtab.ps.partition.KeyPartitioner;
 import io.trimtab.ps.partition.RangePartitioner;
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Binary encoding of requests and responses (no Java serialization). A frame body is
- * {@code [type:1][requestId:8][payload]}; the transport prefixes each frame with its length.
- * Keys are written as zig-zag varints of their difference to the previous key (1-2 bytes per key
- * for sorted dense keys), values as raw IEEE-754 doubles.
+ * Binary encoding of requests and responses (no Java serialization). A frame body is {@code
+ * [type:1][requestId:8][payload]}; the transport prefixes each frame with its length. Keys are
+ * written as zig-zag varints of their difference to the previous key (1-2 bytes per key for sorted
+ * dense keys), values as raw IEEE-754 doubles.
  */
 public final class Codec {
-  private static final byte CREATE = 1, DROP = 2, SET_WORKERS = 3, PULL = 4, PUSH = 5, STATUS = 6, EXPORT = 7,
+  private static final byte CREATE = 1,
+      DROP = 2,
+      SET_WORKERS = 3,
+      PULL = 4,
+      PUSH = 5,
+      STATUS = 6,
+      EXPORT = 7,
       IMPORT = 8;
   private static final byte ACK = 20, VALUES = 21, STATUS_REPLY = 22, FAILURE = 23, EXPORTED = 24;
 
@@ -27,51 +33,51 @@ public final class Codec {
 
   public static void encodeRequest(long id, Request r, ByteBuf out) {
     if (r instanceof Request.CreateTable c) {
-        header(out, CREATE, id);
-        out.writeInt(c.tableId());
-        writeSpec(out, c.spec());
-        out.writeInt(c.shard());
-        writePartitioner(out, c.partitioner());
+      header(out, CREATE, id);
+      out.writeInt(c.tableId());
+      writeSpec(out, c.spec());
+      out.writeInt(c.shard());
+      writePartitioner(out, c.partitioner());
     } else if (r instanceof Request.DropTable d) {
-        header(out, DROP, id);
-        out.writeInt(d.tableId());
+      header(out, DROP, id);
+      out.writeInt(d.tableId());
     } else if (r instanceof Request.SetWorkers s) {
-        header(out, SET_WORKERS, id);
-        out.writeInt(s.tableId());
-        out.writeInt(s.numWorkers());
-        out.writeBoolean(s.perClock());
-        out.writeLong(s.startClock());
+      header(out, SET_WORKERS, id);
+      out.writeInt(s.tableId());
+      out.writeInt(s.numWorkers());
+      out.writeBoolean(s.perClock());
+      out.writeLong(s.startClock());
     } else if (r instanceof Request.Pull p) {
-        header(out, PULL, id);
-        out.writeInt(p.tableId());
-        out.writeLong(p.minClock());
-        out.writeInt(p.waitMs());
-        writeKeys(out, p.keys());
-        out.writeBoolean(p.exact());
+      header(out, PULL, id);
+      out.writeInt(p.tableId());
+      out.writeLong(p.minClock());
+      out.writeInt(p.waitMs());
+      writeKeys(out, p.keys());
+      out.writeBoolean(p.exact());
     } else if (r instanceof Request.Push p) {
-        header(out, PUSH, id);
-        out.writeInt(p.tableId());
-        out.writeInt(p.worker());
-        out.writeLong(p.clock());
-        out.writeDouble(p.count());
-        writeKeys(out, p.keys());
-        writeDoubles(out, p.values());
-        out.writeInt(p.coWorkers().length);
-        for (int w : p.coWorkers()) {
-          out.writeInt(w);
-        }
+      header(out, PUSH, id);
+      out.writeInt(p.tableId());
+      out.writeInt(p.worker());
+      out.writeLong(p.clock());
+      out.writeDouble(p.count());
+      writeKeys(out, p.keys());
+      writeDoubles(out, p.values());
+      out.writeInt(p.coWorkers().length);
+      for (int w : p.coWorkers()) {
+        out.writeInt(w);
+      }
     } else if (r instanceof Request.Status s) {
-        header(out, STATUS, id);
-        out.writeInt(s.tableId());
+      header(out, STATUS, id);
+      out.writeInt(s.tableId());
     } else if (r instanceof Request.Export x) {
-        header(out, EXPORT, id);
-        out.writeInt(x.tableId());
+      header(out, EXPORT, id);
+      out.writeInt(x.tableId());
     } else if (r instanceof Request.Import x) {
-        header(out, IMPORT, id);
-        out.writeInt(x.tableId());
-        writeKeys(out, x.keys());
-        writeDoubles(out, x.values());
-        writeDoubles(out, x.state());
+      header(out, IMPORT, id);
+      out.writeInt(x.tableId());
+      writeKeys(out, x.keys());
+      writeDoubles(out, x.values());
+      writeDoubles(out, x.state());
     } else {
       throw new IllegalArgumentException("Unknown request " + r);
     }
@@ -80,18 +86,34 @@ public final class Codec {
   public static Frame<Request> decodeRequest(ByteBuf in) {
     byte type = in.readByte();
     long id = in.readLong();
-    Request r = switch (type) {
-      case CREATE -> new Request.CreateTable(in.readInt(), readSpec(in), in.readInt(), readPartitioner(in));
-      case DROP -> new Request.DropTable(in.readInt());
-      case SET_WORKERS -> new Request.SetWorkers(in.readInt(), in.readInt(), in.readBoolean(), in.readLong());
-      case EXPORT -> new Request.Export(in.readInt());
-      case IMPORT -> new Request.Import(in.readInt(), readKeys(in), readDoubles(in), readDoubles(in));
-      case PULL -> new Request.Pull(in.readInt(), in.readLong(), in.readInt(), readKeys(in), in.readBoolean());
-      case PUSH -> new Request.Push(in.readInt(), in.readInt(), in.readLong(), in.readDouble(), readKeys(in),
-          readDoubles(in), readInts(in));
-      case STATUS -> new Request.Status(in.readInt());
-      default -> throw new IllegalArgumentException("Unknown request type " + type + " (expected 1..8)");
-    };
+    Request r =
+        switch (type) {
+          case CREATE ->
+              new Request.CreateTable(
+                  in.readInt(), readSpec(in), in.readInt(), readPartitioner(in));
+          case DROP -> new Request.DropTable(in.readInt());
+          case SET_WORKERS ->
+              new Request.SetWorkers(in.readInt(), in.readInt(), in.readBoolean(), in.readLong());
+          case EXPORT -> new Request.Export(in.readInt());
+          case IMPORT ->
+              new Request.Import(in.readInt(), readKeys(in), readDoubles(in), readDoubles(in));
+          case PULL ->
+              new Request.Pull(
+                  in.readInt(), in.readLong(), in.readInt(), readKeys(in), in.readBoolean());
+          case PUSH ->
+              new Request.Push(
+                  in.readInt(),
+                  in.readInt(),
+                  in.readLong(),
+                  in.readDouble(),
+                  readKeys(in),
+                  readDoubles(in),
+                  readInts(in));
+          case STATUS -> new Request.Status(in.readInt());
+          default ->
+              throw new IllegalArgumentException(
+                  "Unknown request type " + type + " (expected 1..8)");
+        };
     return new Frame<>(id, r);
   }
 
@@ -99,27 +121,27 @@ public final class Codec {
     if (r instanceof Response.Ack) {
       header(out, ACK, id);
     } else if (r instanceof Response.Values v) {
-        header(out, VALUES, id);
-        out.writeLong(v.clock());
-        writeDoubles(out, v.values());
+      header(out, VALUES, id);
+      out.writeLong(v.clock());
+      writeDoubles(out, v.values());
     } else if (r instanceof Response.Status s) {
-        header(out, STATUS_REPLY, id);
-        out.writeLong(s.pid());
-        out.writeInt(s.tables());
-        out.writeLong(s.clock());
-        out.writeLong(s.numKeys());
-        out.writeLong(s.parameterBytes());
-        out.writeLong(s.stateBytes());
-        out.writeLong(s.duplicatePushes());
+      header(out, STATUS_REPLY, id);
+      out.writeLong(s.pid());
+      out.writeInt(s.tables());
+      out.writeLong(s.clock());
+      out.writeLong(s.numKeys());
+      out.writeLong(s.parameterBytes());
+      out.writeLong(s.stateBytes());
+      out.writeLong(s.duplicatePushes());
     } else if (r instanceof Response.Exported x) {
-        header(out, EXPORTED, id);
-        out.writeLong(x.clock());
-        writeKeys(out, x.keys());
-        writeDoubles(out, x.values());
-        writeDoubles(out, x.state());
+      header(out, EXPORTED, id);
+      out.writeLong(x.clock());
+      writeKeys(out, x.keys());
+      writeDoubles(out, x.values());
+      writeDoubles(out, x.state());
     } else if (r instanceof Response.Failure f) {
-        header(out, FAILURE, id);
-        writeString(out, f.message());
+      header(out, FAILURE, id);
+      writeString(out, f.message());
     } else {
       throw new IllegalArgumentException("Unknown response " + r);
     }
@@ -128,15 +150,26 @@ public final class Codec {
   public static Frame<Response> decodeResponse(ByteBuf in) {
     byte type = in.readByte();
     long id = in.readLong();
-    Response r = switch (type) {
-      case ACK -> new Response.Ack();
-      case VALUES -> new Response.Values(in.readLong(), readDoubles(in));
-      case STATUS_REPLY -> new Response.Status(in.readLong(), in.readInt(), in.readLong(), in.readLong(),
-          in.readLong(), in.readLong(), in.readLong());
-      case FAILURE -> new Response.Failure(readString(in));
-      case EXPORTED -> new Response.Exported(in.readLong(), readKeys(in), readDoubles(in), readDoubles(in));
-      default -> throw new IllegalArgumentException("Unknown response type " + type + " (expected 20..24)");
-    };
+    Response r =
+        switch (type) {
+          case ACK -> new Response.Ack();
+          case VALUES -> new Response.Values(in.readLong(), readDoubles(in));
+          case STATUS_REPLY ->
+              new Response.Status(
+                  in.readLong(),
+                  in.readInt(),
+                  in.readLong(),
+                  in.readLong(),
+                  in.readLong(),
+                  in.readLong(),
+                  in.readLong());
+          case FAILURE -> new Response.Failure(readString(in));
+          case EXPORTED ->
+              new Response.Exported(in.readLong(), readKeys(in), readDoubles(in), readDoubles(in));
+          default ->
+              throw new IllegalArgumentException(
+                  "Unknown response type " + type + " (expected 20..24)");
+        };
     return new Frame<>(id, r);
   }
 
@@ -210,8 +243,8 @@ public final class Codec {
 
   private static void checkCount(int n, int readable, int minBytesEach, String what) {
     if (n < 0 || (long) n * minBytesEach > readable) {
-      throw new IllegalArgumentException("Corrupt frame: " + n + " " + what + " announced, " + readable
-          + " bytes left");
+      throw new IllegalArgumentException(
+          "Corrupt frame: " + n + " " + what + " announced, " + readable + " bytes left");
     }
   }
 
@@ -264,24 +297,27 @@ public final class Codec {
     TableKind kind = TableKind.values()[in.readByte()];
     long dim = in.readLong();
     int width = in.readInt();
-    UpdateRule rule = new UpdateRule(UpdateRule.Kind.values()[in.readByte()], in.readDouble(), in.readDouble());
+    UpdateRule rule =
+        new UpdateRule(UpdateRule.Kind.values()[in.readByte()], in.readDouble(), in.readDouble());
     return new TableSpec(name, kind, dim, width, rule);
   }
 
   private static void writePartitioner(ByteBuf out, KeyPartitioner p) {
     if (p instanceof HashPartitioner h) {
-        out.writeByte(0);
-        out.writeInt(h.numShards());
+      out.writeByte(0);
+      out.writeInt(h.numShards());
     } else if (p instanceof RangePartitioner r) {
-        out.writeByte(1);
-        long[] starts = r.starts();
-        out.writeInt(starts.length);
-        for (long s : starts) {
-          out.writeLong(s);
-        }
+      out.writeByte(1);
+      long[] starts = r.starts();
+      out.writeInt(starts.length);
+      for (long s : starts) {
+        out.writeLong(s);
+      }
     } else {
-      throw new IllegalArgumentException("Cannot send partitioner " + p.getClass().getName()
-          + " (expected HashPartitioner or RangePartitioner)");
+      throw new IllegalArgumentException(
+          "Cannot send partitioner "
+              + p.getClass().getName()
+              + " (expected HashPartitioner or RangePartitioner)");
     }
   }
 

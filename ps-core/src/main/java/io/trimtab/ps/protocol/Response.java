@@ -10,8 +10,15 @@ public sealed interface Response {
   record Values(long clock, double[] values) implements Response {}
 
   /** Facts about the server and, if asked, one table part. */
-  record Status(long pid, int tables, long clock, long numKeys, long parameterBytes, long stateBytes,
-      long duplicatePushes) implements Response {}
+  record Status(
+      long pid,
+      int tables,
+      long clock,
+      long numKeys,
+      long parameterBytes,
+      long stateBytes,
+      long duplicatePushes)
+      implements Response {}
 
   /** A part's keys, values and optimizer state ({@code width} and {@code stateWidth} per key). */
   record Exported(long clock, long[] keys, double[] values, double[] state) implements Response {}

@@ -48,7 +48,12 @@ final class ClockStep {
         pos = used++;
         slotToPos.put(slot, pos);
         if ((long) used * w > sums.length) {
-          sums = Arrays.copyOf(sums, (int) Math.min(Integer.MAX_VALUE - 8L, Math.max(2L * sums.length, (long) used * w)));
+          sums =
+              Arrays.copyOf(
+                  sums,
+                  (int)
+                      Math.min(
+                          Integer.MAX_VALUE - 8L, Math.max(2L * sums.length, (long) used * w)));
         }
       }
       int off = pos * w;
@@ -71,7 +76,9 @@ final class ClockStep {
     }
   }
 
-  /** Sums indexed by slot, with the list of touched slots; all zero again after {@link #drainInto}. */
+  /**
+   * Sums indexed by slot, with the list of touched slots; all zero again after {@link #drainInto}.
+   */
   static final class FlatSums {
     private final Pages sums;
     private final BitSet touched;

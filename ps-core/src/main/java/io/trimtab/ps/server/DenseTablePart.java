@@ -13,8 +13,16 @@ final class DenseTablePart extends TablePart {
     super(tableId, spec, shard, partitioner);
     long size = partitioner.denseShardSize(shard, spec.dimension());
     if (size > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException("Table '" + spec.name() + "': shard " + shard + " would hold " + size
-          + " keys (at most " + (Integer.MAX_VALUE - 16) + " per shard: use more shards)");
+      throw new IllegalArgumentException(
+          "Table '"
+              + spec.name()
+              + "': shard "
+              + shard
+              + " would hold "
+              + size
+              + " keys (at most "
+              + (Integer.MAX_VALUE - 16)
+              + " per shard: use more shards)");
     }
     this.localSize = (int) size;
     this.values = new Pages(spec.width());
@@ -30,8 +38,14 @@ final class DenseTablePart extends TablePart {
   @Override
   void checkKey(long key) {
     if (key < 0 || key >= spec.dimension()) {
-      throw new IllegalArgumentException("Unknown key " + key + " for dense " + describe() + " (expected 0 .. "
-          + (spec.dimension() - 1) + ")");
+      throw new IllegalArgumentException(
+          "Unknown key "
+              + key
+              + " for dense "
+              + describe()
+              + " (expected 0 .. "
+              + (spec.dimension() - 1)
+              + ")");
     }
     ownedOrThrow(key);
   }

@@ -12,14 +12,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The request handler of one shard server: the table parts it holds and the dispatch of requests to
- * them. Each part is locked while a request touches it; replies to pulls that waited for a clock are
- * sent after the lock is released.
+ * them. Each part is locked while a request touches it; replies to pulls that waited for a clock
+ * are sent after the lock is released.
  */
 final class Shard implements RequestHandler, AutoCloseable {
   private static final Response.Ack ACK = new Response.Ack();
   private static final long PID = ProcessHandle.current().pid();
   private final Map<Integer, TablePart> parts = new ConcurrentHashMap<>();
   private final ShardMetrics metrics;
+
   /** Expires pulls that wait too long for a clock. */
   private final ScheduledThreadPoolExecutor timer = newTimer();
 
@@ -28,11 +29,14 @@ final class Shard implements RequestHandler, AutoCloseable {
   }
 
   private static ScheduledThreadPoolExecutor newTimer() {
-    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread thread = new Thread(r, "trimtab-shard-timer");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledThreadPoolExecutor t =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread thread = new Thread(r, "trimtab-shard-timer");
+              thread.setDaemon(true);
+              return thread;
+            });
     t.setRemoveOnCancelPolicy(true); // answered pulls leave the queue at once
     return t;
   }
@@ -65,13 +69,18 @@ final class Shard implements RequestHandler, AutoCloseable {
       responder.reply(ACK);
       ready.forEach(Runnable::run);
     } else if (request instanceof Request.CreateTable c) {
-      TablePart part = c.spec().kind() == TableKind.DENSE
-          ? new DenseTablePart(c.tableId(), c.spec(), c.shard(), c.partitioner())
-          : new SparseTablePart(c.tableId(), c.spec(), c.shard(), c.partitioner());
+      TablePart part =
+          c.spec().kind() == TableKind.DENSE
+              ? new DenseTablePart(c.tableId(), c.spec(), c.shard(), c.partitioner())
+              : new SparseTablePart(c.tableId(), c.spec(), c.shard(), c.partitioner());
       TablePart previous = parts.putIfAbsent(c.tableId(), part);
       if (previous != null) {
-        throw new IllegalStateException("Table id " + c.tableId() + " already exists on this shard as '"
-            + previous.spec.name() + "' (expected a new id)");
+        throw new IllegalStateException(
+            "Table id "
+                + c.tableId()
+                + " already exists on this shard as '"
+                + previous.spec.name()
+                + "' (expected a new id)");
       }
       responder.reply(ACK);
     } else if (request instanceof Request.DropTable d) {
@@ -110,11 +119,19 @@ final class Shard implements RequestHandler, AutoCloseable {
       }
       TablePart part = part(s.tableId());
       synchronized (part) {
-        responder.reply(new Response.Status(PID, parts.size(), part.clock(), part.numKeys(), part.parameterBytes(),
-            part.stateBytes(), part.duplicatePushes()));
+        responder.reply(
+            new Response.Status(
+                PID,
+                parts.size(),
+                part.clock(),
+                part.numKeys(),
+                part.parameterBytes(),
+                part.stateBytes(),
+                part.duplicatePushes()));
       }
     } else {
-      throw new IllegalArgumentException("Unsupported request " + request.getClass().getSimpleName());
+      throw new IllegalArgumentException(
+          "Unsupported request " + request.getClass().getSimpleName());
     }
   }
 
@@ -124,33 +141,46 @@ final class Shard implements RequestHandler, AutoCloseable {
     Response immediate = null;
     synchronized (part) {
       if (p.minClock() <= part.clock()) {
-        immediate = p.exact() ? part.readAt(p.minClock(), p.keys()) : new Response.Values(part.clock(), part.read(p.keys()));
+        immediate =
+            p.exact()
+                ? part.readAt(p.minClock(), p.keys())
+                : new Response.Values(part.clock(), part.read(p.keys()));
       } else {
         long parked = System.nanoTime();
-        Object handle = part.await(p.minClock(), p.keys(), new TablePart.ReadyPull() {
-          @Override
-          public void ready(long clock, double[] values) {
-            metrics.waited(System.nanoTime() - parked);
-            responder.reply(new Response.Values(clock, values));
-          }
+        Object handle =
+            part.await(
+                p.minClock(),
+                p.keys(),
+                new TablePart.ReadyPull() {
+                  @Override
+                  public void ready(long clock, double[] values) {
+                    metrics.waited(System.nanoTime() - parked);
+                    responder.reply(new Response.Values(clock, values));
+                  }
 
-          @Override
-          public void failed(String reason) {
-            metrics.waited(System.nanoTime() - parked);
-            responder.reply(new Response.Failure(reason));
-          }
-        });
+                  @Override
+                  public void failed(String reason) {
+                    metrics.waited(System.nanoTime() - parked);
+                    responder.reply(new Response.Failure(reason));
+                  }
+                });
         int waitMs = Math.max(1, p.waitMs());
-        // scheduled under the part's lock, so the pull cannot be answered before its expiry is attached
-        part.attachExpiry(handle, timer.schedule(() -> {
-          Runnable fail;
-          synchronized (part) {
-            fail = part.expire(handle, waitMs);
-          }
-          if (fail != null) {
-            fail.run();
-          }
-        }, waitMs, TimeUnit.MILLISECONDS));
+        // scheduled under the part's lock, so the pull cannot be answered before its expiry is
+        // attached
+        part.attachExpiry(
+            handle,
+            timer.schedule(
+                () -> {
+                  Runnable fail;
+                  synchronized (part) {
+                    fail = part.expire(handle, waitMs);
+                  }
+                  if (fail != null) {
+                    fail.run();
+                  }
+                },
+                waitMs,
+                TimeUnit.MILLISECONDS));
       }
     }
     if (immediate != null) {
@@ -161,8 +191,8 @@ final class Shard implements RequestHandler, AutoCloseable {
   private TablePart part(int tableId) {
     TablePart part = parts.get(tableId);
     if (part == null) {
-      throw new IllegalArgumentException("Unknown table id " + tableId + " on this shard (known: "
-          + parts.keySet() + ")");
+      throw new IllegalArgumentException(
+          "Unknown table id " + tableId + " on this shard (known: " + parts.keySet() + ")");
     }
     return part;
   }

@@ -3,9 +3,9 @@ package io.trimtab.ps.server;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What a shard server has served since it started: requests, keys, bytes on the wire, and the
- * pulls that had to wait for other workers' clocks (the cost of the staleness bound). Counters only
- * grow; a metrics system turns them into rates. Thread-safe and cheap (one {@link LongAdder} add per
+ * What a shard server has served since it started: requests, keys, bytes on the wire, and the pulls
+ * that had to wait for other workers' clocks (the cost of the staleness bound). Counters only grow;
+ * a metrics system turns them into rates. Thread-safe and cheap (one {@link LongAdder} add per
  * event), updated on the shard's I/O threads.
  */
 public final class ShardMetrics {

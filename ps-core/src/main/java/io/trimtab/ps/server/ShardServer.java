@@ -4,12 +4,12 @@ import io.trimtab.ps.ShardAddress;
 import io.trimtab.ps.transport.TransportServer;
 
 /**
- * A parameter-server shard: a TCP server holding its part of every table. In Spark, one runs in each
- * executor JVM (started by the Trimtab plugin) and lives until the executor ends; in tests several
- * run in one JVM on loopback.
+ * A parameter-server shard: a TCP server holding its part of every table. In Spark, one runs in
+ * each executor JVM (started by the Trimtab plugin) and lives until the executor ends; in tests
+ * several run in one JVM on loopback.
  *
- * <p>Thread-safe. {@link #close()} is idempotent; clients of a closed shard get
- * "connection closed" errors naming its address.
+ * <p>Thread-safe. {@link #close()} is idempotent; clients of a closed shard get "connection closed"
+ * errors naming its address.
  */
 public final class ShardServer implements AutoCloseable {
   private final ShardMetrics metrics = new ShardMetrics();
@@ -19,7 +19,9 @@ public final class ShardServer implements AutoCloseable {
 
   private ShardServer(String host, int port, int ioThreads, io.trimtab.ps.PsSecurity security) {
     try {
-      this.transport = new TransportServer(host, port, ioThreads, shard, security, metrics::received, metrics::sent);
+      this.transport =
+          new TransportServer(
+              host, port, ioThreads, shard, security, metrics::received, metrics::sent);
     } catch (RuntimeException e) {
       shard.close();
       throw e;
@@ -38,11 +40,12 @@ public final class ShardServer implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(String, int, int)}; every connection must first prove the secret of
-   * {@code security} (null: no authentication), else it is closed before any request is read, and
-   * is encrypted if {@code security} says so.
+   * As {@link #start(String, int, int)}; every connection must first prove the secret of {@code
+   * security} (null: no authentication), else it is closed before any request is read, and is
+   * encrypted if {@code security} says so.
    */
-  public static ShardServer start(String host, int port, int ioThreads, io.trimtab.ps.PsSecurity security) {
+  public static ShardServer start(
+      String host, int port, int ioThreads, io.trimtab.ps.PsSecurity security) {
     return new ShardServer(host, port, ioThreads, security);
   }
 

@@ -37,7 +37,8 @@ final class SparseTablePart extends TablePart {
     }
     slot = slots.size();
     if (slot == Integer.MAX_VALUE - 16) {
-      throw new IllegalStateException("Sparse " + describe() + " is full: " + slot + " keys (use more shards)");
+      throw new IllegalStateException(
+          "Sparse " + describe() + " is full: " + slot + " keys (use more shards)");
     }
     values.ensureSlots(slot + 1L);
     if (state != null) {

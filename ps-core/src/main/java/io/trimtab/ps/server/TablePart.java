@@ -4,19 +4,19 @@ import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.UpdateRule;
 import io.trimtab.ps.partition.KeyPartitioner;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.TreeMap;
 
 /**
  * One shard's part of a table: primitive storage of its keys' values and optimizer state, the
- * update rule, and the clocks. Pushes without a worker are applied at once. Clocked pushes come from
- * workers 0 .. n-1, each in clock order. Per clock (BSP) they are summed and applied together once
- * every worker has pushed for that clock; otherwise (SSP, ASP) each is applied on arrival, divided
- * by its example count times the number of workers, so a clock moves the model as far as a BSP
- * clock would. The table clock is the lowest clock every worker has completed; pulls waiting for a
- * clock are answered when it is reached, or failed after their wait time naming the slowest worker.
+ * update rule, and the clocks. Pushes without a worker are applied at once. Clocked pushes come
+ * from workers 0 .. n-1, each in clock order. Per clock (BSP) they are summed and applied together
+ * once every worker has pushed for that clock; otherwise (SSP, ASP) each is applied on arrival,
+ * divided by its example count times the number of workers, so a clock moves the model as far as a
+ * BSP clock would. The table clock is the lowest clock every worker has completed; pulls waiting
+ * for a clock are answered when it is reached, or failed after their wait time naming the slowest
+ * worker.
  *
  * <p>Exactly once. A clocked push for a clock its worker has already pushed to this part comes from
  * a retried task or a speculative copy of one: it is acknowledged and dropped (and counted), so a
@@ -37,12 +37,18 @@ abstract class TablePart {
   private final UpdateRule rule;
   private int numWorkers;
   private boolean perClock = true;
+
   /** Per worker: the next clock it will push (the number of clocks it has completed). */
   private long[] workerClock = new long[0];
+
   private long clock;
   private final TreeMap<Long, ClockStep> steps = new TreeMap<>();
-  /** Values before the last applied BSP clock of the slots it changed; recording while one applies. */
+
+  /**
+   * Values before the last applied BSP clock of the slots it changed; recording while one applies.
+   */
   private final Undo undo = new Undo();
+
   private Undo recording;
   private long duplicatePushes;
   private final List<WaitingPull> waiting = new ArrayList<>();
@@ -91,8 +97,16 @@ abstract class TablePart {
   final void ownedOrThrow(long key) {
     int owner = partitioner.shardOf(key);
     if (owner != shard) {
-      throw new IllegalArgumentException("Key " + key + " of " + describe() + " belongs to shard " + owner
-          + " (stale routing: expected keys of shard " + shard + ")");
+      throw new IllegalArgumentException(
+          "Key "
+              + key
+              + " of "
+              + describe()
+              + " belongs to shard "
+              + owner
+              + " (stale routing: expected keys of shard "
+              + shard
+              + ")");
     }
   }
 
@@ -102,23 +116,42 @@ abstract class TablePart {
    */
   final void setWorkers(int n, boolean aggregatePerClock, long startClock) {
     if (n < 0) {
-      throw new IllegalArgumentException("Invalid worker count for " + describe() + ": " + n + " (must be >= 0)");
+      throw new IllegalArgumentException(
+          "Invalid worker count for " + describe() + ": " + n + " (must be >= 0)");
     }
     if (!steps.isEmpty()) {
       ClockStep s = steps.firstEntry().getValue();
-      throw new IllegalStateException("Cannot change the workers of " + describe() + " while clock "
-          + steps.firstKey() + " has pushes from " + s.pushed.cardinality() + " of " + numWorkers + " workers");
+      throw new IllegalStateException(
+          "Cannot change the workers of "
+              + describe()
+              + " while clock "
+              + steps.firstKey()
+              + " has pushes from "
+              + s.pushed.cardinality()
+              + " of "
+              + numWorkers
+              + " workers");
     }
     for (long c : workerClock) {
       if (c != clock) {
-        throw new IllegalStateException("Cannot change the workers of " + describe() + " in the middle of an epoch: "
-            + slowest() + " (expected every worker at clock " + clock + ")");
+        throw new IllegalStateException(
+            "Cannot change the workers of "
+                + describe()
+                + " in the middle of an epoch: "
+                + slowest()
+                + " (expected every worker at clock "
+                + clock
+                + ")");
       }
     }
     if (startClock >= 0) {
       if (!waiting.isEmpty()) {
-        throw new IllegalStateException("Cannot set the clock of " + describe() + " while " + waiting.size()
-            + " pulls wait for a clock");
+        throw new IllegalStateException(
+            "Cannot set the clock of "
+                + describe()
+                + " while "
+                + waiting.size()
+                + " pulls wait for a clock");
       }
       clock = startClock;
     }
@@ -174,7 +207,9 @@ abstract class TablePart {
     return duplicatePushes;
   }
 
-  /** A pull that must wait until the clock reaches {@code minClock}; returns its handle for expiry. */
+  /**
+   * A pull that must wait until the clock reaches {@code minClock}; returns its handle for expiry.
+   */
   final Object await(long minClock, long[] keys, ReadyPull onReady) {
     validateKeys(keys);
     WaitingPull w = new WaitingPull(minClock, keys, onReady);
@@ -182,27 +217,53 @@ abstract class TablePart {
     return w;
   }
 
-  /** Fails a pull that is still waiting after its wait time; returns how, or null if it was answered. */
+  /**
+   * Fails a pull that is still waiting after its wait time; returns how, or null if it was
+   * answered.
+   */
   final Runnable expire(Object handle, int waitMs) {
     WaitingPull w = (WaitingPull) handle;
     if (!waiting.remove(w)) {
       return null;
     }
-    String reason = "Pull from " + describe() + " waited " + waitMs + " ms for clock " + w.minClock
-        + " but the table is at clock " + clock + ": " + slowest();
+    String reason =
+        "Pull from "
+            + describe()
+            + " waited "
+            + waitMs
+            + " ms for clock "
+            + w.minClock
+            + " but the table is at clock "
+            + clock
+            + ": "
+            + slowest();
     return () -> w.onReady.failed(reason);
   }
 
   /** Validates and applies or buffers a push; returns the pulls that became ready. */
-  final List<Runnable> push(int worker, int[] coWorkers, long pushClock, double count, long[] keys,
-      double[] deltas) {
+  final List<Runnable> push(
+      int worker, int[] coWorkers, long pushClock, double count, long[] keys, double[] deltas) {
     if (deltas.length != (long) keys.length * width) {
-      throw new IllegalArgumentException("Push to " + describe() + ": " + deltas.length + " values for "
-          + keys.length + " keys of width " + width + " (expected " + (long) keys.length * width + ")");
+      throw new IllegalArgumentException(
+          "Push to "
+              + describe()
+              + ": "
+              + deltas.length
+              + " values for "
+              + keys.length
+              + " keys of width "
+              + width
+              + " (expected "
+              + (long) keys.length * width
+              + ")");
     }
     if (!(count >= 0) || Double.isInfinite(count)) {
-      throw new IllegalArgumentException("Push to " + describe() + ": invalid example count " + count
-          + " (must be finite and >= 0)");
+      throw new IllegalArgumentException(
+          "Push to "
+              + describe()
+              + ": invalid example count "
+              + count
+              + " (must be finite and >= 0)");
     }
     validateKeys(keys);
     if (worker < 0) {
@@ -218,8 +279,8 @@ abstract class TablePart {
     all[0] = worker;
     System.arraycopy(coWorkers, 0, all, 1, coWorkers.length);
     if (java.util.Arrays.stream(all).distinct().count() != all.length) {
-      throw new IllegalArgumentException("Push to " + describe() + " names a worker twice: "
-          + java.util.Arrays.toString(all));
+      throw new IllegalArgumentException(
+          "Push to " + describe() + " names a worker twice: " + java.util.Arrays.toString(all));
     }
     int repeated = 0;
     for (int w : all) {
@@ -230,10 +291,18 @@ abstract class TablePart {
       return List.of();
     }
     if (repeated > 0) {
-      throw new IllegalStateException("Push to " + describe() + " for clock " + pushClock + " combines workers "
-          + java.util.Arrays.toString(all) + " of which " + repeated + " already pushed that clock: a retried "
-          + "combined push whose workers were grouped differently cannot be applied exactly once (expected every "
-          + "worker of a combined push to be new for the clock, or every one a repeat)");
+      throw new IllegalStateException(
+          "Push to "
+              + describe()
+              + " for clock "
+              + pushClock
+              + " combines workers "
+              + java.util.Arrays.toString(all)
+              + " of which "
+              + repeated
+              + " already pushed that clock: a retried "
+              + "combined push whose workers were grouped differently cannot be applied exactly once (expected every "
+              + "worker of a combined push to be new for the clock, or every one a repeat)");
     }
     for (int w : all) {
       workerClock[w]++;
@@ -260,8 +329,9 @@ abstract class TablePart {
       s.pushed.set(w);
     }
     s.add(this, count, keys, deltas);
-    while (!steps.isEmpty() && steps.firstKey() == clock && steps.firstEntry().getValue().pushed.cardinality()
-        == numWorkers) {
+    while (!steps.isEmpty()
+        && steps.firstKey() == clock
+        && steps.firstEntry().getValue().pushed.cardinality() == numWorkers) {
       ClockStep done = steps.pollFirstEntry().getValue();
       undo.begin(clock, width);
       recording = undo;
@@ -301,9 +371,20 @@ abstract class TablePart {
   final void importValues(long[] keys, double[] vals, double[] st) {
     int sw = state() == null ? 0 : state().width;
     if (vals.length != (long) keys.length * width || st.length != (long) keys.length * sw) {
-      throw new IllegalArgumentException("Import into " + describe() + ": " + vals.length + " values and "
-          + st.length + " state values for " + keys.length + " keys (expected " + (long) keys.length * width
-          + " and " + (long) keys.length * sw + ")");
+      throw new IllegalArgumentException(
+          "Import into "
+              + describe()
+              + ": "
+              + vals.length
+              + " values and "
+              + st.length
+              + " state values for "
+              + keys.length
+              + " keys (expected "
+              + (long) keys.length * width
+              + " and "
+              + (long) keys.length * sw
+              + ")");
     }
     validateKeys(keys);
     undo.invalidate();
@@ -316,19 +397,38 @@ abstract class TablePart {
     }
   }
 
-  /** Whether {@code worker} already pushed {@code pushClock} here; throws if the push is out of order. */
+  /**
+   * Whether {@code worker} already pushed {@code pushClock} here; throws if the push is out of
+   * order.
+   */
   private boolean alreadyPushed(int worker, long pushClock) {
     if (worker >= numWorkers) {
-      throw new IllegalArgumentException("Push to " + describe() + " from worker " + worker + ": the table has "
-          + numWorkers + " workers (expected worker 0 .. " + (numWorkers - 1) + ")");
+      throw new IllegalArgumentException(
+          "Push to "
+              + describe()
+              + " from worker "
+              + worker
+              + ": the table has "
+              + numWorkers
+              + " workers (expected worker 0 .. "
+              + (numWorkers - 1)
+              + ")");
     }
     long expected = workerClock[worker];
     if (pushClock < expected) {
       return true;
     }
     if (pushClock > expected) {
-      throw new IllegalStateException("Out-of-order push to " + describe() + " from worker " + worker + " for clock "
-          + pushClock + " (expected clock " + expected + ": a worker pushes its clocks in order)");
+      throw new IllegalStateException(
+          "Out-of-order push to "
+              + describe()
+              + " from worker "
+              + worker
+              + " for clock "
+              + pushClock
+              + " (expected clock "
+              + expected
+              + ": a worker pushes its clocks in order)");
     }
     return false;
   }
@@ -376,7 +476,10 @@ abstract class TablePart {
     return out;
   }
 
-  /** Applies {@code width} summed deltas from {@code sums[at..]}, divided by {@code norm}, to one slot. */
+  /**
+   * Applies {@code width} summed deltas from {@code sums[at..]}, divided by {@code norm}, to one
+   * slot.
+   */
   final void update(int slot, double[] sums, int at, double norm) {
     if (recording != null) {
       recording.save(slot, values());
@@ -418,6 +521,7 @@ abstract class TablePart {
   private static final class Undo {
     /** The clock these values are of (the part is at clock + 1), or -1 if none. */
     long clock = -1;
+
     private final it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap slotToPos =
         new it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap();
     private double[] saved = new double[64];
@@ -448,8 +552,12 @@ abstract class TablePart {
       int pos = used++;
       slotToPos.put(slot, pos);
       if ((long) used * width > saved.length) {
-        saved = java.util.Arrays.copyOf(saved, (int) Math.min(Integer.MAX_VALUE - 8L,
-            Math.max(2L * saved.length, (long) used * width)));
+        saved =
+            java.util.Arrays.copyOf(
+                saved,
+                (int)
+                    Math.min(
+                        Integer.MAX_VALUE - 8L, Math.max(2L * saved.length, (long) used * width)));
       }
       values.copyOut(slot, saved, pos * width);
     }
@@ -496,9 +604,9 @@ abstract class TablePart {
   }
 
   /**
-   * Number of slots if they are a fixed dense range (dense tables): steps of parts up to
-   * {@link ClockStep#MAX_FLAT_SLOTS} slots then sum into paged arrays indexed by slot, reused
-   * between clocks; 0 for sparse tables, whose steps (like those of larger parts) sum into a map.
+   * Number of slots if they are a fixed dense range (dense tables): steps of parts up to {@link
+   * ClockStep#MAX_FLAT_SLOTS} slots then sum into paged arrays indexed by slot, reused between
+   * clocks; 0 for sparse tables, whose steps (like those of larger parts) sum into a map.
    */
   abstract int fixedSlots();
 

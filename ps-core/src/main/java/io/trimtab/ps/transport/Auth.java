@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * Shared-secret authentication of a connection, before any request is served, and optional
  * encryption after it.
  *
- * <p>Handshake: the server sends {@code [magic][challenge:32]}; the client answers
- * {@code [magic][HMAC-SHA256(secret, challenge):32][nonce:32]}; the server compares in constant
- * time and either acknowledges with {@code [magic][1]} or closes the connection. A client without
- * the secret never gets a request decoded, let alone a parameter byte.
+ * <p>Handshake: the server sends {@code [magic][challenge:32]}; the client answers {@code
+ * [magic][HMAC-SHA256(secret, challenge):32][nonce:32]}; the server compares in constant time and
+ * either acknowledges with {@code [magic][1]} or closes the connection. A client without the secret
+ * never gets a request decoded, let alone a parameter byte.
  *
  * <p>Encryption: both sides derive an AES-256 key, HMAC-SHA256(secret, challenge || nonce), fresh
  * per connection; every later frame body is sealed with AES-GCM (128-bit tag) under a 12-byte IV of
@@ -60,16 +60,24 @@ final class Auth {
     }
   }
 
-  /** Puts the cipher stages in {@code p}: decryption right after the frame decoder, encryption at the head. */
-  static void encrypt(ChannelPipeline p, byte[] secret, byte[] challenge, byte[] nonce, boolean server) {
-    SecretKeySpec key = new SecretKeySpec(hmac(secret, "trimtab-ps-enc-v1", challenge, nonce), "AES");
+  /**
+   * Puts the cipher stages in {@code p}: decryption right after the frame decoder, encryption at
+   * the head.
+   */
+  static void encrypt(
+      ChannelPipeline p, byte[] secret, byte[] challenge, byte[] nonce, boolean server) {
+    SecretKeySpec key =
+        new SecretKeySpec(hmac(secret, "trimtab-ps-enc-v1", challenge, nonce), "AES");
     byte out = (byte) (server ? 0 : 1);
     byte in = (byte) (server ? 1 : 0);
     p.addAfter("frameDecoder", "decrypt", new Decrypter(key, in));
     p.addFirst("encrypt", new Encrypter(key, out));
   }
 
-  /** An AES-GCM cipher for the next frame of one direction: its IV is the direction and the frame counter. */
+  /**
+   * An AES-GCM cipher for the next frame of one direction: its IV is the direction and the frame
+   * counter.
+   */
   private static Cipher cipher(int mode, SecretKeySpec key, byte direction, long counter)
       throws GeneralSecurityException {
     Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
@@ -90,7 +98,8 @@ final class Auth {
     }
 
     @Override
-    protected void encode(ChannelHandlerContext ctx, ByteBuf frame, ByteBuf out) throws GeneralSecurityException {
+    protected void encode(ChannelHandlerContext ctx, ByteBuf frame, ByteBuf out)
+        throws GeneralSecurityException {
       frame.skipBytes(4);
       byte[] plain = new byte[frame.readableBytes()];
       frame.readBytes(plain);
@@ -116,16 +125,23 @@ final class Auth {
       byte[] sealed = new byte[body.readableBytes()];
       body.readBytes(sealed);
       try {
-        out.add(Unpooled.wrappedBuffer(cipher(Cipher.DECRYPT_MODE, key, direction, counter++).doFinal(sealed)));
+        out.add(
+            Unpooled.wrappedBuffer(
+                cipher(Cipher.DECRYPT_MODE, key, direction, counter++).doFinal(sealed)));
       } catch (GeneralSecurityException e) {
-        LOG.warn("Closing connection with {}: a frame failed decryption ({}); altered, replayed or not from the peer",
-            ctx.channel().remoteAddress(), e.toString());
+        LOG.warn(
+            "Closing connection with {}: a frame failed decryption ({}); altered, replayed or not from the peer",
+            ctx.channel().remoteAddress(),
+            e.toString());
         ctx.close();
       }
     }
   }
 
-  /** The server side: sits between the frame decoder and the request handler until the client proves the secret. */
+  /**
+   * The server side: sits between the frame decoder and the request handler until the client proves
+   * the secret.
+   */
   static final class ServerHandler extends ChannelInboundHandlerAdapter {
     private final PsSecurity security;
     private final byte[] challenge = new byte[NONCE];
@@ -156,7 +172,8 @@ final class Auth {
           ok = MessageDigest.isEqual(got, expected);
         }
         if (!ok) {
-          LOG.warn("Refused connection from {}: it did not prove the application's secret (spark.authenticate)",
+          LOG.warn(
+              "Refused connection from {}: it did not prove the application's secret (spark.authenticate)",
               ctx.channel().remoteAddress());
           ctx.close();
           return;
@@ -174,7 +191,9 @@ final class Auth {
     }
   }
 
-  /** The client side: answers the challenge, then completes {@code done} when the server accepts. */
+  /**
+   * The client side: answers the challenge, then completes {@code done} when the server accepts.
+   */
   static final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final PsSecurity security;
     final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -194,8 +213,13 @@ final class Auth {
           in.readBytes(challenge);
           RANDOM.nextBytes(nonce);
           byte[] answer = hmac(security.secret(), "trimtab-ps-auth-v1", challenge);
-          ctx.writeAndFlush(Frames.frame(ctx.alloc(), b -> b.writeInt(MAGIC).writeBytes(answer).writeBytes(nonce)));
-        } else if (challenge != null && in.readableBytes() == 5 && in.readInt() == MAGIC && in.readByte() == OK) {
+          ctx.writeAndFlush(
+              Frames.frame(
+                  ctx.alloc(), b -> b.writeInt(MAGIC).writeBytes(answer).writeBytes(nonce)));
+        } else if (challenge != null
+            && in.readableBytes() == 5
+            && in.readInt() == MAGIC
+            && in.readByte() == OK) {
           ChannelPipeline p = ctx.pipeline();
           p.remove(this);
           if (security.encrypt()) {
@@ -203,8 +227,10 @@ final class Auth {
           }
           done.complete(null);
         } else {
-          done.completeExceptionally(new IllegalStateException("unexpected message during authentication (is the "
-              + "shard configured with spark.authenticate like this client?)"));
+          done.completeExceptionally(
+              new IllegalStateException(
+                  "unexpected message during authentication (is the "
+                      + "shard configured with spark.authenticate like this client?)"));
           ctx.close();
         }
       } finally {
@@ -214,8 +240,10 @@ final class Auth {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      done.completeExceptionally(new IllegalStateException("the shard closed the connection during authentication "
-          + "(wrong secret, or the shard does not use spark.authenticate)"));
+      done.completeExceptionally(
+          new IllegalStateException(
+              "the shard closed the connection during authentication "
+                  + "(wrong secret, or the shard does not use spark.authenticate)"));
       super.channelInactive(ctx);
     }
   }

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One TCP connection to a shard server. {@link #send} is asynchronous: it returns a future that
  * completes with the server's response, or exceptionally with a {@link PsException} when the
- * connection fails or closes. A {@link Response.Failure} is turned into a failed future. Thread-safe:
- * many threads may send over one connection; responses are matched to requests by id.
+ * connection fails or closes. A {@link Response.Failure} is turned into a failed future.
+ * Thread-safe: many threads may send over one connection; responses are matched to requests by id.
  */
 public final class TransportClient implements AutoCloseable {
   private final ShardAddress address;
@@ -43,43 +43,51 @@ public final class TransportClient implements AutoCloseable {
    *
    * @throws PsException naming the address if the connection fails or times out
    */
-  public static TransportClient connect(ShardAddress address, EventLoopGroup group, int connectTimeoutMs) {
+  public static TransportClient connect(
+      ShardAddress address, EventLoopGroup group, int connectTimeoutMs) {
     return connect(address, group, connectTimeoutMs, null);
   }
 
   /**
-   * As {@link #connect(ShardAddress, EventLoopGroup, int)}; with {@code security}, proves its secret
-   * to the shard ({@link Auth}), and sets up encryption if it says so, before returning.
+   * As {@link #connect(ShardAddress, EventLoopGroup, int)}; with {@code security}, proves its
+   * secret to the shard ({@link Auth}), and sets up encryption if it says so, before returning.
    *
    * @throws PsException naming the address if the shard refuses the secret or does not ask for one
    */
-  public static TransportClient connect(ShardAddress address, EventLoopGroup group, int connectTimeoutMs,
+  public static TransportClient connect(
+      ShardAddress address,
+      EventLoopGroup group,
+      int connectTimeoutMs,
       io.trimtab.ps.PsSecurity security) {
     ClientHandler handler = new ClientHandler(address);
     Auth.ClientHandler auth = security == null ? null : new Auth.ClientHandler(security);
-    Bootstrap b = new Bootstrap()
-        .group(group)
-        .channel(NioSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.SO_KEEPALIVE, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast("frameDecoder", Frames.decoder());
-            if (auth != null) {
-              ch.pipeline().addLast("auth", auth);
-            }
-            ch.pipeline().addLast("handler", handler);
-          }
-        });
+    Bootstrap b =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.SO_KEEPALIVE, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast("frameDecoder", Frames.decoder());
+                    if (auth != null) {
+                      ch.pipeline().addLast("auth", auth);
+                    }
+                    ch.pipeline().addLast("handler", handler);
+                  }
+                });
     ChannelFuture f = b.connect(address.host(), address.port());
     if (!f.awaitUninterruptibly(connectTimeoutMs + 1000L)) {
       f.cancel(true);
-      throw new PsException(String.format("Connecting to shard %s timed out (%d ms)", address, connectTimeoutMs));
+      throw new PsException(
+          String.format("Connecting to shard %s timed out (%d ms)", address, connectTimeoutMs));
     }
     if (!f.isSuccess()) {
-      throw new PsException("Connecting to shard " + address + " failed: " + f.cause().getMessage(), f.cause());
+      throw new PsException(
+          "Connecting to shard " + address + " failed: " + f.cause().getMessage(), f.cause());
     }
     TransportClient client = new TransportClient(address, f.channel());
     handler.client = client;
@@ -88,11 +96,15 @@ public final class TransportClient implements AutoCloseable {
         auth.done.get(connectTimeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
         f.channel().close();
-        throw new PsException(String.format("Authenticating to shard %s timed out (%d ms; does the shard use "
-            + "spark.authenticate like this client?)", address, connectTimeoutMs));
+        throw new PsException(
+            String.format(
+                "Authenticating to shard %s timed out (%d ms; does the shard use "
+                    + "spark.authenticate like this client?)",
+                address, connectTimeoutMs));
       } catch (java.util.concurrent.ExecutionException e) {
         f.channel().close();
-        throw new PsException("Shard " + address + " refused authentication: " + e.getCause().getMessage(), e);
+        throw new PsException(
+            "Shard " + address + " refused authentication: " + e.getCause().getMessage(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         f.channel().close();
@@ -116,7 +128,8 @@ public final class TransportClient implements AutoCloseable {
   public CompletableFuture<Response> send(Request request) {
     CompletableFuture<Response> result = new CompletableFuture<>();
     if (!channel.isActive()) {
-      result.completeExceptionally(new PsException("Connection to shard " + address + " is closed"));
+      result.completeExceptionally(
+          new PsException("Connection to shard " + address + " is closed"));
       return result;
     }
     long id = nextId.incrementAndGet();
@@ -129,14 +142,19 @@ public final class TransportClient implements AutoCloseable {
       result.completeExceptionally(e);
       return result;
     }
-    channel.writeAndFlush(buf).addListener(w -> {
-      if (!w.isSuccess()) {
-        CompletableFuture<Response> f = pending.remove(id);
-        if (f != null) {
-          f.completeExceptionally(new PsException("Sending to shard " + address + " failed: " + w.cause(), w.cause()));
-        }
-      }
-    });
+    channel
+        .writeAndFlush(buf)
+        .addListener(
+            w -> {
+              if (!w.isSuccess()) {
+                CompletableFuture<Response> f = pending.remove(id);
+                if (f != null) {
+                  f.completeExceptionally(
+                      new PsException(
+                          "Sending to shard " + address + " failed: " + w.cause(), w.cause()));
+                }
+              }
+            });
     return result;
   }
 
@@ -187,8 +205,8 @@ public final class TransportClient implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      org.slf4j.LoggerFactory.getLogger(TransportClient.class).warn("Closing connection to shard {} after an error",
-          address, cause);
+      org.slf4j.LoggerFactory.getLogger(TransportClient.class)
+          .warn("Closing connection to shard {} after an error", address, cause);
       TransportClient c = client;
       if (c != null) {
         c.failAll("Connection to shard " + address + " failed: " + cause.getMessage());

@@ -47,10 +47,14 @@ public final class TransportServer implements AutoCloseable {
   }
 
   /**
-   * Binds {@code host:port}; with {@code security}, every connection must prove its secret
-   * ({@link Auth}) before any request is decoded, and is then encrypted if it says so.
+   * Binds {@code host:port}; with {@code security}, every connection must prove its secret ({@link
+   * Auth}) before any request is decoded, and is then encrypted if it says so.
    */
-  public TransportServer(String host, int port, int ioThreads, RequestHandler handler,
+  public TransportServer(
+      String host,
+      int port,
+      int ioThreads,
+      RequestHandler handler,
       io.trimtab.ps.PsSecurity security) {
     this(host, port, ioThreads, handler, security, b -> {}, b -> {});
   }
@@ -59,36 +63,45 @@ public final class TransportServer implements AutoCloseable {
    * As above, telling {@code received} the bytes of every request frame and {@code sent} those of
    * every response frame (length prefixes included), on the I/O threads.
    */
-  public TransportServer(String host, int port, int ioThreads, RequestHandler handler,
-      io.trimtab.ps.PsSecurity security, java.util.function.LongConsumer received,
+  public TransportServer(
+      String host,
+      int port,
+      int ioThreads,
+      RequestHandler handler,
+      io.trimtab.ps.PsSecurity security,
+      java.util.function.LongConsumer received,
       java.util.function.LongConsumer sent) {
     if (ioThreads < 1) {
-      throw new IllegalArgumentException("Invalid I/O thread count: " + ioThreads + " (must be >= 1)");
+      throw new IllegalArgumentException(
+          "Invalid I/O thread count: " + ioThreads + " (must be >= 1)");
     }
     boss = new NioEventLoopGroup(1, new DefaultThreadFactory("trimtab-shard-accept", true));
     workers = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("trimtab-shard-io", true));
     try {
-      ServerBootstrap b = new ServerBootstrap()
-          .group(boss, workers)
-          .channel(NioServerSocketChannel.class)
-          .option(ChannelOption.SO_REUSEADDR, true)
-          .childOption(ChannelOption.TCP_NODELAY, true)
-          .childOption(ChannelOption.SO_KEEPALIVE, true)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              ch.pipeline().addLast("frameDecoder", Frames.decoder());
-              if (security != null) {
-                ch.pipeline().addLast("auth", new Auth.ServerHandler(security));
-              }
-              ch.pipeline().addLast("handler", new ServerHandler(handler, received, sent));
-            }
-          });
+      ServerBootstrap b =
+          new ServerBootstrap()
+              .group(boss, workers)
+              .channel(NioServerSocketChannel.class)
+              .option(ChannelOption.SO_REUSEADDR, true)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childOption(ChannelOption.SO_KEEPALIVE, true)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ch.pipeline().addLast("frameDecoder", Frames.decoder());
+                      if (security != null) {
+                        ch.pipeline().addLast("auth", new Auth.ServerHandler(security));
+                      }
+                      ch.pipeline().addLast("handler", new ServerHandler(handler, received, sent));
+                    }
+                  });
       channel = b.bind(host, port).syncUninterruptibly().channel();
       address = (InetSocketAddress) channel.localAddress();
     } catch (RuntimeException e) {
       shutdownGroups();
-      throw new PsException("Cannot bind shard server to " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new PsException(
+          "Cannot bind shard server to " + host + ":" + port + ": " + e.getMessage(), e);
     }
   }
 
@@ -122,7 +135,9 @@ public final class TransportServer implements AutoCloseable {
     private final java.util.function.LongConsumer received;
     private final java.util.function.LongConsumer sent;
 
-    ServerHandler(RequestHandler handler, java.util.function.LongConsumer received,
+    ServerHandler(
+        RequestHandler handler,
+        java.util.function.LongConsumer received,
         java.util.function.LongConsumer sent) {
       this.handler = handler;
       this.received = received;
@@ -136,21 +151,26 @@ public final class TransportServer implements AutoCloseable {
       try {
         frame = Codec.decodeRequest(msg);
       } catch (RuntimeException e) {
-        LOG.warn("Closing connection from {}: undecodable request: {}", ctx.channel().remoteAddress(), e.toString());
+        LOG.warn(
+            "Closing connection from {}: undecodable request: {}",
+            ctx.channel().remoteAddress(),
+            e.toString());
         ctx.close();
         return;
       }
       long id = frame.requestId();
       Channel ch = ctx.channel();
-      RequestHandler.Responder responder = response -> {
-        ByteBuf out = Frames.frame(ch.alloc(), buf -> Codec.encodeResponse(id, response, buf));
-        sent.accept(out.readableBytes());
-        ch.writeAndFlush(out);
-      };
+      RequestHandler.Responder responder =
+          response -> {
+            ByteBuf out = Frames.frame(ch.alloc(), buf -> Codec.encodeResponse(id, response, buf));
+            sent.accept(out.readableBytes());
+            ch.writeAndFlush(out);
+          };
       try {
         handler.handle(frame.message(), responder);
       } catch (RuntimeException e) {
-        responder.reply(new Response.Failure(e.getMessage() == null ? e.toString() : e.getMessage()));
+        responder.reply(
+            new Response.Failure(e.getMessage() == null ? e.toString() : e.getMessage()));
       }
     }
 

@@ -7,15 +7,24 @@ import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.UpdateRule;
 import java.util.BitSet;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class KeyPartitionerTest {
 
   @ParameterizedTest
-  @CsvSource({"RANGE,1,1", "RANGE,3,10", "RANGE,4,1000", "RANGE,7,12345", "HASH,1,5", "HASH,3,10", "HASH,4,1000",
-      "HASH,7,12345", "HASH,5,3"})
+  @CsvSource({
+    "RANGE,1,1",
+    "RANGE,3,10",
+    "RANGE,4,1000",
+    "RANGE,7,12345",
+    "HASH,1,5",
+    "HASH,3,10",
+    "HASH,4,1000",
+    "HASH,7,12345",
+    "HASH,5,3"
+  })
   void dense_everyKeyHasExactlyOneShardAndLocalSlot(PartitionerKind kind, int shards, long dim) {
     if (kind == PartitionerKind.RANGE && shards > dim) {
       return;
@@ -34,7 +43,9 @@ class KeyPartitionerTest {
       long local = p.denseLocalIndex(k);
       assertThat(local).isBetween(0L, p.denseShardSize(s, dim) - 1);
       assertThat(p.denseKey(s, local)).as("denseKey inverts denseLocalIndex").isEqualTo(k);
-      assertThat(seen[s].get((int) local)).as("slot %d of shard %d taken twice (key %d)", local, s, k).isFalse();
+      assertThat(seen[s].get((int) local))
+          .as("slot %d of shard %d taken twice (key %d)", local, s, k)
+          .isFalse();
       seen[s].set((int) local);
     }
     for (int s = 0; s < shards; s++) {
@@ -44,8 +55,10 @@ class KeyPartitionerTest {
 
   @Test
   void sparse_anyLongKeyMapsIntoRange_andRangeIsMonotone() {
-    KeyPartitioner hash = PartitionerKind.HASH.create(TableSpec.sparse("t", 1, UpdateRule.add()), 5);
-    KeyPartitioner range = PartitionerKind.RANGE.create(TableSpec.sparse("t", 1, UpdateRule.add()), 5);
+    KeyPartitioner hash =
+        PartitionerKind.HASH.create(TableSpec.sparse("t", 1, UpdateRule.add()), 5);
+    KeyPartitioner range =
+        PartitionerKind.RANGE.create(TableSpec.sparse("t", 1, UpdateRule.add()), 5);
     SplittableRandom rnd = new SplittableRandom(7);
     int[] counts = new int[5];
     for (int i = 0; i < 100_000; i++) {
@@ -73,7 +86,8 @@ class KeyPartitionerTest {
 
   @Test
   void badSettings_giveClearErrors() {
-    assertThatThrownBy(() -> new HashPartitioner(0)).hasMessage("Invalid shard count: 0 (must be >= 1)");
+    assertThatThrownBy(() -> new HashPartitioner(0))
+        .hasMessage("Invalid shard count: 0 (must be >= 1)");
     assertThatThrownBy(() -> RangePartitioner.evenDense(11, 10))
         .hasMessageContaining("Invalid shard count for a dense table of dimension 10: 11");
     assertThatThrownBy(() -> new RangePartitioner(new long[] {5, 5}))

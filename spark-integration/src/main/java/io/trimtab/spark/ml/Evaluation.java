@@ -11,9 +11,16 @@ import java.util.Locale;
  * @param accuracy share of rows where probability >= 0.5 matches the label
  * @param count rows evaluated
  */
-public record Evaluation(double logLoss, double auc, double accuracy, long count) implements Serializable {
+public record Evaluation(double logLoss, double auc, double accuracy, long count)
+    implements Serializable {
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "log-loss %.5f  AUC %.5f  accuracy %.4f  (%d rows)", logLoss, auc, accuracy, count);
+    return String.format(
+        Locale.ROOT,
+        "log-loss %.5f  AUC %.5f  accuracy %.4f  (%d rows)",
+        logLoss,
+        auc,
+        accuracy,
+        count);
   }
 }

@@ -21,20 +21,34 @@ final class Examples {
     StructField label = field(schema, labelCol, "label");
     StructField features = field(schema, featuresCol, "features");
     if (!(label.dataType() instanceof NumericType)) {
-      throw new IllegalArgumentException("Label column '" + labelCol + "' has type " + label.dataType().simpleString()
-          + " (expected a numeric type)");
+      throw new IllegalArgumentException(
+          "Label column '"
+              + labelCol
+              + "' has type "
+              + label.dataType().simpleString()
+              + " (expected a numeric type)");
     }
     DataType ft = features.dataType();
     if (!(ft instanceof VectorUDT)) {
-      throw new IllegalArgumentException("Features column '" + featuresCol + "' has type " + ft.simpleString()
-          + " (expected an org.apache.spark.ml.linalg.Vector column, as Spark's libsvm source or VectorAssembler give)");
+      throw new IllegalArgumentException(
+          "Features column '"
+              + featuresCol
+              + "' has type "
+              + ft.simpleString()
+              + " (expected an org.apache.spark.ml.linalg.Vector column, as Spark's libsvm source or VectorAssembler give)");
     }
   }
 
   private static StructField field(StructType schema, String name, String role) {
     if (!Arrays.asList(schema.fieldNames()).contains(name)) {
-      throw new IllegalArgumentException("No " + role + " column '" + name + "' in the data (columns: "
-          + Arrays.toString(schema.fieldNames()) + ")");
+      throw new IllegalArgumentException(
+          "No "
+              + role
+              + " column '"
+              + name
+              + "' in the data (columns: "
+              + Arrays.toString(schema.fieldNames())
+              + ")");
     }
     return schema.apply(name);
   }
@@ -49,9 +63,15 @@ final class Examples {
   }
 
   /** Converts every row, failing on the first bad one with its label and features. */
-  static JavaRDD<Example> toExamples(Dataset<Row> data, String labelCol, String featuresCol, int numFeatures,
+  static JavaRDD<Example> toExamples(
+      Dataset<Row> data,
+      String labelCol,
+      String featuresCol,
+      int numFeatures,
       Objective objective) {
-    return data.select(labelCol, featuresCol).toJavaRDD().map(row -> convert(row, numFeatures, objective));
+    return data.select(labelCol, featuresCol)
+        .toJavaRDD()
+        .map(row -> convert(row, numFeatures, objective));
   }
 
   /** As {@link #convert(Row, int, Objective)} for binary logistic regression's 0/1 labels. */
@@ -61,24 +81,36 @@ final class Examples {
 
   static Example convert(Row row, int numFeatures, Objective objective) {
     if (row.isNullAt(0) || row.isNullAt(1)) {
-      throw new IllegalArgumentException("Row " + row + " has a null label or features (expected both set)");
+      throw new IllegalArgumentException(
+          "Row " + row + " has a null label or features (expected both set)");
     }
     double label = ((Number) row.get(0)).doubleValue();
     String problem = objective.labelProblem(label);
     if (problem != null) {
-      throw new IllegalArgumentException("Invalid label " + label + " in row " + abbreviate(row) + " (" + problem + ")");
+      throw new IllegalArgumentException(
+          "Invalid label " + label + " in row " + abbreviate(row) + " (" + problem + ")");
     }
     Vector v = (Vector) row.get(1);
     if (v.size() != numFeatures) {
-      throw new IllegalArgumentException("Features vector of size " + v.size() + " in row " + abbreviate(row)
-          + " (expected size " + numFeatures + " like the first row)");
+      throw new IllegalArgumentException(
+          "Features vector of size "
+              + v.size()
+              + " in row "
+              + abbreviate(row)
+              + " (expected size "
+              + numFeatures
+              + " like the first row)");
     }
     SparseVector sv = v.toSparse();
     double[] values = sv.values();
     for (double x : values) {
       if (!Double.isFinite(x)) {
-        throw new IllegalArgumentException("Non-finite feature value " + x + " in row " + abbreviate(row)
-            + " (expected finite numbers)");
+        throw new IllegalArgumentException(
+            "Non-finite feature value "
+                + x
+                + " in row "
+                + abbreviate(row)
+                + " (expected finite numbers)");
       }
     }
     return new Example(label, sv.indices(), values);

@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Executor-local combining: the tasks of one executor deposit their update for a clock here; the last
- * of them to arrive sends one combined push (carrying every depositor as a worker) per shard. The
- * combined pushes of an executor leave in clock order, each after the previous one is acknowledged,
- * so that no shard sees a worker's clock c+1 before its clock c. One instance per JVM; thread-safe.
+ * Executor-local combining: the tasks of one executor deposit their update for a clock here; the
+ * last of them to arrive sends one combined push (carrying every depositor as a worker) per shard.
+ * The combined pushes of an executor leave in clock order, each after the previous one is
+ * acknowledged, so that no shard sees a worker's clock c+1 before its clock c. One instance per
+ * JVM; thread-safe.
  */
 final class ExecutorCombiner {
   private static final ExecutorCombiner SHARED = new ExecutorCombiner();
@@ -25,12 +26,19 @@ final class ExecutorCombiner {
   }
 
   /**
-   * Adds worker {@code worker}'s update ({@code width} deltas per key) for {@code clock}, one of {@code group.length} local
-   * workers. Returns the future of the combined push if this deposit completed the group, else a
-   * completed future.
+   * Adds worker {@code worker}'s update ({@code width} deltas per key) for {@code clock}, one of
+   * {@code group.length} local workers. Returns the future of the combined push if this deposit
+   * completed the group, else a completed future.
    */
-  CompletableFuture<Void> add(PsClient client, TableHandle table, long clock, int[] group, long[] keys,
-      double[] deltas, double count, int width) {
+  CompletableFuture<Void> add(
+      PsClient client,
+      TableHandle table,
+      long clock,
+      int[] group,
+      long[] keys,
+      double[] deltas,
+      double count,
+      int width) {
     Push push;
     synchronized (this) {
       String id = table.id() + "@" + clock + "#" + group[0];
@@ -53,7 +61,8 @@ final class ExecutorCombiner {
         System.arraycopy(p.sums.get(k[i]), 0, v, i * width, width);
       }
       push = Push.combined(group, clock, p.count, k, v);
-      CompletableFuture<Void> tail = tails.getOrDefault(table.id(), CompletableFuture.completedFuture(null));
+      CompletableFuture<Void> tail =
+          tails.getOrDefault(table.id(), CompletableFuture.completedFuture(null));
       CompletableFuture<Void> sent = tail.thenCompose(x -> client.pushAsync(table, push));
       tails.put(table.id(), sent);
       return sent;

@@ -4,11 +4,12 @@ import java.io.Serializable;
 
 /**
  * Fault injection for tests and benchmarks, off by default: a straggler (worker {@code slowWorker}
- * sleeps {@code slowMillis} before each mini-batch) and a task that fails once (the first attempt of
- * worker {@code failWorker}'s task throws right after its push for table clock {@code failClock} is
- * acknowledged; the stage is then run again, and the retry repeats that epoch's earlier clocks).
+ * sleeps {@code slowMillis} before each mini-batch) and a task that fails once (the first attempt
+ * of worker {@code failWorker}'s task throws right after its push for table clock {@code failClock}
+ * is acknowledged; the stage is then run again, and the retry repeats that epoch's earlier clocks).
  */
-record Faults(int slowWorker, long slowMillis, int failWorker, long failClock) implements Serializable {
+record Faults(int slowWorker, long slowMillis, int failWorker, long failClock)
+    implements Serializable {
   static final Faults NONE = new Faults(-1, 0, -1, -1);
 
   Faults withSlowWorker(int worker, long millis) {

@@ -9,12 +9,19 @@ import java.util.List;
  * @param epochs per-epoch metrics, in order
  * @param rows rows the model was trained on
  * @param tuning what the tuner did, or null if tuning was off
- * @param repeatedPushes pushes the shards received twice from retried or speculative attempts, and dropped
+ * @param repeatedPushes pushes the shards received twice from retried or speculative attempts, and
+ *     dropped
  * @param replayedClocks clocks trained again after shards were lost
  * @param recoveries one line per recovery from a lost shard
  */
-record FitSummary(List<EpochMetrics> epochs, long rows, TuningResult tuning, long repeatedPushes, long replayedClocks,
-    List<String> recoveries) implements Serializable {
+record FitSummary(
+    List<EpochMetrics> epochs,
+    long rows,
+    TuningResult tuning,
+    long repeatedPushes,
+    long replayedClocks,
+    List<String> recoveries)
+    implements Serializable {
   FitSummary {
     epochs = List.copyOf(epochs);
     recoveries = List.copyOf(recoveries);

@@ -4,23 +4,24 @@ import java.util.SplittableRandom;
 
 /**
  * Factorization machines of degree 2 (Rendle, "Factorization Machines", ICDM 2010): for a row x,
- * {@code y(x) = w0 + sum_i w_i x_i + sum_{i<j} <v_i, v_j> x_i x_j}, computed in O(k nnz) as
- * {@code w0 + sum_i w_i x_i + 1/2 sum_f ((sum_i v_if x_i)^2 - sum_i v_if^2 x_i^2)}. With one-hot
- * user and item features this is biased matrix factorization.
+ * {@code y(x) = w0 + sum_i w_i x_i + sum_{i<j} <v_i, v_j> x_i x_j}, computed in O(k nnz) as {@code
+ * w0 + sum_i w_i x_i + 1/2 sum_f ((sum_i v_if x_i)^2 - sum_i v_if^2 x_i^2)}. With one-hot user and
+ * item features this is biased matrix factorization.
  *
  * <p>Layout: width {@code 1 + k}; key {@code i < numFeatures} holds {@code (w_i, v_i1 .. v_ik)},
- * key {@code numFeatures} holds {@code w0} (and k unused zeros). The factors start from a normal
- * of standard deviation {@code initStd}: at all-zero factors their gradient vanishes.
+ * key {@code numFeatures} holds {@code w0} (and k unused zeros). The factors start from a normal of
+ * standard deviation {@code initStd}: at all-zero factors their gradient vanishes.
  *
- * <p>Losses: {@code squared}, {@code (y(x) - label)^2} (the mean is the MSE); {@code logistic},
- * the log-loss of {@code sigmoid(y(x))} for labels 0/1.
+ * <p>Losses: {@code squared}, {@code (y(x) - label)^2} (the mean is the MSE); {@code logistic}, the
+ * log-loss of {@code sigmoid(y(x))} for labels 0/1.
  */
 final class FmObjective implements Objective {
   private static final long serialVersionUID = 1L;
 
   /** The training loss. */
   enum Loss {
-    SQUARED, LOGISTIC;
+    SQUARED,
+    LOGISTIC;
 
     static Loss parse(String name) {
       for (Loss l : values()) {
@@ -28,7 +29,8 @@ final class FmObjective implements Objective {
           return l;
         }
       }
-      throw new IllegalArgumentException("Unknown loss: '" + name + "' (expected squared or logistic)");
+      throw new IllegalArgumentException(
+          "Unknown loss: '" + name + "' (expected squared or logistic)");
     }
   }
 
@@ -38,8 +40,12 @@ final class FmObjective implements Objective {
 
   FmObjective(int factors, Loss loss, double initStd) {
     if (factors < 1 || factors >= io.trimtab.ps.TableSpec.MAX_WIDTH) {
-      throw new IllegalArgumentException("Invalid factor size: " + factors + " (must be 1 .. "
-          + (io.trimtab.ps.TableSpec.MAX_WIDTH - 1) + ")");
+      throw new IllegalArgumentException(
+          "Invalid factor size: "
+              + factors
+              + " (must be 1 .. "
+              + (io.trimtab.ps.TableSpec.MAX_WIDTH - 1)
+              + ")");
     }
     this.factors = factors;
     this.loss = loss;
@@ -102,7 +108,8 @@ final class FmObjective implements Objective {
    * The FM output of one row whose non-zeros are {@code lo..hi} of ({@code pos}, {@code val});
    * leaves {@code sum_i v_if x_i} in {@code sum}.
    */
-  static double score(double[] w, int bias, int width, int lo, int hi, int[] pos, double[] val, double[] sum) {
+  static double score(
+      double[] w, int bias, int width, int lo, int hi, int[] pos, double[] val, double[] sum) {
     int k = width - 1;
     java.util.Arrays.fill(sum, 0);
     double y = w[bias];
@@ -139,7 +146,12 @@ final class FmObjective implements Objective {
 
   @Override
   public String describe(int numFeatures) {
-    return "Factorization machine, " + factors + " factors, " + loss.name().toLowerCase(java.util.Locale.ROOT)
-        + " loss, " + numFeatures + " features";
+    return "Factorization machine, "
+        + factors
+        + " factors, "
+        + loss.name().toLowerCase(java.util.Locale.ROOT)
+        + " loss, "
+        + numFeatures
+        + " features";
   }
 }

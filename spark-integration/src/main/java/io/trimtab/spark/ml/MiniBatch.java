@@ -8,17 +8,20 @@ import java.util.SplittableRandom;
 
 /**
  * A mini-batch prepared once for every epoch: the sorted distinct feature keys it touches, then the
- * model's extra keys (e.g. the intercept; see {@link Objective#extraKeys}), and its rows in CSR form with columns renumbered to positions in {@code keys},
- * so that an epoch pulls {@code keys}, reads weights by position and pushes a gradient over the same
- * keys, with no per-epoch sorting or searching.
+ * model's extra keys (e.g. the intercept; see {@link Objective#extraKeys}), and its rows in CSR
+ * form with columns renumbered to positions in {@code keys}, so that an epoch pulls {@code keys},
+ * reads weights by position and pushes a gradient over the same keys, with no per-epoch sorting or
+ * searching.
  *
  * @param keys distinct feature keys, ascending, then the model's extra keys
  * @param rowStart CSR row offsets, {@code rows + 1} entries
  * @param positions per non-zero: index into {@code keys}
  * @param values per non-zero: feature value
- * @param labels per row (0 or 1 for logistic regression; a class, a rating: see {@link Objective#labelProblem})
+ * @param labels per row (0 or 1 for logistic regression; a class, a rating: see {@link
+ *     Objective#labelProblem})
  */
-public record MiniBatch(long[] keys, int[] rowStart, int[] positions, double[] values, double[] labels)
+public record MiniBatch(
+    long[] keys, int[] rowStart, int[] positions, double[] values, double[] labels)
     implements Serializable {
 
   /** Rows in this batch. */
@@ -34,7 +37,10 @@ public record MiniBatch(long[] keys, int[] rowStart, int[] positions, double[] v
     return prepare(rows, batches, seed, new long[] {interceptKey});
   }
 
-  /** As above, with {@code extraKeys} (ascending, above every feature key) after each batch's features. */
+  /**
+   * As above, with {@code extraKeys} (ascending, above every feature key) after each batch's
+   * features.
+   */
   static List<MiniBatch> prepare(List<Example> rows, int batches, long seed, long[] extraKeys) {
     Example[] order = rows.toArray(new Example[0]);
     if (seed != 0) {

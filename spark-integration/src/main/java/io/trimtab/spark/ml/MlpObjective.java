@@ -6,20 +6,20 @@ import java.util.SplittableRandom;
 
 /**
  * A multilayer perceptron with one hidden layer of {@code H} ReLU units and a softmax output over
- * {@code K} classes, trained by backpropagation (Rumelhart, Hinton and Williams, Nature 1986);
- * the dense products of a mini-batch run in Breeze ({@code DenseMatrix} products, BLAS {@code dgemm}).
+ * {@code K} classes, trained by backpropagation (Rumelhart, Hinton and Williams, Nature 1986); the
+ * dense products of a mini-batch run in Breeze ({@code DenseMatrix} products, BLAS {@code dgemm}).
  *
- * <p>Layout, width {@code H}: key {@code i < numFeatures} holds the input weights of feature i
- * (one per hidden unit), so a sparse row pulls only its features' rows; key {@code numFeatures}
- * the hidden biases; keys {@code numFeatures + 1 .. numFeatures + K} the output weights of class
- * 1..K (one per hidden unit); key {@code numFeatures + K + 1} the K output biases (its first K
- * values; hence {@code K <= H}). The weights start from Glorot's uniform distribution, the
- * biases from zero.
+ * <p>Layout, width {@code H}: key {@code i < numFeatures} holds the input weights of feature i (one
+ * per hidden unit), so a sparse row pulls only its features' rows; key {@code numFeatures} the
+ * hidden biases; keys {@code numFeatures + 1 .. numFeatures + K} the output weights of class 1..K
+ * (one per hidden unit); key {@code numFeatures + K + 1} the K output biases (its first K values;
+ * hence {@code K <= H}). The weights start from Glorot's uniform distribution, the biases from
+ * zero.
  *
  * <p>For a batch of n rows: {@code Z1 = X W1 + b1} (sparse rows, a loop), {@code A1 = relu(Z1)},
- * {@code Z2 = A1 W2 + b2} (Breeze), {@code P = softmax(Z2)}; backwards {@code D2 = P - Y},
- * {@code dW2 = A1^T D2} and {@code dA1^T = W2 D2^T} (Breeze), {@code D1 = dA1 * relu'(Z1)},
- * {@code dW1 = X^T D1} (a loop over the rows' non-zeros).
+ * {@code Z2 = A1 W2 + b2} (Breeze), {@code P = softmax(Z2)}; backwards {@code D2 = P - Y}, {@code
+ * dW2 = A1^T D2} and {@code dA1^T = W2 D2^T} (Breeze), {@code D1 = dA1 * relu'(Z1)}, {@code dW1 =
+ * X^T D1} (a loop over the rows' non-zeros).
  */
 final class MlpObjective implements Objective {
   private static final long serialVersionUID = 1L;
@@ -28,11 +28,20 @@ final class MlpObjective implements Objective {
 
   MlpObjective(int hidden, int classes) {
     if (classes < 2) {
-      throw new IllegalArgumentException("Invalid number of classes: " + classes + " (must be >= 2)");
+      throw new IllegalArgumentException(
+          "Invalid number of classes: " + classes + " (must be >= 2)");
     }
     if (hidden < classes || hidden > io.trimtab.ps.TableSpec.MAX_WIDTH) {
-      throw new IllegalArgumentException("Invalid hidden layer size: " + hidden + " (must be " + classes + " .. "
-          + io.trimtab.ps.TableSpec.MAX_WIDTH + ": at least the " + classes + " classes)");
+      throw new IllegalArgumentException(
+          "Invalid hidden layer size: "
+              + hidden
+              + " (must be "
+              + classes
+              + " .. "
+              + io.trimtab.ps.TableSpec.MAX_WIDTH
+              + ": at least the "
+              + classes
+              + " classes)");
     }
     this.hidden = hidden;
     this.classes = classes;
@@ -99,7 +108,8 @@ final class MlpObjective implements Objective {
     for (int i = 0; i < a1.length; i++) {
       a1[i] = Math.max(0, z1[i]);
     }
-    DenseMatrix<Object> a1Rows = new DenseMatrix<>(n, h, a1, 0, h, true); // n x H, the transpose of H x n
+    DenseMatrix<Object> a1Rows =
+        new DenseMatrix<>(n, h, a1, 0, h, true); // n x H, the transpose of H x n
     DenseMatrix<Object> w2m = new DenseMatrix<>(h, k, w, w2, h, false); // H x K, column c: class c
     double[] z2 = data(times(a1Rows, w2m)); // n x K column-major
     double[] labels = batch.labels();
@@ -172,6 +182,12 @@ final class MlpObjective implements Objective {
 
   @Override
   public String describe(int numFeatures) {
-    return "Multilayer perceptron, " + numFeatures + " inputs, " + hidden + " ReLU units, " + classes + " classes";
+    return "Multilayer perceptron, "
+        + numFeatures
+        + " inputs, "
+        + hidden
+        + " ReLU units, "
+        + classes
+        + " classes";
   }
 }

@@ -18,13 +18,19 @@ import java.io.Serializable;
  */
 interface Objective extends Serializable {
 
-  /** Short name of the model, e.g. {@code "logreg"}: in table names, logs and the tuning history's key. */
+  /**
+   * Short name of the model, e.g. {@code "logreg"}: in table names, logs and the tuning history's
+   * key.
+   */
   String name();
 
   /** Doubles per key. */
   int width();
 
-  /** Keys of the model table for data with {@code numFeatures} features: by default theirs and an intercept key. */
+  /**
+   * Keys of the model table for data with {@code numFeatures} features: by default theirs and an
+   * intercept key.
+   */
   default long dimension(int numFeatures) {
     return numFeatures + 1L;
   }
@@ -37,7 +43,10 @@ interface Objective extends Serializable {
     return new long[] {numFeatures};
   }
 
-  /** Null if {@code label} is one this model trains on, else what it expects (e.g. "expected 0 or 1"). */
+  /**
+   * Null if {@code label} is one this model trains on, else what it expects (e.g. "expected 0 or
+   * 1").
+   */
   String labelProblem(double label);
 
   /**

@@ -24,14 +24,14 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The Spark ML side of every model Trimtab trains: the training Params shared by all of them (the
  * columns, the epochs and mini-batches, the server-side update rule, the knobs of the first epoch,
- * the tuning and the checkpoints), their setters, getters, validators and defaults, in one place.
- * A subclass adds its model's own Params and {@code fit}.
+ * the tuning and the checkpoints), their setters, getters, validators and defaults, in one place. A
+ * subclass adds its model's own Params and {@code fit}.
  *
- * <p>Params are Spark ML Params: they show in {@code explainParams()}, can be given in a
- * {@code ParamMap} (e.g. by {@code CrossValidator}), are copied by {@code copy} and saved by
- * {@code save}. A bad value is refused when it is set, with a message that names it and what was
- * expected. The training hooks ({@link #setSchedule}, {@link #setStopWhen}, {@link
- * #setEpochListener}, ...) are code, not Params: {@code copy} keeps them, {@code save} does not.
+ * <p>Params are Spark ML Params: they show in {@code explainParams()}, can be given in a {@code
+ * ParamMap} (e.g. by {@code CrossValidator}), are copied by {@code copy} and saved by {@code save}.
+ * A bad value is refused when it is set, with a message that names it and what was expected. The
+ * training hooks ({@link #setSchedule}, {@link #setStopWhen}, {@link #setEpochListener}, ...) are
+ * code, not Params: {@code copy} keeps them, {@code save} does not.
  *
  * <p>An estimator holds configuration only; {@code fit} may be called many times. Not thread-safe
  * while being configured.
@@ -39,8 +39,8 @@ import org.apache.spark.sql.types.StructType;
  * @param <S> the concrete estimator (setters return it)
  * @param <M> the model it fits
  */
-public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel<M>> extends Estimator<M>
-    implements DefaultParamsWritable {
+public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel<M>>
+    extends Estimator<M> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
   private final String uid;
 
@@ -77,48 +77,94 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
     featuresCol = Cols.featuresCol(this);
     predictionCol = Cols.predictionCol(this);
     probabilityCol = Cols.probabilityCol(this);
-    epochs = new IntParam(this, "epochs", "passes over the data (>= 1)",
-        Valid.atLeast("epochs", 1));
-    batchesPerEpoch = new IntParam(this, "batchesPerEpoch",
-        "mini-batches (clocks) per epoch per worker (>= 1; 1 gives full-batch gradient descent)",
-        Valid.atLeast("batches per epoch", 1));
-    numWorkers = new IntParam(this, "numWorkers",
-        "worker tasks = data partitions of the first epoch (0: every task slot of the cluster)",
-        Valid.atLeast("number of workers", 0));
-    numShards = new IntParam(this, "numShards",
-        "shards the model table is split over in the first epoch (0: all, one per executor)",
-        Valid.atLeast("number of shards", 0));
-    stepSize = new DoubleParam(this, "stepSize",
-        "learning rate of the server-side updater (> 0)", Valid.of(v -> UpdateRule.sgd((Double) v, 0)));
-    regParam = new DoubleParam(this, "regParam",
-        "L2 strength (>= 0), applied by the shards to the parameters each step touches",
-        Valid.of(v -> UpdateRule.sgd(1, (Double) v)));
-    updater = new Param<>(this, "updater", "server-side update rule: sgd or adagrad",
-        Valid.<String>of(PsEstimator::updaterKind));
-    partitioner = new Param<>(this, "partitioner",
-        "key partitioner of the model table in the first epoch: hash or range",
-        Valid.<String>of(PartitionerKind::parse));
-    seed = new LongParam(this, "seed",
-        "seed of the mini-batch cut and of each epoch's batch order (0: partition order, same order every epoch)");
-    staleness = new Param<>(this, "staleness",
-        "staleness bound of the first epoch: bsp, ssp:<s> (reads at most s clocks stale) or asp (no waits)",
-        Valid.<String>of(StalenessBound::parse));
-    aggregation = new Param<>(this, "aggregation",
-        "aggregation of the first epoch: direct, executor-combine (bsp/ssp) or driver-tree (bsp)",
-        Valid.<String>of(Aggregation::parse));
-    tuning = new Param<>(this, "tuning",
-        "knobs the tuner may switch between epochs: auto (all), off, or a comma list of staleness, aggregation, "
-            + "shards, partitioner, workers (unset: spark.trimtab.tuning, itself auto)",
-        Valid.<String>of(Tuning::knobs));
-    targetLoss = new DoubleParam(this, "targetLoss",
-        "training stops after the first epoch whose training loss is at most this; the tuner minimizes the time "
-            + "to it (NaN: spark.trimtab.tuner.targetLoss, itself none)", Valid.of(v -> checkTarget((Double) v)));
-    checkpointDir = new Param<>(this, "checkpointDir",
-        "directory (any Hadoop file system) for checkpoints of the model between epochs (unset: "
-            + "spark.trimtab.checkpoint.dir, itself none)", Valid.<String>of(v -> nonBlank("checkpoint directory", v)));
-    resumeFrom = new Param<>(this, "resumeFrom",
-        "checkpoint file or directory (its newest) to resume training from", Valid.of(v -> nonBlank(
-              "checkpoint to resume from", v)));
+    epochs =
+        new IntParam(this, "epochs", "passes over the data (>= 1)", Valid.atLeast("epochs", 1));
+    batchesPerEpoch =
+        new IntParam(
+            this,
+            "batchesPerEpoch",
+            "mini-batches (clocks) per epoch per worker (>= 1; 1 gives full-batch gradient descent)",
+            Valid.atLeast("batches per epoch", 1));
+    numWorkers =
+        new IntParam(
+            this,
+            "numWorkers",
+            "worker tasks = data partitions of the first epoch (0: every task slot of the cluster)",
+            Valid.atLeast("number of workers", 0));
+    numShards =
+        new IntParam(
+            this,
+            "numShards",
+            "shards the model table is split over in the first epoch (0: all, one per executor)",
+            Valid.atLeast("number of shards", 0));
+    stepSize =
+        new DoubleParam(
+            this,
+            "stepSize",
+            "learning rate of the server-side updater (> 0)",
+            Valid.of(v -> UpdateRule.sgd((Double) v, 0)));
+    regParam =
+        new DoubleParam(
+            this,
+            "regParam",
+            "L2 strength (>= 0), applied by the shards to the parameters each step touches",
+            Valid.of(v -> UpdateRule.sgd(1, (Double) v)));
+    updater =
+        new Param<>(
+            this,
+            "updater",
+            "server-side update rule: sgd or adagrad",
+            Valid.<String>of(PsEstimator::updaterKind));
+    partitioner =
+        new Param<>(
+            this,
+            "partitioner",
+            "key partitioner of the model table in the first epoch: hash or range",
+            Valid.<String>of(PartitionerKind::parse));
+    seed =
+        new LongParam(
+            this,
+            "seed",
+            "seed of the mini-batch cut and of each epoch's batch order (0: partition order, same order every epoch)");
+    staleness =
+        new Param<>(
+            this,
+            "staleness",
+            "staleness bound of the first epoch: bsp, ssp:<s> (reads at most s clocks stale) or asp (no waits)",
+            Valid.<String>of(StalenessBound::parse));
+    aggregation =
+        new Param<>(
+            this,
+            "aggregation",
+            "aggregation of the first epoch: direct, executor-combine (bsp/ssp) or driver-tree (bsp)",
+            Valid.<String>of(Aggregation::parse));
+    tuning =
+        new Param<>(
+            this,
+            "tuning",
+            "knobs the tuner may switch between epochs: auto (all), off, or a comma list of staleness, aggregation, "
+                + "shards, partitioner, workers (unset: spark.trimtab.tuning, itself auto)",
+            Valid.<String>of(Tuning::knobs));
+    targetLoss =
+        new DoubleParam(
+            this,
+            "targetLoss",
+            "training stops after the first epoch whose training loss is at most this; the tuner minimizes the time "
+                + "to it (NaN: spark.trimtab.tuner.targetLoss, itself none)",
+            Valid.of(v -> checkTarget((Double) v)));
+    checkpointDir =
+        new Param<>(
+            this,
+            "checkpointDir",
+            "directory (any Hadoop file system) for checkpoints of the model between epochs (unset: "
+                + "spark.trimtab.checkpoint.dir, itself none)",
+            Valid.<String>of(v -> nonBlank("checkpoint directory", v)));
+    resumeFrom =
+        new Param<>(
+            this,
+            "resumeFrom",
+            "checkpoint file or directory (its newest) to resume training from",
+            Valid.of(v -> nonBlank("checkpoint to resume from", v)));
     setDefault(labelCol, Cols.LABEL);
     setDefault(featuresCol, Cols.FEATURES);
     setDefault(predictionCol, Cols.PREDICTION);
@@ -161,7 +207,9 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
     return predictionCol;
   }
 
-  /** The column of the predicted probability (of label 1, or of each class); unused by a regression. */
+  /**
+   * The column of the predicted probability (of label 1, or of each class); unused by a regression.
+   */
   public final Param<String> probabilityCol() {
     return probabilityCol;
   }
@@ -249,7 +297,10 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
     return put(epochs, n);
   }
 
-  /** Mini-batches (clocks) per epoch per worker, >= 1 (default 10). 1 gives full-batch gradient descent. */
+  /**
+   * Mini-batches (clocks) per epoch per worker, >= 1 (default 10). 1 gives full-batch gradient
+   * descent.
+   */
   public S setBatchesPerEpoch(int n) {
     return put(batchesPerEpoch, n);
   }
@@ -286,15 +337,16 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
 
   /**
    * Seed of the shuffle that cuts each partition into mini-batches once, and of each epoch's order
-   * of mini-batches (0: rows in partition order, batches in the same order every epoch). Default 42.
+   * of mini-batches (0: rows in partition order, batches in the same order every epoch). Default
+   * 42.
    */
   public S setSeed(long v) {
     return put(seed, v);
   }
 
   /**
-   * Consistency: "bsp" (default), "ssp:s" (reads at most s clocks stale) or "asp" (no waits). BSP and
-   * SSP run each epoch as a Spark barrier stage (all workers at once); ASP as a plain stage.
+   * Consistency: "bsp" (default), "ssp:s" (reads at most s clocks stale) or "asp" (no waits). BSP
+   * and SSP run each epoch as a Spark barrier stage (all workers at once); ASP as a plain stage.
    */
   public S setStaleness(String setting) {
     return put(staleness, setting);
@@ -309,8 +361,8 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
   }
 
   /**
-   * Which knobs the tuner may switch between epochs: {@code "auto"} (all of them), {@code "off"}, or
-   * a comma list of {@code staleness, aggregation, shards, partitioner, workers}. Defaults to
+   * Which knobs the tuner may switch between epochs: {@code "auto"} (all of them), {@code "off"},
+   * or a comma list of {@code staleness, aggregation, shards, partitioner, workers}. Defaults to
    * {@code spark.trimtab.tuning} (itself {@code auto}). The setters above give the first epoch's
    * setting, from which the tuner starts (unless a similar finished job left a better one in the
    * tuning history). An explicit {@link #setSchedule} turns tuning off.
@@ -333,8 +385,8 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
 
   /**
    * Directory (any Hadoop file system) where this fit writes checkpoints of the model between
-   * epochs, one directory per model (default: {@code spark.trimtab.checkpoint.dir}, none); how often
-   * and how many are kept come from {@code spark.trimtab.checkpoint.*}.
+   * epochs, one directory per model (default: {@code spark.trimtab.checkpoint.dir}, none); how
+   * often and how many are kept come from {@code spark.trimtab.checkpoint.*}.
    */
   public S setCheckpointDir(String uri) {
     return uri == null ? clearParam(checkpointDir) : put(checkpointDir, uri);
@@ -445,15 +497,17 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
   }
 
   /**
-   * Ends training early, after an epoch, when {@code condition} holds for the metrics so far (e.g. a
-   * target loss or a time budget); {@link #setEpochs} stays the upper limit.
+   * Ends training early, after an epoch, when {@code condition} holds for the metrics so far (e.g.
+   * a target loss or a time budget); {@link #setEpochs} stays the upper limit.
    */
   public S setStopWhen(Predicate<List<EpochMetrics>> condition) {
     this.stopWhen = condition == null ? h -> false : condition;
     return self();
   }
 
-  /** Audits switches with before/after snapshots of the model (two full table exports per switch). */
+  /**
+   * Audits switches with before/after snapshots of the model (two full table exports per switch).
+   */
   public S setSwitchListener(SwitchListener listener) {
     this.switchListener = listener;
     return self();
@@ -471,8 +525,12 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
    */
   public S setSlowWorker(int worker, long millisPerBatch) {
     if (worker < 0 || millisPerBatch < 0) {
-      throw new IllegalArgumentException("Invalid slow worker " + worker + " / " + millisPerBatch
-          + " ms (expected worker >= 0 and a delay >= 0)");
+      throw new IllegalArgumentException(
+          "Invalid slow worker "
+              + worker
+              + " / "
+              + millisPerBatch
+              + " ms (expected worker >= 0 and a delay >= 0)");
     }
     this.faults = faults().withSlowWorker(worker, millisPerBatch);
     return self();
@@ -487,8 +545,12 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
    */
   public S setFailingWorker(int worker, long clock) {
     if (worker < 0 || clock < 0) {
-      throw new IllegalArgumentException("Invalid failing worker " + worker + " at clock " + clock
-          + " (expected worker >= 0 and clock >= 0)");
+      throw new IllegalArgumentException(
+          "Invalid failing worker "
+              + worker
+              + " at clock "
+              + clock
+              + " (expected worker >= 0 and clock >= 0)");
     }
     this.faults = faults().withFailingWorker(worker, clock);
     return self();
@@ -522,10 +584,15 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
     return new UpdateRule(updaterKind(getUpdater()), getStepSize(), getRegParam());
   }
 
-  /** The first epoch's setting, given the cluster's shards and task slots for the "0: all" defaults. */
+  /**
+   * The first epoch's setting, given the cluster's shards and task slots for the "0: all" defaults.
+   */
   Setting initialSetting(int clusterShards, int taskSlots) {
-    return new Setting(StalenessBound.parse(getStaleness()), Aggregation.parse(getAggregation()),
-        getNumShards() > 0 ? getNumShards() : clusterShards, PartitionerKind.parse(getPartitioner()),
+    return new Setting(
+        StalenessBound.parse(getStaleness()),
+        Aggregation.parse(getAggregation()),
+        getNumShards() > 0 ? getNumShards() : clusterShards,
+        PartitionerKind.parse(getPartitioner()),
         getNumWorkers() > 0 ? getNumWorkers() : taskSlots);
   }
 
@@ -536,8 +603,12 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
   @Override
   public StructType transformSchema(StructType schema) {
     // a staleness and an aggregation that cannot go together fail here, as they would in epoch 1
-    new Setting(StalenessBound.parse(getStaleness()), Aggregation.parse(getAggregation()), 1,
-        PartitionerKind.parse(getPartitioner()), 1);
+    new Setting(
+        StalenessBound.parse(getStaleness()),
+        Aggregation.parse(getAggregation()),
+        1,
+        PartitionerKind.parse(getPartitioner()),
+        1);
     return outputSchema(schema);
   }
 
@@ -549,11 +620,13 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
    * the data, e.g. for its classes) with this estimator's Params and hooks, and makes the model
    * with this estimator's uid, its shared Params and itself as parent.
    */
-  final M train(Dataset<?> dataset, Function<Dataset<Row>, Objective> objective, PsModel.Factory<M> model) {
+  final M train(
+      Dataset<?> dataset, Function<Dataset<Row>, Objective> objective, PsModel.Factory<M> model) {
     transformSchema(dataset.schema());
     Dataset<Row> data = dataset.toDF();
     FitLoop.Fitted fitted = FitLoop.fit(this, data, objective.apply(data));
-    M m = model.make(uid(), fitted.numFeatures(), fitted.width(), fitted.values(), fitted.summary());
+    M m =
+        model.make(uid(), fitted.numFeatures(), fitted.width(), fitted.values(), fitted.summary());
     copyValues(m, ParamMap.empty());
     return m.setParent(this);
   }
@@ -583,20 +656,23 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
   static UpdateRule.Kind updaterKind(String name) {
     String n = name == null ? "" : name.trim().toUpperCase(Locale.ROOT);
     if (!n.equals("SGD") && !n.equals("ADAGRAD")) {
-      throw new IllegalArgumentException("Unknown updater: '" + name + "' (expected sgd or adagrad)");
+      throw new IllegalArgumentException(
+          "Unknown updater: '" + name + "' (expected sgd or adagrad)");
     }
     return UpdateRule.Kind.valueOf(n);
   }
 
   private static void checkTarget(double loss) {
     if (!Double.isNaN(loss) && (!(loss > 0) || !Double.isFinite(loss))) {
-      throw new IllegalArgumentException("Invalid target loss: " + loss + " (must be a finite number > 0)");
+      throw new IllegalArgumentException(
+          "Invalid target loss: " + loss + " (must be a finite number > 0)");
     }
   }
 
   private static void nonBlank(String what, String v) {
     if (v == null || v.isBlank()) {
-      throw new IllegalArgumentException("Invalid " + what + ": '" + v + "' (expected a path or URI)");
+      throw new IllegalArgumentException(
+          "Invalid " + what + ": '" + v + "' (expected a path or URI)");
     }
   }
 }

@@ -13,11 +13,11 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Factorization machines on Trimtab's parameter server, as a Spark ML {@code Estimator}: each
- * feature's weight and k factors are one key of the model table, so a sparse row pulls
- * {@code 1 + k} values per non-zero. With the squared loss it is a regressor (e.g. ratings from
- * one-hot user and item features: biased matrix factorization); with the logistic loss a binary
- * classifier. See {@link FmObjective} for the model; training, knobs, tuning and checkpoints are
- * those of every Trimtab model ({@link PsEstimator}).
+ * feature's weight and k factors are one key of the model table, so a sparse row pulls {@code 1 +
+ * k} values per non-zero. With the squared loss it is a regressor (e.g. ratings from one-hot user
+ * and item features: biased matrix factorization); with the logistic loss a binary classifier. See
+ * {@link FmObjective} for the model; training, knobs, tuning and checkpoints are those of every
+ * Trimtab model ({@link PsEstimator}).
  *
  * <pre>{@code
  * PsFactorizationMachineModel fm = new PsFactorizationMachine().setFactorSize(8).setLoss("squared")
@@ -38,16 +38,26 @@ public final class PsFactorizationMachine
   /** With a given uid (Spark rebuilds a saved stage through this constructor). */
   public PsFactorizationMachine(String uid) {
     super(uid);
-    factorSize = new IntParam(this, "factorSize", "dimension k of the factors (1 .. 4095)",
-        Valid.of(v -> new FmObjective((Integer) v, FmObjective.Loss.SQUARED, 0)));
+    factorSize =
+        new IntParam(
+            this,
+            "factorSize",
+            "dimension k of the factors (1 .. 4095)",
+            Valid.of(v -> new FmObjective((Integer) v, FmObjective.Loss.SQUARED, 0)));
     loss = fmLoss(this);
-    initStd = new DoubleParam(this, "initStd", "standard deviation of the factors' random start (> 0)",
-        Valid.of(v -> {
-          double d = (Double) v;
-          if (!(d > 0) || !Double.isFinite(d)) {
-            throw new IllegalArgumentException("Invalid initStd: " + d + " (must be a finite number > 0)");
-          }
-        }));
+    initStd =
+        new DoubleParam(
+            this,
+            "initStd",
+            "standard deviation of the factors' random start (> 0)",
+            Valid.of(
+                v -> {
+                  double d = (Double) v;
+                  if (!(d > 0) || !Double.isFinite(d)) {
+                    throw new IllegalArgumentException(
+                        "Invalid initStd: " + d + " (must be a finite number > 0)");
+                  }
+                }));
     setDefault(factorSize, 8);
     setDefault(loss, "squared");
     setDefault(initStd, 0.01);
@@ -55,8 +65,12 @@ public final class PsFactorizationMachine
 
   /** The loss Param, made alike on estimator and model (Spark copies it by name). */
   static Param<String> fmLoss(org.apache.spark.ml.param.Params parent) {
-    return new Param<>(parent, "loss", "squared (regression: the prediction is the score) or logistic (labels 0/1: "
-        + "the probability is the sigmoid of the score)", Valid.<String>of(FmObjective.Loss::parse));
+    return new Param<>(
+        parent,
+        "loss",
+        "squared (regression: the prediction is the score) or logistic (labels 0/1: "
+            + "the probability is the sigmoid of the score)",
+        Valid.<String>of(FmObjective.Loss::parse));
   }
 
   public IntParam factorSize() {
@@ -110,8 +124,8 @@ public final class PsFactorizationMachine
   protected StructType outputSchema(StructType schema) {
     Examples.checkSchema(schema, getLabelCol(), getFeaturesCol());
     boolean logistic = FmObjective.Loss.parse(getLoss()) == FmObjective.Loss.LOGISTIC;
-    return PsModel.withOutputs(schema, getProbabilityCol(), logistic ? DataTypes.DoubleType : null,
-        getPredictionCol());
+    return PsModel.withOutputs(
+        schema, getProbabilityCol(), logistic ? DataTypes.DoubleType : null, getPredictionCol());
   }
 
   public static MLReader<PsFactorizationMachine> read() {
@@ -127,11 +141,14 @@ public final class PsFactorizationMachine
    * logistic loss; features vector).
    *
    * @throws IllegalArgumentException naming the column, row or label if the data are not usable
-   * @throws IllegalStateException naming the setting if the cluster cannot run the requested workers
+   * @throws IllegalStateException naming the setting if the cluster cannot run the requested
+   *     workers
    */
   @Override
   public PsFactorizationMachineModel fit(Dataset<?> dataset) {
-    return train(dataset, data -> new FmObjective(getFactorSize(), FmObjective.Loss.parse(getLoss()),
-        getInitStd()), PsFactorizationMachineModel::new);
+    return train(
+        dataset,
+        data -> new FmObjective(getFactorSize(), FmObjective.Loss.parse(getLoss()), getInitStd()),
+        PsFactorizationMachineModel::new);
   }
 }

@@ -20,19 +20,32 @@ import org.apache.spark.sql.types.DataTypes;
  * A trained factorization machine, as a Spark ML {@code Model}. With the squared loss {@link
  * #transform} adds the predicted value ({@code predictionCol}, what MLlib's {@code
  * RegressionEvaluator} reads); with the logistic loss the probability of label 1 ({@code
- * probabilityCol}) and the 0/1 prediction. Saved and loaded as every Trimtab model ({@link PsModel}).
+ * probabilityCol}) and the 0/1 prediction. Saved and loaded as every Trimtab model ({@link
+ * PsModel}).
  */
 public final class PsFactorizationMachineModel extends PsModel<PsFactorizationMachineModel> {
   private static final long serialVersionUID = 1L;
   private final int factorSize;
   private final Param<String> loss;
 
-  /** {@code values}: each feature's weight and factors, then the intercept key (as {@link FmObjective} lays them out). */
-  PsFactorizationMachineModel(String uid, int numFeatures, int width, double[] values, FitSummary summary) {
+  /**
+   * {@code values}: each feature's weight and factors, then the intercept key (as {@link
+   * FmObjective} lays them out).
+   */
+  PsFactorizationMachineModel(
+      String uid, int numFeatures, int width, double[] values, FitSummary summary) {
     super(uid, numFeatures, width, values, summary);
     if (width < 2 || values.length != (numFeatures + 1L) * width) {
-      throw new IllegalArgumentException("Invalid factorization machine values: " + values.length + " of width "
-          + width + " for " + numFeatures + " features (expected (1 + k) x " + (numFeatures + 1) + " with k >= 1)");
+      throw new IllegalArgumentException(
+          "Invalid factorization machine values: "
+              + values.length
+              + " of width "
+              + width
+              + " for "
+              + numFeatures
+              + " features (expected (1 + k) x "
+              + (numFeatures + 1)
+              + " with k >= 1)");
     }
     this.factorSize = width - 1;
     loss = PsFactorizationMachine.fmLoss(this);
@@ -73,7 +86,10 @@ public final class PsFactorizationMachineModel extends PsModel<PsFactorizationMa
     return FmObjective.Loss.parse(getLoss()) == FmObjective.Loss.LOGISTIC;
   }
 
-  /** The FM score of one row: the predicted value (squared loss) or the log-odds of label 1 (logistic). */
+  /**
+   * The FM score of one row: the predicted value (squared loss) or the log-odds of label 1
+   * (logistic).
+   */
   public double score(Vector features) {
     checkSize(features, numFeatures());
     return score(values(), factorSize + 1, features);
@@ -82,27 +98,34 @@ public final class PsFactorizationMachineModel extends PsModel<PsFactorizationMa
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    Broadcast<double[]> w = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
-        .broadcast(values());
+    Broadcast<double[]> w =
+        JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
+            .broadcast(values());
     int width = factorSize + 1;
     int dim = numFeatures();
     boolean logistic = logistic();
-    UserDefinedFunction out = udf((UDF1<Vector, Double>) v -> {
-      checkSize(v, dim);
-      double y = score(w.value(), width, v);
-      return logistic ? LogisticLoss.sigmoid(y) : y;
-    }, DataTypes.DoubleType);
+    UserDefinedFunction out =
+        udf(
+            (UDF1<Vector, Double>)
+                v -> {
+                  checkSize(v, dim);
+                  double y = score(w.value(), width, v);
+                  return logistic ? LogisticLoss.sigmoid(y) : y;
+                },
+            DataTypes.DoubleType);
     if (!logistic) {
       return dataset.withColumn(getPredictionCol(), out.apply(col(getFeaturesCol())));
     }
     String p = getProbabilityCol();
-    return dataset.withColumn(p, out.apply(col(getFeaturesCol())))
+    return dataset
+        .withColumn(p, out.apply(col(getFeaturesCol())))
         .withColumn(getPredictionCol(), col(p).geq(0.5).cast(DataTypes.DoubleType));
   }
 
   static double score(double[] w, int width, Vector v) {
     SparseVector sv = v.toSparse();
     int[] idx = sv.indices();
-    return FmObjective.score(w, w.length - width, width, 0, idx.length, idx, sv.values(), new double[width - 1]);
+    return FmObjective.score(
+        w, w.length - width, width, 0, idx.length, idx, sv.values(), new double[width - 1]);
   }
 }

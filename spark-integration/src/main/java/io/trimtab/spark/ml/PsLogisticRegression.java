@@ -9,13 +9,13 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Sparse binary logistic regression trained on Trimtab's parameter server, as a Spark ML
- * {@code Estimator}: the weights live in a dense PS table split across the executors' shards, Spark
- * tasks are the workers, and an epoch is {@code batchesPerEpoch} clocks, each one mini-batch per
- * worker. The knobs (staleness bound, aggregation strategy, shard count, key partitioner, data
- * partitions) start from the Params and change between epochs under the tuner or a {@link
- * SettingSchedule}, without losing model state. The training Params are {@link PsEstimator}'s;
- * this class adds the probability column.
+ * Sparse binary logistic regression trained on Trimtab's parameter server, as a Spark ML {@code
+ * Estimator}: the weights live in a dense PS table split across the executors' shards, Spark tasks
+ * are the workers, and an epoch is {@code batchesPerEpoch} clocks, each one mini-batch per worker.
+ * The knobs (staleness bound, aggregation strategy, shard count, key partitioner, data partitions)
+ * start from the Params and change between epochs under the tuner or a {@link SettingSchedule},
+ * without losing model state. The training Params are {@link PsEstimator}'s; this class adds the
+ * probability column.
  *
  * <p>Usable alone or as a {@code Pipeline} stage, and savable with {@code write().save(path)}
  * ({@link #load} reads it back).
@@ -27,7 +27,8 @@ import org.apache.spark.sql.types.StructType;
  * Evaluation test = model.evaluate(testData);
  * }</pre>
  */
-public final class PsLogisticRegression extends PsEstimator<PsLogisticRegression, PsLogisticRegressionModel> {
+public final class PsLogisticRegression
+    extends PsEstimator<PsLogisticRegression, PsLogisticRegressionModel> {
   private static final long serialVersionUID = 1L;
 
   public PsLogisticRegression() {
@@ -47,10 +48,14 @@ public final class PsLogisticRegression extends PsEstimator<PsLogisticRegression
   @Override
   protected StructType outputSchema(StructType schema) {
     Examples.checkSchema(schema, getLabelCol(), getFeaturesCol());
-    return PsModel.withOutputs(schema, getProbabilityCol(), DataTypes.DoubleType, getPredictionCol());
+    return PsModel.withOutputs(
+        schema, getProbabilityCol(), DataTypes.DoubleType, getPredictionCol());
   }
 
-  /** Reads an estimator saved with {@code write().save(path)}: its Params (training hooks are not saved). */
+  /**
+   * Reads an estimator saved with {@code write().save(path)}: its Params (training hooks are not
+   * saved).
+   */
   public static MLReader<PsLogisticRegression> read() {
     return new DefaultParamsReader<>();
   }
@@ -63,11 +68,11 @@ public final class PsLogisticRegression extends PsEstimator<PsLogisticRegression
    * Trains on {@code data} (label 0/1, features vector).
    *
    * @throws IllegalArgumentException naming the column or row if the data are not usable
-   * @throws IllegalStateException naming the setting if the cluster cannot run the requested workers
+   * @throws IllegalStateException naming the setting if the cluster cannot run the requested
+   *     workers
    */
   @Override
   public PsLogisticRegressionModel fit(Dataset<?> dataset) {
     return train(dataset, data -> LogisticObjective.INSTANCE, PsLogisticRegressionModel::new);
   }
-
 }

@@ -32,18 +32,36 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
   private final double[] weights;
   private final double intercept;
 
-  PsLogisticRegressionModel(double[] weights, double intercept, List<EpochMetrics> epochs, long trainingRows,
+  PsLogisticRegressionModel(
+      double[] weights,
+      double intercept,
+      List<EpochMetrics> epochs,
+      long trainingRows,
       TuningResult tuning) {
-    this(Identifiable.randomUID("psLogRegModel"), weights.length, 1, withIntercept(weights, intercept),
+    this(
+        Identifiable.randomUID("psLogRegModel"),
+        weights.length,
+        1,
+        withIntercept(weights, intercept),
         new FitSummary(epochs, trainingRows, tuning, 0, 0, List.of()));
   }
 
-  /** A model of {@code numFeatures} weights then the intercept ({@code values}, as {@link LogisticObjective} lays them out). */
-  PsLogisticRegressionModel(String uid, int numFeatures, int width, double[] values, FitSummary summary) {
+  /**
+   * A model of {@code numFeatures} weights then the intercept ({@code values}, as {@link
+   * LogisticObjective} lays them out).
+   */
+  PsLogisticRegressionModel(
+      String uid, int numFeatures, int width, double[] values, FitSummary summary) {
     super(uid, numFeatures, width, values, summary);
     if (width != 1 || values.length != numFeatures + 1) {
-      throw new IllegalArgumentException("Invalid logistic regression values: " + values.length + " for "
-          + numFeatures + " features (expected " + (numFeatures + 1) + ": the weights, then the intercept)");
+      throw new IllegalArgumentException(
+          "Invalid logistic regression values: "
+              + values.length
+              + " for "
+              + numFeatures
+              + " features (expected "
+              + (numFeatures + 1)
+              + ": the weights, then the intercept)");
     }
     this.weights = Arrays.copyOf(values, numFeatures);
     this.intercept = values[numFeatures];
@@ -104,14 +122,18 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    Broadcast<double[]> w = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
-        .broadcast(weights);
+    Broadcast<double[]> w =
+        JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext()).broadcast(weights);
     double b = intercept;
     int dim = weights.length;
-    UserDefinedFunction prob = udf((org.apache.spark.sql.api.java.UDF1<Vector, Double>) v -> {
-      checkSize(v, dim);
-      return LogisticLoss.sigmoid(margin(w.value(), b, v));
-    }, DataTypes.DoubleType);
+    UserDefinedFunction prob =
+        udf(
+            (org.apache.spark.sql.api.java.UDF1<Vector, Double>)
+                v -> {
+                  checkSize(v, dim);
+                  return LogisticLoss.sigmoid(margin(w.value(), b, v));
+                },
+            DataTypes.DoubleType);
     String p = getProbabilityCol();
     Dataset<Row> withProb = dataset.withColumn(p, prob.apply(col(getFeaturesCol())));
     return withProb.withColumn(getPredictionCol(), col(p).geq(0.5).cast(DataTypes.DoubleType));
@@ -130,12 +152,17 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
   /** Log-loss, AUC and accuracy on {@code data}. */
   public Evaluation evaluate(Dataset<Row> data, String labelCol, String featuresCol) {
     Examples.checkSchema(data.schema(), labelCol, featuresCol);
-    Broadcast<double[]> w = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext()).broadcast(weights);
+    Broadcast<double[]> w =
+        JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext()).broadcast(weights);
     double b = intercept;
     int dim = weights.length;
-    JavaRDD<Tuple2<Object, Object>> scored = Examples.toExamples(data, labelCol, featuresCol, dim,
-            LogisticObjective.INSTANCE)
-        .map(e -> new Tuple2<>((Object) LogisticLoss.sigmoid(margin(w.value(), b, e)), (Object) e.label()));
+    JavaRDD<Tuple2<Object, Object>> scored =
+        Examples.toExamples(data, labelCol, featuresCol, dim, LogisticObjective.INSTANCE)
+            .map(
+                e ->
+                    new Tuple2<>(
+                        (Object) LogisticLoss.sigmoid(margin(w.value(), b, e)),
+                        (Object) e.label()));
     return Metrics.of(scored);
   }
 
@@ -173,14 +200,18 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
     /** Log-loss, exact AUC and accuracy of scored pairs (probability, label in {0,1}). */
     public static Evaluation of(JavaRDD<Tuple2<Object, Object>> scored) {
       scored = scored.cache();
-      double[] sums = scored.map(t -> {
-        double p = (Double) t._1();
-        double y = (Double) t._2();
-        double pc = Math.min(Math.max(p, 1e-15), 1 - 1e-15);
-        double ll = -(y * Math.log(pc) + (1 - y) * Math.log(1 - pc));
-        double correct = (p >= 0.5 ? 1.0 : 0.0) == y ? 1 : 0;
-        return new double[] {ll, correct, 1};
-      }).reduce((a, c) -> new double[] {a[0] + c[0], a[1] + c[1], a[2] + c[2]});
+      double[] sums =
+          scored
+              .map(
+                  t -> {
+                    double p = (Double) t._1();
+                    double y = (Double) t._2();
+                    double pc = Math.min(Math.max(p, 1e-15), 1 - 1e-15);
+                    double ll = -(y * Math.log(pc) + (1 - y) * Math.log(1 - pc));
+                    double correct = (p >= 0.5 ? 1.0 : 0.0) == y ? 1 : 0;
+                    return new double[] {ll, correct, 1};
+                  })
+              .reduce((a, c) -> new double[] {a[0] + c[0], a[1] + c[1], a[2] + c[2]});
       double auc = new BinaryClassificationMetrics(scored.rdd()).areaUnderROC();
       scored.unpersist(false);
       return new Evaluation(sums[0] / sums[2], auc, sums[1] / sums[2], (long) sums[2]);

@@ -3,6 +3,7 @@ package io.trimtab.spark.ml;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.Model;
+import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
@@ -13,13 +14,12 @@ import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -30,8 +30,8 @@ import scala.Option;
 /**
  * The Spark ML side of every model Trimtab trains: the trained table's values (the layout of its
  * {@link Objective}), what training did, the column Params shared with the estimator (same names,
- * so a fit copies them), the schema checks, {@code copy}, and save and load. A subclass adds how
- * it scores rows.
+ * so a fit copies them), the schema checks, {@code copy}, and save and load. A subclass adds how it
+ * scores rows.
  *
  * <p>Saved as MLlib saves its models: the Params as Spark's metadata JSON under {@code
  * path/metadata}, the values as one Parquet row under {@code path/data} (features, width, values,
@@ -58,13 +58,22 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
 
   /**
    * @param values the trained table, {@code width} doubles per key, key-major
-   * @throws IllegalArgumentException if {@code values} is not a whole number of keys of {@code width}
+   * @throws IllegalArgumentException if {@code values} is not a whole number of keys of {@code
+   *     width}
    */
   protected PsModel(String uid, int numFeatures, int width, double[] values, FitSummary summary) {
     if (width < 1 || values.length % width != 0 || values.length / width <= numFeatures) {
-      throw new IllegalArgumentException("Invalid model values: " + values.length + " doubles of width " + width
-          + " for " + numFeatures + " features (expected a key of " + width + " doubles per feature, and the "
-          + "model's own keys)");
+      throw new IllegalArgumentException(
+          "Invalid model values: "
+              + values.length
+              + " doubles of width "
+              + width
+              + " for "
+              + numFeatures
+              + " features (expected a key of "
+              + width
+              + " doubles per feature, and the "
+              + "model's own keys)");
     }
     this.uid = uid;
     this.numFeatures = numFeatures;
@@ -180,12 +189,18 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
     return summary.repeatedPushes();
   }
 
-  /** Clocks trained again after shards were lost (from the checkpoint restored to where training had got). */
+  /**
+   * Clocks trained again after shards were lost (from the checkpoint restored to where training had
+   * got).
+   */
   public long replayedClocks() {
     return summary.replayedClocks();
   }
 
-  /** One line per recovery from a lost shard during training: what was lost, what was restored, what replayed. */
+  /**
+   * One line per recovery from a lost shard during training: what was lost, what was restored, what
+   * replayed.
+   */
   public List<String> recoveries() {
     return summary.recoveries();
   }
@@ -223,12 +238,20 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
   /** Fails unless {@code schema} has a vector column {@code col}. */
   static void checkFeatures(StructType schema, String col) {
     if (!Arrays.asList(schema.fieldNames()).contains(col)) {
-      throw new IllegalArgumentException("No features column '" + col + "' in the data (columns: "
-          + Arrays.toString(schema.fieldNames()) + ")");
+      throw new IllegalArgumentException(
+          "No features column '"
+              + col
+              + "' in the data (columns: "
+              + Arrays.toString(schema.fieldNames())
+              + ")");
     }
     if (!(schema.apply(col).dataType() instanceof VectorUDT)) {
-      throw new IllegalArgumentException("Features column '" + col + "' has type "
-          + schema.apply(col).dataType().simpleString() + " (expected an org.apache.spark.ml.linalg.Vector column)");
+      throw new IllegalArgumentException(
+          "Features column '"
+              + col
+              + "' has type "
+              + schema.apply(col).dataType().simpleString()
+              + " (expected an org.apache.spark.ml.linalg.Vector column)");
     }
   }
 
@@ -236,37 +259,56 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
    * {@code schema} with the probability column of {@code type} (none if null) and the double
    * prediction column.
    */
-  static StructType withOutputs(StructType schema, String probabilityCol, DataType type, String predictionCol) {
+  static StructType withOutputs(
+      StructType schema, String probabilityCol, DataType type, String predictionCol) {
     StructType out = schema;
-    for (String c : type == null ? new String[] {predictionCol} : new String[] {probabilityCol, predictionCol}) {
+    for (String c :
+        type == null
+            ? new String[] {predictionCol}
+            : new String[] {probabilityCol, predictionCol}) {
       if (Arrays.asList(out.fieldNames()).contains(c)) {
-        throw new IllegalArgumentException("Output column '" + c + "' exists already in the data (columns: "
-            + Arrays.toString(out.fieldNames()) + "; expected a new name: set probabilityCol or predictionCol)");
+        throw new IllegalArgumentException(
+            "Output column '"
+                + c
+                + "' exists already in the data (columns: "
+                + Arrays.toString(out.fieldNames())
+                + "; expected a new name: set probabilityCol or predictionCol)");
       }
-      out = out.add(new StructField(c, c.equals(probabilityCol) ? type : DataTypes.DoubleType, false,
-          Metadata.empty()));
+      out =
+          out.add(
+              new StructField(
+                  c,
+                  c.equals(probabilityCol) ? type : DataTypes.DoubleType,
+                  false,
+                  Metadata.empty()));
     }
     return out;
   }
 
   /**
-   * {@code dataset} with the class probabilities of each row ({@code probabilityCol}, a vector, from
-   * {@code probabilities}) and the most probable class ({@code predictionCol}).
+   * {@code dataset} with the class probabilities of each row ({@code probabilityCol}, a vector,
+   * from {@code probabilities}) and the most probable class ({@code predictionCol}).
    */
   final Dataset<Row> withClasses(Dataset<?> dataset, UDF1<Vector, Vector> probabilities) {
     transformSchema(dataset.schema());
     UserDefinedFunction prob = functions.udf(probabilities, SQLDataTypes.VectorType());
-    UserDefinedFunction best = functions.udf((UDF1<Vector, Double>) p -> (double) p.argmax(), DataTypes.DoubleType);
+    UserDefinedFunction best =
+        functions.udf((UDF1<Vector, Double>) p -> (double) p.argmax(), DataTypes.DoubleType);
     String p = getProbabilityCol();
-    return dataset.withColumn(p, prob.apply(functions.col(getFeaturesCol())))
+    return dataset
+        .withColumn(p, prob.apply(functions.col(getFeaturesCol())))
         .withColumn(getPredictionCol(), best.apply(functions.col(p)));
   }
 
   /** Fails unless {@code v} has the model's number of features. */
   static void checkSize(Vector v, int numFeatures) {
     if (v.size() != numFeatures) {
-      throw new IllegalArgumentException("Features vector of size " + v.size() + " (expected " + numFeatures
-          + ", the model's number of features)");
+      throw new IllegalArgumentException(
+          "Features vector of size "
+              + v.size()
+              + " (expected "
+              + numFeatures
+              + ", the model's number of features)");
     }
   }
 
@@ -285,10 +327,20 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
     @Override
     public void saveImpl(String path) {
       DefaultParamsWriter.saveMetadata(model, path, sc(), Option.empty(), Option.empty());
-      StructType schema = new StructType().add("numFeatures", DataTypes.IntegerType).add("width", DataTypes.IntegerType)
-          .add("values", new VectorUDT()).add("trainingRows", DataTypes.LongType);
-      Row row = RowFactory.create(model.numFeatures, model.width, Vectors.dense(model.values), model.trainingRows());
-      sparkSession().createDataFrame(List.of(row), schema).repartition(1).write().parquet(path + "/data");
+      StructType schema =
+          new StructType()
+              .add("numFeatures", DataTypes.IntegerType)
+              .add("width", DataTypes.IntegerType)
+              .add("values", new VectorUDT())
+              .add("trainingRows", DataTypes.LongType);
+      Row row =
+          RowFactory.create(
+              model.numFeatures, model.width, Vectors.dense(model.values), model.trainingRows());
+      sparkSession()
+          .createDataFrame(List.of(row), schema)
+          .repartition(1)
+          .write()
+          .parquet(path + "/data");
     }
   }
 
@@ -304,11 +356,21 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
 
     @Override
     public M load(String path) {
-      DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sc(), type.getName());
-      Row row = sparkSession().read().parquet(path + "/data").select("numFeatures", "width", "values", "trainingRows")
-          .head();
-      M model = factory.make(metadata.uid(), row.getInt(0), row.getInt(1), ((Vector) row.get(2)).toArray(),
-          FitSummary.loaded(row.getLong(3)));
+      DefaultParamsReader.Metadata metadata =
+          DefaultParamsReader.loadMetadata(path, sc(), type.getName());
+      Row row =
+          sparkSession()
+              .read()
+              .parquet(path + "/data")
+              .select("numFeatures", "width", "values", "trainingRows")
+              .head();
+      M model =
+          factory.make(
+              metadata.uid(),
+              row.getInt(0),
+              row.getInt(1),
+              ((Vector) row.get(2)).toArray(),
+              FitSummary.loaded(row.getLong(3)));
       metadata.getAndSetParams(model, Option.empty());
       return model;
     }

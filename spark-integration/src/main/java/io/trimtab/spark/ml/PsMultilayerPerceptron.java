@@ -14,14 +14,15 @@ import org.apache.spark.sql.types.StructType;
  * A small multilayer perceptron (one hidden layer of ReLU units, softmax output) on Trimtab's
  * parameter server, as a Spark ML {@code Estimator}: each input feature's weights into the hidden
  * layer are one key of the model table, so a sparse row pulls only its features' rows; the dense
- * products of a mini-batch run in Breeze. See {@link MlpObjective} for the model; training,
- * knobs, tuning and checkpoints are those of every Trimtab model ({@link PsEstimator}).
+ * products of a mini-batch run in Breeze. See {@link MlpObjective} for the model; training, knobs,
+ * tuning and checkpoints are those of every Trimtab model ({@link PsEstimator}).
  *
  * <pre>{@code
  * PsMultilayerPerceptronModel mlp = new PsMultilayerPerceptron().setHiddenSize(64).setEpochs(10).fit(train);
  * }</pre>
  */
-public final class PsMultilayerPerceptron extends PsEstimator<PsMultilayerPerceptron, PsMultilayerPerceptronModel> {
+public final class PsMultilayerPerceptron
+    extends PsEstimator<PsMultilayerPerceptron, PsMultilayerPerceptronModel> {
   private static final long serialVersionUID = 1L;
   private final IntParam hiddenSize;
   private final IntParam numClasses;
@@ -33,8 +34,15 @@ public final class PsMultilayerPerceptron extends PsEstimator<PsMultilayerPercep
   /** With a given uid (Spark rebuilds a saved stage through this constructor). */
   public PsMultilayerPerceptron(String uid) {
     super(uid);
-    hiddenSize = new IntParam(this, "hiddenSize", "ReLU units of the hidden layer (at least the number of classes, "
-        + "at most " + TableSpec.MAX_WIDTH + ")", Valid.atLeast("hidden layer size", 2));
+    hiddenSize =
+        new IntParam(
+            this,
+            "hiddenSize",
+            "ReLU units of the hidden layer (at least the number of classes, "
+                + "at most "
+                + TableSpec.MAX_WIDTH
+                + ")",
+            Valid.atLeast("hidden layer size", 2));
     numClasses = PsSoftmaxRegression.numClasses(this);
     setDefault(hiddenSize, 64);
     setDefault(numClasses, 0);
@@ -79,7 +87,8 @@ public final class PsMultilayerPerceptron extends PsEstimator<PsMultilayerPercep
     if (getNumClasses() > 0) {
       new MlpObjective(getHiddenSize(), getNumClasses());
     }
-    return PsModel.withOutputs(schema, getProbabilityCol(), SQLDataTypes.VectorType(), getPredictionCol());
+    return PsModel.withOutputs(
+        schema, getProbabilityCol(), SQLDataTypes.VectorType(), getPredictionCol());
   }
 
   public static MLReader<PsMultilayerPerceptron> read() {
@@ -94,11 +103,19 @@ public final class PsMultilayerPerceptron extends PsEstimator<PsMultilayerPercep
    * Trains on {@code data} (label a class 0 .. K-1, features vector).
    *
    * @throws IllegalArgumentException naming the column, row, label or layer size if not usable
-   * @throws IllegalStateException naming the setting if the cluster cannot run the requested workers
+   * @throws IllegalStateException naming the setting if the cluster cannot run the requested
+   *     workers
    */
   @Override
   public PsMultilayerPerceptronModel fit(Dataset<?> dataset) {
-    return train(dataset, data -> new MlpObjective(getHiddenSize(),
-        getNumClasses() > 0 ? getNumClasses() : PsSoftmaxRegression.classesIn(data, getLabelCol())), PsMultilayerPerceptronModel::new);
+    return train(
+        dataset,
+        data ->
+            new MlpObjective(
+                getHiddenSize(),
+                getNumClasses() > 0
+                    ? getNumClasses()
+                    : PsSoftmaxRegression.classesIn(data, getLabelCol())),
+        PsMultilayerPerceptronModel::new);
   }
 }

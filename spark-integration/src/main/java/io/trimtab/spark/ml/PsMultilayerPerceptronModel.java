@@ -1,6 +1,5 @@
 package io.trimtab.spark.ml;
 
-
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -11,7 +10,6 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataType;
 
 /**
@@ -25,13 +23,20 @@ public final class PsMultilayerPerceptronModel extends PsModel<PsMultilayerPerce
   private final int classes;
 
   /** {@code values} as {@link MlpObjective} lays them out, {@code width} the hidden units. */
-  PsMultilayerPerceptronModel(String uid, int numFeatures, int width, double[] values, FitSummary summary) {
+  PsMultilayerPerceptronModel(
+      String uid, int numFeatures, int width, double[] values, FitSummary summary) {
     super(uid, numFeatures, width, values, summary);
     this.hidden = width;
     this.classes = values.length / width - numFeatures - 2;
     if (classes < 2 || classes > hidden) {
-      throw new IllegalArgumentException("Invalid multilayer perceptron values: " + values.length + " of width "
-          + width + " for " + numFeatures + " features (expected (features + K + 2) x hidden with 2 <= K <= hidden)");
+      throw new IllegalArgumentException(
+          "Invalid multilayer perceptron values: "
+              + values.length
+              + " of width "
+              + width
+              + " for "
+              + numFeatures
+              + " features (expected (features + K + 2) x hidden with 2 <= K <= hidden)");
     }
   }
 
@@ -69,15 +74,18 @@ public final class PsMultilayerPerceptronModel extends PsModel<PsMultilayerPerce
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    Broadcast<double[]> w = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
-        .broadcast(values());
+    Broadcast<double[]> w =
+        JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
+            .broadcast(values());
     int dim = numFeatures();
     int h = hidden;
     int k = classes;
-    return withClasses(dataset, v -> {
-      checkSize(v, dim);
-      return Vectors.dense(probabilities(w.value(), dim, h, k, v));
-    });
+    return withClasses(
+        dataset,
+        v -> {
+          checkSize(v, dim);
+          return Vectors.dense(probabilities(w.value(), dim, h, k, v));
+        });
   }
 
   /** The forward pass of one row (see {@link MlpObjective} for the layout). */

@@ -15,16 +15,17 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Multinomial (softmax) logistic regression on Trimtab's parameter server, as a Spark ML {@code
  * Estimator}: labels are classes 0 .. K-1, each feature's K weights are one key of the model table
- * (so a sparse row pulls K values per non-zero), and the K intercepts one more key. Training, knobs,
- * tuning and checkpoints are those of every Trimtab model ({@link PsEstimator}); this class adds
- * the number of classes and the probability column.
+ * (so a sparse row pulls K values per non-zero), and the K intercepts one more key. Training,
+ * knobs, tuning and checkpoints are those of every Trimtab model ({@link PsEstimator}); this class
+ * adds the number of classes and the probability column.
  *
  * <pre>{@code
  * PsSoftmaxRegressionModel model = new PsSoftmaxRegression().setEpochs(10).setStepSize(0.05).fit(train);
  * Dataset<Row> scored = model.transform(test);   // + probability (vector of K), prediction (class)
  * }</pre>
  */
-public final class PsSoftmaxRegression extends PsEstimator<PsSoftmaxRegression, PsSoftmaxRegressionModel> {
+public final class PsSoftmaxRegression
+    extends PsEstimator<PsSoftmaxRegression, PsSoftmaxRegressionModel> {
   private static final long serialVersionUID = 1L;
   private final IntParam numClasses;
 
@@ -43,7 +44,9 @@ public final class PsSoftmaxRegression extends PsEstimator<PsSoftmaxRegression, 
     return numClasses;
   }
 
-  /** Classes K (labels 0 .. K-1), 2 .. 4096; 0 (default) takes the largest label + 1 from the data. */
+  /**
+   * Classes K (labels 0 .. K-1), 2 .. 4096; 0 (default) takes the largest label + 1 from the data.
+   */
   public PsSoftmaxRegression setNumClasses(int k) {
     set(numClasses, k);
     return this;
@@ -61,7 +64,8 @@ public final class PsSoftmaxRegression extends PsEstimator<PsSoftmaxRegression, 
   @Override
   protected StructType outputSchema(StructType schema) {
     Examples.checkSchema(schema, getLabelCol(), getFeaturesCol());
-    return PsModel.withOutputs(schema, getProbabilityCol(), SQLDataTypes.VectorType(), getPredictionCol());
+    return PsModel.withOutputs(
+        schema, getProbabilityCol(), SQLDataTypes.VectorType(), getPredictionCol());
   }
 
   public static MLReader<PsSoftmaxRegression> read() {
@@ -76,18 +80,24 @@ public final class PsSoftmaxRegression extends PsEstimator<PsSoftmaxRegression, 
    * Trains on {@code data} (label a class 0 .. K-1, features vector).
    *
    * @throws IllegalArgumentException naming the column, row or label if the data are not usable
-   * @throws IllegalStateException naming the setting if the cluster cannot run the requested workers
+   * @throws IllegalStateException naming the setting if the cluster cannot run the requested
+   *     workers
    */
   @Override
   public PsSoftmaxRegressionModel fit(Dataset<?> dataset) {
-    return train(dataset, data -> new SoftmaxObjective(getNumClasses() > 0 ? getNumClasses()
-        : classesIn(data, getLabelCol())), PsSoftmaxRegressionModel::new);
+    return train(
+        dataset,
+        data ->
+            new SoftmaxObjective(
+                getNumClasses() > 0 ? getNumClasses() : classesIn(data, getLabelCol())),
+        PsSoftmaxRegressionModel::new);
   }
 
   /**
    * The classes of {@code labelCol}: its largest label + 1 (one pass over the data).
    *
-   * @throws IllegalArgumentException if the data are empty or the largest label is not a class 1 .. 4095
+   * @throws IllegalArgumentException if the data are empty or the largest label is not a class 1 ..
+   *     4095
    */
   static int classesIn(Dataset<Row> data, String labelCol) {
     Row max = data.agg(functions.max(functions.col(labelCol).cast("double"))).head();
@@ -96,22 +106,36 @@ public final class PsSoftmaxRegression extends PsEstimator<PsSoftmaxRegression, 
     }
     double top = max.getDouble(0);
     if (top < 1 || top != Math.rint(top) || top >= TableSpec.MAX_WIDTH) {
-      throw new IllegalArgumentException("Invalid largest label " + top + " in column '" + labelCol
-          + "' (expected classes 0, 1, ..., K-1 with 2 <= K <= " + TableSpec.MAX_WIDTH + "; or set numClasses)");
+      throw new IllegalArgumentException(
+          "Invalid largest label "
+              + top
+              + " in column '"
+              + labelCol
+              + "' (expected classes 0, 1, ..., K-1 with 2 <= K <= "
+              + TableSpec.MAX_WIDTH
+              + "; or set numClasses)");
     }
     return (int) top + 1;
   }
 
   /** The numClasses Param, made alike wherever a model has classes. */
   static IntParam numClasses(org.apache.spark.ml.param.Params parent) {
-    return new IntParam(parent, "numClasses", "number of classes K, labels 0 .. K-1 (0: the largest label + 1, "
-        + "found by a pass over the data)", Valid.of(v -> checkClasses((Integer) v)));
+    return new IntParam(
+        parent,
+        "numClasses",
+        "number of classes K, labels 0 .. K-1 (0: the largest label + 1, "
+            + "found by a pass over the data)",
+        Valid.of(v -> checkClasses((Integer) v)));
   }
 
   private static void checkClasses(int k) {
     if (k != 0 && (k < 2 || k > TableSpec.MAX_WIDTH)) {
-      throw new IllegalArgumentException("Invalid number of classes: " + k + " (must be 2 .. " + TableSpec.MAX_WIDTH
-          + ", or 0 to take it from the data)");
+      throw new IllegalArgumentException(
+          "Invalid number of classes: "
+              + k
+              + " (must be 2 .. "
+              + TableSpec.MAX_WIDTH
+              + ", or 0 to take it from the data)");
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.trimtab.spark.ml;
 
-
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -13,7 +12,6 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataType;
 
 /**
@@ -26,12 +24,24 @@ public final class PsSoftmaxRegressionModel extends PsModel<PsSoftmaxRegressionM
   private static final long serialVersionUID = 1L;
   private final int numClasses;
 
-  /** {@code values}: each feature's K weights, then the K intercepts (as {@link SoftmaxObjective} lays them out). */
-  PsSoftmaxRegressionModel(String uid, int numFeatures, int width, double[] values, FitSummary summary) {
+  /**
+   * {@code values}: each feature's K weights, then the K intercepts (as {@link SoftmaxObjective}
+   * lays them out).
+   */
+  PsSoftmaxRegressionModel(
+      String uid, int numFeatures, int width, double[] values, FitSummary summary) {
     super(uid, numFeatures, width, values, summary);
     if (width < 2 || values.length != (numFeatures + 1L) * width) {
-      throw new IllegalArgumentException("Invalid softmax regression values: " + values.length + " of width " + width
-          + " for " + numFeatures + " features (expected K x " + (numFeatures + 1) + " with K >= 2 classes)");
+      throw new IllegalArgumentException(
+          "Invalid softmax regression values: "
+              + values.length
+              + " of width "
+              + width
+              + " for "
+              + numFeatures
+              + " features (expected K x "
+              + (numFeatures + 1)
+              + " with K >= 2 classes)");
     }
     this.numClasses = width;
   }
@@ -60,7 +70,8 @@ public final class PsSoftmaxRegressionModel extends PsModel<PsSoftmaxRegressionM
 
   /** The weights as MLlib gives them: a K x numFeatures matrix (row c: class c's weights). */
   public Matrix coefficientMatrix() {
-    return new DenseMatrix(numClasses, numFeatures(), Arrays.copyOf(values(), numClasses * numFeatures()));
+    return new DenseMatrix(
+        numClasses, numFeatures(), Arrays.copyOf(values(), numClasses * numFeatures()));
   }
 
   /** The K intercepts. */
@@ -81,14 +92,17 @@ public final class PsSoftmaxRegressionModel extends PsModel<PsSoftmaxRegressionM
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    Broadcast<double[]> w = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
-        .broadcast(values());
+    Broadcast<double[]> w =
+        JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
+            .broadcast(values());
     int k = numClasses;
     int dim = numFeatures();
-    return withClasses(dataset, v -> {
-      checkSize(v, dim);
-      return Vectors.dense(probabilities(w.value(), k, v));
-    });
+    return withClasses(
+        dataset,
+        v -> {
+          checkSize(v, dim);
+          return Vectors.dense(probabilities(w.value(), k, v));
+        });
   }
 
   static double[] probabilities(double[] w, int k, Vector v) {

@@ -14,7 +14,8 @@ final class SoftmaxObjective implements Objective {
 
   SoftmaxObjective(int classes) {
     if (classes < 2) {
-      throw new IllegalArgumentException("Invalid number of classes: " + classes + " (must be >= 2)");
+      throw new IllegalArgumentException(
+          "Invalid number of classes: " + classes + " (must be >= 2)");
     }
     this.classes = classes;
   }
@@ -36,7 +37,8 @@ final class SoftmaxObjective implements Objective {
 
   /** Null if {@code label} is a class 0 .. classes-1, else what was expected. */
   static String classProblem(double label, int classes) {
-    return label >= 0 && label < classes && label == Math.rint(label) ? null
+    return label >= 0 && label < classes && label == Math.rint(label)
+        ? null
         : "expected a class 0, 1, ..., " + (classes - 1);
   }
 
@@ -77,7 +79,9 @@ final class SoftmaxObjective implements Objective {
     return loss;
   }
 
-  /** Turns margins into probabilities in place (stable: shifted by the largest), returns -log p_y. */
+  /**
+   * Turns margins into probabilities in place (stable: shifted by the largest), returns -log p_y.
+   */
   static double softmaxInPlace(double[] z, int y) {
     double max = Double.NEGATIVE_INFINITY;
     for (double v : z) {

@@ -15,33 +15,39 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.storage.StorageLevel;
-import scala.reflect.ClassTag;
-import scala.reflect.ClassTag$;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
  * The state of one {@code fit}: the model table, the prepared mini-batches, the current setting and
  * clock. Runs epochs under any setting and switches settings between epochs without losing model
- * state: a new shard layout moves every value and optimizer state exactly
- * ({@link io.trimtab.ps.PsMaster#repartition}), a new worker count re-cuts the data, a new staleness
- * or aggregation resets the workers' clocks at the common epoch boundary. Driver-side; not
+ * state: a new shard layout moves every value and optimizer state exactly ({@link
+ * io.trimtab.ps.PsMaster#repartition}), a new worker count re-cuts the data, a new staleness or
+ * aggregation resets the workers' clocks at the common epoch boundary. Driver-side; not
  * thread-safe.
  */
 final class TrainingRun implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+
   /** Spark's local property behind {@code SparkContext.setJobDescription}. */
   private static final String JOB_DESCRIPTION = "spark.job.description";
+
   private final ParameterServer ps;
   private final Function<Integer, JavaRDD<MiniBatch>> prepare;
   private final Objective objective;
+
   /** Keys of the model table. */
   private final int dimension;
+
   private final int batches;
   private final long seed;
   private final Faults faults;
+
   /** Repeated pushes the tables of earlier layouts dropped. */
   private long repeatedBefore;
+
   private TableHandle table;
   private JavaRDD<MiniBatch> prepared;
   private final java.util.Map<Integer, JavaRDD<MiniBatch>> cuts = new java.util.HashMap<>();
@@ -50,8 +56,15 @@ final class TrainingRun implements AutoCloseable {
   private long rows;
   private double firstCutSeconds;
 
-  TrainingRun(ParameterServer ps, TableHandle table, Function<Integer, JavaRDD<MiniBatch>> prepare, Setting initial,
-      Objective objective, int batches, long seed, Faults faults) {
+  TrainingRun(
+      ParameterServer ps,
+      TableHandle table,
+      Function<Integer, JavaRDD<MiniBatch>> prepare,
+      Setting initial,
+      Objective objective,
+      int batches,
+      long seed,
+      Faults faults) {
     this.ps = ps;
     this.table = table;
     this.prepare = prepare;
@@ -68,7 +81,9 @@ final class TrainingRun implements AutoCloseable {
     firstCutSeconds = (System.nanoTime() - start) / 1e9;
   }
 
-  /** Seconds the first cut of the data took (the tuner's prior for the cost of a new worker count). */
+  /**
+   * Seconds the first cut of the data took (the tuner's prior for the cost of a new worker count).
+   */
   double firstCutSeconds() {
     return firstCutSeconds;
   }
@@ -127,7 +142,9 @@ final class TrainingRun implements AutoCloseable {
     return ps.master().snapshot(table);
   }
 
-  /** Switches to {@code next} between epochs; returns the seconds it took (0 if nothing changed). */
+  /**
+   * Switches to {@code next} between epochs; returns the seconds it took (0 if nothing changed).
+   */
   double switchTo(Setting next) {
     if (next.equals(setting)) {
       return 0;
@@ -136,7 +153,10 @@ final class TrainingRun implements AutoCloseable {
     check(next);
     if (setting.layoutDiffers(next)) {
       repeatedBefore += ps.master().stats(table).duplicatePushes();
-      table = ps.master().repartition(table, next.partitioner(), next.shards(), tableWorkers(next), next.staleness());
+      table =
+          ps.master()
+              .repartition(
+                  table, next.partitioner(), next.shards(), tableWorkers(next), next.staleness());
     } else {
       ps.master().setWorkers(table, tableWorkers(next), next.staleness());
     }
@@ -159,9 +179,10 @@ final class TrainingRun implements AutoCloseable {
     sc.setJobDescription("Trimtab " + objective.name() + ": epoch " + e + ", " + setting);
     double[] totals;
     try {
-      totals = setting.aggregation() == Aggregation.DRIVER_TREE
-          ? treeEpoch(orderSeed, clockLoss, clockRows)
-          : taskEpoch(orderSeed, clockLoss, clockRows);
+      totals =
+          setting.aggregation() == Aggregation.DRIVER_TREE
+              ? treeEpoch(orderSeed, clockLoss, clockRows)
+              : taskEpoch(orderSeed, clockLoss, clockRows);
     } finally {
       sc.setJobDescription(description);
     }
@@ -173,38 +194,67 @@ final class TrainingRun implements AutoCloseable {
     for (int b = 0; b < batches; b++) {
       clockLosses[b] = clockRows[b] > 0 ? clockLoss[b] / clockRows[b] : Double.NaN;
     }
-    return new EpochMetrics(e, n > 0 ? totals[0] / n : Double.NaN, n, seconds, clock, totals[2] / 1e9,
-        totals[3] / 1e9, totals[4] / 1e9, setting.toString(), switchSeconds, (long) totals[5], taskSeconds,
-        clockLosses, Double.NaN, "", 0);
+    return new EpochMetrics(
+        e,
+        n > 0 ? totals[0] / n : Double.NaN,
+        n,
+        seconds,
+        clock,
+        totals[2] / 1e9,
+        totals[3] / 1e9,
+        totals[4] / 1e9,
+        setting.toString(),
+        switchSeconds,
+        (long) totals[5],
+        taskSeconds,
+        clockLosses,
+        Double.NaN,
+        "",
+        0);
   }
 
   /**
    * Direct or executor-combined pushes: one task per worker runs the whole epoch against the PS.
    *
    * <p>Bounded staleness needs every worker running at once: a barrier stage guarantees it. Spark
-   * does not retry a failed barrier result stage (it aborts the job), so a failed epoch stage is run
-   * again here, up to {@code spark.stage.maxConsecutiveAttempts} times in all, as Spark would retry
-   * a failed barrier shuffle stage: every worker repeats the epoch from its first clock, the shards
-   * drop the pushes of clocks already pushed, and BSP reads are exact, so nothing is applied twice.
-   * A bad-input error is not retried. Unbounded (ASP) epochs are ordinary stages, whose failed tasks
-   * Spark retries itself.
+   * does not retry a failed barrier result stage (it aborts the job), so a failed epoch stage is
+   * run again here, up to {@code spark.stage.maxConsecutiveAttempts} times in all, as Spark would
+   * retry a failed barrier shuffle stage: every worker repeats the epoch from its first clock, the
+   * shards drop the pushes of clocks already pushed, and BSP reads are exact, so nothing is applied
+   * twice. A bad-input error is not retried. Unbounded (ASP) epochs are ordinary stages, whose
+   * failed tasks Spark retries itself.
    */
   private double[] taskEpoch(long orderSeed, double[] clockLoss, double[] clockRows) {
     if (ps.lostAShardOf(table)) {
       // Spark reported the executor gone: do not wait for a barrier stage to find out
-      ps.lostShards(table, java.time.Duration.ofSeconds(10)).ifPresent(lost -> {
-        throw new ShardLostException(lost + " (before the epoch stage from clock " + clock + ")", null);
-      });
+      ps.lostShards(table, java.time.Duration.ofSeconds(10))
+          .ifPresent(
+              lost -> {
+                throw new ShardLostException(
+                    lost + " (before the epoch stage from clock " + clock + ")", null);
+              });
     }
     ClassTag<double[]> tag = ClassTag$.MODULE$.apply(double[].class);
     boolean barrier = setting.staleness().bounded();
-    int attempts = barrier ? prepared.context().getConf().getInt("spark.stage.maxConsecutiveAttempts", 4) : 1;
+    int attempts =
+        barrier ? prepared.context().getConf().getInt("spark.stage.maxConsecutiveAttempts", 4) : 1;
     List<double[]> results = null;
     for (int attempt = 0; results == null; attempt++) {
-      EpochTask task = new EpochTask(table, ps.conf().clientOptions(), clock, orderSeed, setting.staleness(),
-          faults, setting.aggregation(), attempt, objective);
-      RDD<double[]> out = barrier ? prepared.rdd().barrier().mapPartitions(task, false, tag)
-          : prepared.rdd().mapPartitions(task, false, tag);
+      EpochTask task =
+          new EpochTask(
+              table,
+              ps.conf().clientOptions(),
+              clock,
+              orderSeed,
+              setting.staleness(),
+              faults,
+              setting.aggregation(),
+              attempt,
+              objective);
+      RDD<double[]> out =
+          barrier
+              ? prepared.rdd().barrier().mapPartitions(task, false, tag)
+              : prepared.rdd().mapPartitions(task, false, tag);
       try {
         results = UserErrors.unwrap(() -> out.toJavaRDD().collect());
       } catch (IllegalArgumentException e) {
@@ -218,8 +268,13 @@ final class TrainingRun implements AutoCloseable {
         if (attempt + 1 >= attempts) {
           throw UserErrors.<RuntimeException>rethrow(e);
         }
-        LOG.warn("Trimtab: the epoch stage from clock {} failed (attempt {} of {}): {}; running it again (the shards "
-            + "drop repeated pushes)", clock, attempt + 1, attempts, e.getMessage());
+        LOG.warn(
+            "Trimtab: the epoch stage from clock {} failed (attempt {} of {}): {}; running it again (the shards "
+                + "drop repeated pushes)",
+            clock,
+            attempt + 1,
+            attempts,
+            e.getMessage());
       }
     }
     double[] totals = new double[6 + results.size()];
@@ -255,14 +310,26 @@ final class TrainingRun implements AutoCloseable {
       Broadcast<double[]> w = jsc.broadcast(ps.client().pull(table, all, c));
       long t1 = System.nanoTime();
       int step = b;
-      GradientSum sum = UserErrors.unwrap(() -> prepared
-          .mapPartitionsWithIndex((part, it) -> {
-            List<MiniBatch> mine = new ArrayList<>();
-            it.forEachRemaining(mine::add);
-            int[] order = EpochTask.order(mine.size(), orderSeed == 0 ? 0 : orderSeed * 31 + part);
-            return List.of(GradientSum.of(mine.get(order[step]), w.value(), obj)).iterator();
-          }, true)
-          .treeAggregate(new GradientSum(dimension, width), GradientSum::merge, GradientSum::merge, 2));
+      GradientSum sum =
+          UserErrors.unwrap(
+              () ->
+                  prepared
+                      .mapPartitionsWithIndex(
+                          (part, it) -> {
+                            List<MiniBatch> mine = new ArrayList<>();
+                            it.forEachRemaining(mine::add);
+                            int[] order =
+                                EpochTask.order(
+                                    mine.size(), orderSeed == 0 ? 0 : orderSeed * 31 + part);
+                            return List.of(GradientSum.of(mine.get(order[step]), w.value(), obj))
+                                .iterator();
+                          },
+                          true)
+                      .treeAggregate(
+                          new GradientSum(dimension, width),
+                          GradientSum::merge,
+                          GradientSum::merge,
+                          2));
       long t2 = System.nanoTime();
       long[] keys = sum.touched.stream().asLongStream().toArray();
       double[] deltas = new double[keys.length * width];
@@ -340,8 +407,12 @@ final class TrainingRun implements AutoCloseable {
   /** Fails with a clear message if {@code s} cannot run on this cluster. */
   static void check(ParameterServer ps, Setting s) {
     if (s.shards() > ps.numShards()) {
-      throw new IllegalArgumentException("Invalid shard count: " + s.shards() + " (at most " + ps.numShards()
-          + ", the number of executors with a shard)");
+      throw new IllegalArgumentException(
+          "Invalid shard count: "
+              + s.shards()
+              + " (at most "
+              + ps.numShards()
+              + ", the number of executors with a shard)");
     }
     if (s.staleness().bounded()) {
       ps.requireWorkers(s.workers(), s.staleness());
@@ -369,18 +440,32 @@ final class TrainingRun implements AutoCloseable {
     if (cut == null) {
       cut = prepare.apply(workers).persist(StorageLevel.MEMORY_AND_DISK());
       JavaRDD<MiniBatch> counted = cut;
-      rows = workers <= ps.taskSlots()
-          ? UserErrors.unwrap(() -> counted.rdd().barrier().mapPartitions(new CountRows(), false,
-              ClassTag$.MODULE$.apply(Long.class)).toJavaRDD().collect()).stream().mapToLong(Long::longValue).sum()
-          : UserErrors.unwrap(() -> counted.map(MiniBatch::rows).fold(0, Integer::sum).longValue());
+      rows =
+          workers <= ps.taskSlots()
+              ? UserErrors.unwrap(
+                      () ->
+                          counted
+                              .rdd()
+                              .barrier()
+                              .mapPartitions(
+                                  new CountRows(), false, ClassTag$.MODULE$.apply(Long.class))
+                              .toJavaRDD()
+                              .collect())
+                  .stream()
+                  .mapToLong(Long::longValue)
+                  .sum()
+              : UserErrors.unwrap(
+                  () -> counted.map(MiniBatch::rows).fold(0, Integer::sum).longValue());
       cuts.put(workers, cut);
     }
     prepared = cut;
   }
 
   /** A partition's row count (the barrier job that materializes a cut). */
-  private static final class CountRows extends scala.runtime.AbstractFunction1<scala.collection.Iterator<MiniBatch>,
-      scala.collection.Iterator<Long>> implements Serializable {
+  private static final class CountRows
+      extends scala.runtime.AbstractFunction1<
+          scala.collection.Iterator<MiniBatch>, scala.collection.Iterator<Long>>
+      implements Serializable {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -398,7 +483,10 @@ final class TrainingRun implements AutoCloseable {
     return repeatedBefore + ps.master().stats(table).duplicatePushes();
   }
 
-  /** The final values of every key ({@code width} each, key-major), read once every clock is applied. */
+  /**
+   * The final values of every key ({@code width} each, key-major), read once every clock is
+   * applied.
+   */
   double[] values() {
     // every worker pushes every clock of an epoch, so the table clock reaches `clock` in every mode
     return ps.client().pull(table, allKeys(), clock);

@@ -31,7 +31,8 @@ final class Tuning {
    */
   static Set<Knob> knobs(String spec) {
     if (spec == null) {
-      throw new IllegalArgumentException("Invalid tuning: null (expected auto, off or a comma list of knobs)");
+      throw new IllegalArgumentException(
+          "Invalid tuning: null (expected auto, off or a comma list of knobs)");
     }
     String s = spec.trim().toLowerCase(Locale.ROOT);
     if (s.equals("auto") || s.equals("all") || s.equals("on")) {
@@ -52,28 +53,69 @@ final class Tuning {
    *
    * @param minShards the fewest shards whose share of the model fits in an executor
    */
-  static TuningSession start(SparkSession spark, ParameterServer ps, TrimtabConf conf, String spec, double target,
-      Setting initial, Objective objective, int dim, long rows, int batches, long seed, int epochs, int minShards) {
+  static TuningSession start(
+      SparkSession spark,
+      ParameterServer ps,
+      TrimtabConf conf,
+      String spec,
+      double target,
+      Setting initial,
+      Objective objective,
+      int dim,
+      long rows,
+      int batches,
+      long seed,
+      int epochs,
+      int minShards) {
     Set<Knob> knobs = knobs(spec != null ? spec : conf.tuning());
     if (knobs.isEmpty()) {
       return null;
     }
-    Target t = Double.isFinite(target) ? Target.loss(target) : Target.convergence(conf.convergence(), batches);
-    TunerConfig config = TunerConfig.defaults(t).withKnobs(knobs)
-        .withTrialWindow(conf.trialEpochs(), 5)
-        .withTrials(Math.min(4, conf.maxTrials()), conf.maxTrials()).withGuard(conf.guard()).withDrift(conf.drift(), 2).withSeed(seed)
-        .withMaxEpochs(epochs);
-    SearchSpace space = SearchSpace.of(initial, knobs, ps.numShards(), ps.taskSlots(), SearchSpace.defaultStaleness())
-        .withMinShards(minShards);
-    String job = objective.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
-        + JOBS.incrementAndGet();
+    Target t =
+        Double.isFinite(target)
+            ? Target.loss(target)
+            : Target.convergence(conf.convergence(), batches);
+    TunerConfig config =
+        TunerConfig.defaults(t)
+            .withKnobs(knobs)
+            .withTrialWindow(conf.trialEpochs(), 5)
+            .withTrials(Math.min(4, conf.maxTrials()), conf.maxTrials())
+            .withGuard(conf.guard())
+            .withDrift(conf.drift(), 2)
+            .withSeed(seed)
+            .withMaxEpochs(epochs);
+    SearchSpace space =
+        SearchSpace.of(
+                initial, knobs, ps.numShards(), ps.taskSlots(), SearchSpace.defaultStaleness())
+            .withMinShards(minShards);
+    String job =
+        objective.name()
+            + "-"
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+            + "-"
+            + JOBS.incrementAndGet();
     Path dir = conf.tunerDir().resolve(spark.sparkContext().applicationId()).resolve(job);
     Path historyDir = conf.tunerHistory();
     TuningHistory history = historyDir == null ? null : new TuningHistory(historyDir);
-    String key = TuningHistory.key(objective.name(), dim, rows, ps.numShards(), ps.taskSlots(), batches);
-    return new TuningSession(config, space, initial, dir, history, key, String.format(Locale.ROOT,
-        "%s, %d rows, %d clocks per epoch, %d executors with %d task slots, target %s",
-        objective.describe(dim), rows, batches, ps.numShards(), ps.taskSlots(), t.hasLoss() ? "loss " + t.loss()
-            : "convergence (relative improvement < " + t.threshold() + " over an epoch)"));
+    String key =
+        TuningHistory.key(objective.name(), dim, rows, ps.numShards(), ps.taskSlots(), batches);
+    return new TuningSession(
+        config,
+        space,
+        initial,
+        dir,
+        history,
+        key,
+        String.format(
+            Locale.ROOT,
+            "%s, %d rows, %d clocks per epoch, %d executors with %d task slots, target %s",
+            objective.describe(dim),
+            rows,
+            batches,
+            ps.numShards(),
+            ps.taskSlots(),
+            t.hasLoss()
+                ? "loss " + t.loss()
+                : "convergence (relative improvement < " + t.threshold() + " over an epoch)"));
   }
 }

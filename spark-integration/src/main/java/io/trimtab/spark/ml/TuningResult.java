@@ -17,9 +17,19 @@ import java.io.Serializable;
  * @param guardSeconds the lag at which exploration stops
  * @param warmStarted whether the job started from a similar finished job's observations
  */
-public record TuningResult(String decisionLog, String report, int settingsTried, int retunes, String finalSetting,
-    double tunerSeconds, double instrumentationSeconds, double wallSeconds, double worstLagSeconds,
-    double guardSeconds, boolean warmStarted) implements Serializable {
+public record TuningResult(
+    String decisionLog,
+    String report,
+    int settingsTried,
+    int retunes,
+    String finalSetting,
+    double tunerSeconds,
+    double instrumentationSeconds,
+    double wallSeconds,
+    double worstLagSeconds,
+    double guardSeconds,
+    boolean warmStarted)
+    implements Serializable {
 
   /** The tuner's own cost as a fraction of the wall time. */
   public double overhead() {

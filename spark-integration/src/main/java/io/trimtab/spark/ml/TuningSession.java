@@ -39,8 +39,14 @@ final class TuningSession implements AutoCloseable {
   private int observed;
   private double targetReached = Double.NaN;
 
-  TuningSession(TunerConfig config, SearchSpace space, Setting defaults, Path dir, TuningHistory history,
-      String historyKey, String title) {
+  TuningSession(
+      TunerConfig config,
+      SearchSpace space,
+      Setting defaults,
+      Path dir,
+      TuningHistory history,
+      String historyKey,
+      String title) {
     long t0 = System.nanoTime();
     List<PriorObservation> priors = List.of();
     if (history != null) {
@@ -60,7 +66,11 @@ final class TuningSession implements AutoCloseable {
     this.first = tuner.first();
     this.next = first.setting();
     log.write(null, first, 0);
-    LOG.info("Trimtab tuner: {} -> {} ({}); decision log {}", first.action(), first.setting(), first.reason(),
+    LOG.info(
+        "Trimtab tuner: {} -> {} ({}); decision log {}",
+        first.action(),
+        first.setting(),
+        first.reason(),
         log.file().toAbsolutePath());
     instrumentation += (System.nanoTime() - t0) / 1e9;
   }
@@ -83,15 +93,29 @@ final class TuningSession implements AutoCloseable {
       targetReached = elapsed;
     }
     // the tuner counts this fit's epochs from 1 (a fit resumed from a checkpoint starts later)
-    EpochObservation o = new EpochObservation(++observed, next, m.seconds(), m.switchSeconds(), losses(m));
+    EpochObservation o =
+        new EpochObservation(++observed, next, m.seconds(), m.switchSeconds(), losses(m));
     Decision d = tuner.observe(o);
     long t0 = System.nanoTime();
     log.write(o, d, elapsed);
     steps.add(new TuningReport.Step(o, start, d));
-    String note = d.action() + " " + d.setting() + (d.action() == Decision.Action.KEEP ? "" : " (" + d.reason() + ")");
-    LOG.info(String.format(Locale.ROOT, "Trimtab tuner: epoch %d loss %.5f %s %.4f s/iteration ETA %s; next: %s",
-        m.epoch(), m.trainLoss(), next, o.secondsPerIteration(),
-        Double.isFinite(d.etaSeconds()) ? String.format(Locale.ROOT, "%.1f s", d.etaSeconds()) : "unknown", note));
+    String note =
+        d.action()
+            + " "
+            + d.setting()
+            + (d.action() == Decision.Action.KEEP ? "" : " (" + d.reason() + ")");
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "Trimtab tuner: epoch %d loss %.5f %s %.4f s/iteration ETA %s; next: %s",
+            m.epoch(),
+            m.trainLoss(),
+            next,
+            o.secondsPerIteration(),
+            Double.isFinite(d.etaSeconds())
+                ? String.format(Locale.ROOT, "%.1f s", d.etaSeconds())
+                : "unknown",
+            note));
     next = d.setting();
     instrumentation += (System.nanoTime() - t0) / 1e9;
     return m.withTuning(d.etaSeconds(), d.action() + " " + d.setting(), d.tunerSeconds());
@@ -110,20 +134,51 @@ final class TuningSession implements AutoCloseable {
     }
     instrumentation += (System.nanoTime() - t0) / 1e9;
     long t1 = System.nanoTime();
-    Path report = TuningReport.write(dir, new TuningReport.Summary(title, steps, first,
-        elapsed + tuner.tunerSeconds() + instrumentation, tuner.tunerSeconds(), instrumentation,
-        tuner.worstLagSeconds(), tuner.guardBudgetSeconds(), targetReached));
+    Path report =
+        TuningReport.write(
+            dir,
+            new TuningReport.Summary(
+                title,
+                steps,
+                first,
+                elapsed + tuner.tunerSeconds() + instrumentation,
+                tuner.tunerSeconds(),
+                instrumentation,
+                tuner.worstLagSeconds(),
+                tuner.guardBudgetSeconds(),
+                targetReached));
     double reportSeconds = (System.nanoTime() - t1) / 1e9;
-    TuningResult r = new TuningResult(log.file().toString(), report.toString(),
-        (int) steps.stream().map(s -> s.observation().setting()).distinct().count(), tuner.retunes(),
-        steps.isEmpty() ? first.setting().toString() : steps.get(steps.size() - 1).observation().setting().toString(),
-        tuner.tunerSeconds(), instrumentation, elapsed + tuner.tunerSeconds() + instrumentation,
-        tuner.worstLagSeconds(), tuner.guardBudgetSeconds(), warm);
-    LOG.info(String.format(Locale.ROOT, "Trimtab tuner: %d settings tried, %d re-tunes, final %s; own cost %.3f s "
-            + "(%.2f%% of %.1f s; the report itself took %.2f s more); worst lag behind the first setting %.2f s "
-            + "(guard %.2f s); report %s", r.settingsTried(), r.retunes(), r.finalSetting(),
-        r.tunerSeconds() + r.instrumentationSeconds(), 100 * r.overhead(), r.wallSeconds(), reportSeconds,
-        r.worstLagSeconds(), r.guardSeconds(), report.toAbsolutePath()));
+    TuningResult r =
+        new TuningResult(
+            log.file().toString(),
+            report.toString(),
+            (int) steps.stream().map(s -> s.observation().setting()).distinct().count(),
+            tuner.retunes(),
+            steps.isEmpty()
+                ? first.setting().toString()
+                : steps.get(steps.size() - 1).observation().setting().toString(),
+            tuner.tunerSeconds(),
+            instrumentation,
+            elapsed + tuner.tunerSeconds() + instrumentation,
+            tuner.worstLagSeconds(),
+            tuner.guardBudgetSeconds(),
+            warm);
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "Trimtab tuner: %d settings tried, %d re-tunes, final %s; own cost %.3f s "
+                + "(%.2f%% of %.1f s; the report itself took %.2f s more); worst lag behind the first setting %.2f s "
+                + "(guard %.2f s); report %s",
+            r.settingsTried(),
+            r.retunes(),
+            r.finalSetting(),
+            r.tunerSeconds() + r.instrumentationSeconds(),
+            100 * r.overhead(),
+            r.wallSeconds(),
+            reportSeconds,
+            r.worstLagSeconds(),
+            r.guardSeconds(),
+            report.toAbsolutePath()));
     return r;
   }
 

@@ -13,13 +13,15 @@ public final class UserErrors {
 
   /**
    * Runs a Spark action; if it fails because a task threw an IllegalArgumentException, throws an
-   * IllegalArgumentException with that message (the Spark failure as its cause); else rethrows
-   * the failure as it is.
+   * IllegalArgumentException with that message (the Spark failure as its cause); else rethrows the
+   * failure as it is.
    */
   public static <T> T unwrap(Supplier<T> job) {
     try {
       return job.get();
-    } catch (Exception e) { // Spark's job failure is a SparkException, a checked exception thrown from Scala
+    } catch (
+        Exception
+            e) { // Spark's job failure is a SparkException, a checked exception thrown from Scala
       Throwable c = e;
       while (c != null) {
         if (c instanceof IllegalArgumentException iae && !(c instanceof SparkException)) {
@@ -31,7 +33,10 @@ public final class UserErrors {
     }
   }
 
-  /** Throws {@code e} as it is, checked or not (Spark's job failures are checked exceptions thrown from Scala). */
+  /**
+   * Throws {@code e} as it is, checked or not (Spark's job failures are checked exceptions thrown
+   * from Scala).
+   */
   @SuppressWarnings("unchecked")
   static <E extends Exception> E rethrow(Exception e) throws E {
     throw (E) e;

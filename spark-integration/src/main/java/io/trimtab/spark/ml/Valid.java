@@ -29,12 +29,14 @@ final class Valid<T> extends AbstractFunction1<T, Object> implements Serializabl
 
   /** For an {@code IntParam} or {@code LongParam} (Spark passes the boxed number). */
   static Valid<Object> atLeast(String what, long min) {
-    return new Valid<>(v -> {
-      long n = ((Number) v).longValue();
-      if (n < min) {
-        throw new IllegalArgumentException("Invalid " + what + ": " + n + " (must be >= " + min + ")");
-      }
-    });
+    return new Valid<>(
+        v -> {
+          long n = ((Number) v).longValue();
+          if (n < min) {
+            throw new IllegalArgumentException(
+                "Invalid " + what + ": " + n + " (must be >= " + min + ")");
+          }
+        });
   }
 
   @Override

@@ -15,8 +15,8 @@ public final class PsSecret {
   private PsSecret() {}
 
   /**
-   * This JVM's PS security (driver or executor): the application's secret, and encryption if
-   * {@code spark.network.crypto.enabled}; null if {@code spark.authenticate} is off.
+   * This JVM's PS security (driver or executor): the application's secret, and encryption if {@code
+   * spark.network.crypto.enabled}; null if {@code spark.authenticate} is off.
    */
   public static PsSecurity local() {
     SparkEnv env = SparkEnv.get();
@@ -25,10 +25,12 @@ public final class PsSecret {
     }
     String key = env.securityManager().getSecretKey();
     if (key == null || key.isEmpty()) {
-      throw new IllegalStateException("spark.authenticate is on but Spark has no secret for this application: set "
-          + "spark.authenticate.secret (or run on a cluster manager that generates one)");
+      throw new IllegalStateException(
+          "spark.authenticate is on but Spark has no secret for this application: set "
+              + "spark.authenticate.secret (or run on a cluster manager that generates one)");
     }
-    return new PsSecurity(key.getBytes(StandardCharsets.UTF_8),
+    return new PsSecurity(
+        key.getBytes(StandardCharsets.UTF_8),
         env.conf().getBoolean("spark.network.crypto.enabled", false));
   }
 }

@@ -10,4 +10,5 @@ import java.io.Serializable;
  * @param port its TCP port
  * @param pid process id of the executor JVM
  */
-public record ShardRegistration(String executorId, String host, int port, long pid) implements Serializable {}
+public record ShardRegistration(String executorId, String host, int port, long pid)
+    implements Serializable {}

@@ -11,7 +11,8 @@ import org.apache.spark.SparkContext;
 
 /**
  * The driver's record of the shard servers of one SparkContext, filled by executor registrations.
- * There is one per driver JVM at a time (Spark allows one active SparkContext per JVM). Thread-safe.
+ * There is one per driver JVM at a time (Spark allows one active SparkContext per JVM).
+ * Thread-safe.
  */
 public final class ShardRegistry implements AutoCloseable {
   private static ShardRegistry current;
@@ -38,7 +39,9 @@ public final class ShardRegistry implements AutoCloseable {
     return Optional.ofNullable(current).filter(r -> !r.isClosed());
   }
 
-  /** Whether this registry belongs to {@code sc} (plugins start before the application id is known). */
+  /**
+   * Whether this registry belongs to {@code sc} (plugins start before the application id is known).
+   */
   public boolean belongsTo(SparkContext sc) {
     return context == sc;
   }
@@ -71,9 +74,15 @@ public final class ShardRegistry implements AutoCloseable {
       if (left <= 0) {
         List<String> missing = new ArrayList<>(executorIds);
         missing.removeAll(shards.keySet());
-        throw new IllegalStateException("Trimtab shards of executors " + missing + " did not register within "
-            + timeout.toSeconds() + " s (registered: " + shards.keySet() + "). Check the executor logs for "
-            + "'Trimtab shard' errors, or raise spark.trimtab.registrationTimeout");
+        throw new IllegalStateException(
+            "Trimtab shards of executors "
+                + missing
+                + " did not register within "
+                + timeout.toSeconds()
+                + " s (registered: "
+                + shards.keySet()
+                + "). Check the executor logs for "
+                + "'Trimtab shard' errors, or raise spark.trimtab.registrationTimeout");
       }
       try {
         wait(Math.max(1, left / 1_000_000));

@@ -24,24 +24,38 @@ final class TrimtabExecutorPlugin implements ExecutorPlugin {
     io.trimtab.ps.PsSecurity security = PsSecret.local();
     server = ShardServer.start(host, conf.shardPort(), conf.shardIoThreads(), security);
     TrimtabMetrics.registerExecutor(ctx.metricRegistry(), server.metrics());
-    ShardRegistration reg = new ShardRegistration(ctx.executorID(), host, server.address().port(),
-        ProcessHandle.current().pid());
+    ShardRegistration reg =
+        new ShardRegistration(
+            ctx.executorID(), host, server.address().port(), ProcessHandle.current().pid());
     try {
       ctx.ask(reg);
     } catch (Exception e) {
       server.close();
-      throw new IllegalStateException("Trimtab shard of executor " + ctx.executorID() + " at " + server.address()
-          + " could not register with the driver: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Trimtab shard of executor "
+              + ctx.executorID()
+              + " at "
+              + server.address()
+              + " could not register with the driver: "
+              + e.getMessage(),
+          e);
     }
-    LOG.info("Trimtab shard of executor {} listening on {}{}", ctx.executorID(), server.address(),
-        security == null ? "" : security.encrypt() ? " (connections authenticated and encrypted)"
-            : " (connections authenticated with the application's secret)");
+    LOG.info(
+        "Trimtab shard of executor {} listening on {}{}",
+        ctx.executorID(),
+        server.address(),
+        security == null
+            ? ""
+            : security.encrypt()
+                ? " (connections authenticated and encrypted)"
+                : " (connections authenticated with the application's secret)");
   }
 
   /**
-   * The address Spark uses for this executor. {@code PluginContext.hostname()} needs a listening RPC
-   * environment, which executors lack (it throws there), so fall back to Spark's own choice of local
-   * host name (SPARK_LOCAL_HOSTNAME, SPARK_LOCAL_IP, else the host's address): never all interfaces.
+   * The address Spark uses for this executor. {@code PluginContext.hostname()} needs a listening
+   * RPC environment, which executors lack (it throws there), so fall back to Spark's own choice of
+   * local host name (SPARK_LOCAL_HOSTNAME, SPARK_LOCAL_IP, else the host's address): never all
+   * interfaces.
    */
   private static String hostname(PluginContext ctx) {
     try {

@@ -8,8 +8,8 @@ import io.trimtab.ps.server.ShardMetrics;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Trimtab's metrics, registered through the plugin's metric registry so that Spark's metrics
- * sinks (console, CSV, JMX, Prometheus servlet, Graphite, ...) export them under the source {@code
+ * Trimtab's metrics, registered through the plugin's metric registry so that Spark's metrics sinks
+ * (console, CSV, JMX, Prometheus servlet, Graphite, ...) export them under the source {@code
  * plugin.io.trimtab.spark.plugin.TrimtabPlugin}.
  *
  * <p>Executors: the shard's counters ({@code shard.pulls}, {@code shard.pushes}, {@code
@@ -30,15 +30,24 @@ import java.util.concurrent.TimeUnit;
 public final class TrimtabMetrics {
   private static final Timer PULLS = new Timer();
   private static final Meter PUSHES = new Meter();
-  private static volatile Epoch latest = new Epoch(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, "none", 0);
+  private static volatile Epoch latest =
+      new Epoch(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, "none", 0);
 
   /** The driver's view of the latest epoch (a snapshot, so the gauges read one epoch's values). */
-  private record Epoch(int epoch, double loss, double seconds, double examplesPerSecond, double eta, String setting,
+  private record Epoch(
+      int epoch,
+      double loss,
+      double seconds,
+      double examplesPerSecond,
+      double eta,
+      String setting,
       double tunerSeconds) {}
 
   private TrimtabMetrics() {}
 
-  /** A worker's pull took {@code nanos}, from request to values (waits for other workers included). */
+  /**
+   * A worker's pull took {@code nanos}, from request to values (waits for other workers included).
+   */
   public static void pulled(long nanos) {
     PULLS.update(nanos, TimeUnit.NANOSECONDS);
   }
@@ -49,9 +58,16 @@ public final class TrimtabMetrics {
   }
 
   /** The driver finished an epoch (called by the fit loop, once per epoch). */
-  public static void epoch(int epoch, double loss, double seconds, double examplesPerSecond, double etaSeconds,
-      String setting, double tunerSecondsSoFar) {
-    latest = new Epoch(epoch, loss, seconds, examplesPerSecond, etaSeconds, setting, tunerSecondsSoFar);
+  public static void epoch(
+      int epoch,
+      double loss,
+      double seconds,
+      double examplesPerSecond,
+      double etaSeconds,
+      String setting,
+      double tunerSecondsSoFar) {
+    latest =
+        new Epoch(epoch, loss, seconds, examplesPerSecond, etaSeconds, setting, tunerSecondsSoFar);
   }
 
   static void registerExecutor(MetricRegistry registry, ShardMetrics shard) {
@@ -71,7 +87,8 @@ public final class TrimtabMetrics {
     registry.register("training.epoch", (Gauge<Integer>) () -> latest.epoch());
     registry.register("training.loss", (Gauge<Double>) () -> latest.loss());
     registry.register("training.epochSeconds", (Gauge<Double>) () -> latest.seconds());
-    registry.register("training.examplesPerSecond", (Gauge<Double>) () -> latest.examplesPerSecond());
+    registry.register(
+        "training.examplesPerSecond", (Gauge<Double>) () -> latest.examplesPerSecond());
     registry.register("tuner.etaSeconds", (Gauge<Double>) () -> latest.eta());
     registry.register("tuner.setting", (Gauge<String>) () -> latest.setting());
     registry.register("tuner.ownSeconds", (Gauge<Double>) () -> latest.tunerSeconds());

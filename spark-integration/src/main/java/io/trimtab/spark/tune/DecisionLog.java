@@ -31,7 +31,8 @@ public final class DecisionLog implements AutoCloseable {
       Files.createDirectories(file.toAbsolutePath().getParent());
       this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the tuner's decision log " + file.toAbsolutePath() + ": " + e, e);
+      throw new UncheckedIOException(
+          "Cannot write the tuner's decision log " + file.toAbsolutePath() + ": " + e, e);
     }
   }
 
@@ -82,7 +83,8 @@ public final class DecisionLog implements AutoCloseable {
       out.newLine();
       out.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the tuner's decision log " + file.toAbsolutePath() + ": " + e, e);
+      throw new UncheckedIOException(
+          "Cannot write the tuner's decision log " + file.toAbsolutePath() + ": " + e, e);
     }
   }
 
@@ -91,7 +93,8 @@ public final class DecisionLog implements AutoCloseable {
     try {
       out.close();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot close the tuner's decision log " + file.toAbsolutePath() + ": " + e, e);
+      throw new UncheckedIOException(
+          "Cannot close the tuner's decision log " + file.toAbsolutePath() + ": " + e, e);
     }
   }
 }

@@ -35,9 +35,11 @@ public final class TuningHistory {
    * The key of a job: what makes two jobs similar enough to share tuning observations. Rows are
    * bucketed by powers of two, so daily data that grows a little stays under one key.
    */
-  public static String key(String model, long features, long rows, int executors, int taskSlots, int batches) {
+  public static String key(
+      String model, long features, long rows, int executors, int taskSlots, int batches) {
     int rowBucket = 63 - Long.numberOfLeadingZeros(Math.max(1, rows));
-    return String.format("%s-d%d-r2e%d-x%d-s%d-b%d", model, features, rowBucket, executors, taskSlots, batches);
+    return String.format(
+        "%s-d%d-r2e%d-x%d-s%d-b%d", model, features, rowBucket, executors, taskSlots, batches);
   }
 
   public Path file(String key) {
@@ -55,18 +57,30 @@ public final class TuningHistory {
       JsonNode root = json.readTree(Files.readString(f, StandardCharsets.UTF_8));
       for (JsonNode job : root.path("jobs")) {
         for (JsonNode o : job.path("observations")) {
-          out.add(new PriorObservation(Setting.parse(o.path("setting").asText()), o.path("lossLevel").asDouble(),
-              o.path("relativeScore").asDouble(), o.path("secondsPerIteration").asDouble()));
+          out.add(
+              new PriorObservation(
+                  Setting.parse(o.path("setting").asText()),
+                  o.path("lossLevel").asDouble(),
+                  o.path("relativeScore").asDouble(),
+                  o.path("secondsPerIteration").asDouble()));
         }
       }
     } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException("Unreadable tuning history " + f.toAbsolutePath() + ": " + e.getMessage()
-          + " (delete it or set spark.trimtab.tuner.history=none)", e);
+      throw new IllegalStateException(
+          "Unreadable tuning history "
+              + f.toAbsolutePath()
+              + ": "
+              + e.getMessage()
+              + " (delete it or set spark.trimtab.tuner.history=none)",
+          e);
     }
     return out;
   }
 
-  /** Adds one finished job's observations under {@code key}, dropping the oldest beyond {@value #JOBS_KEPT}. */
+  /**
+   * Adds one finished job's observations under {@code key}, dropping the oldest beyond {@value
+   * #JOBS_KEPT}.
+   */
   public void save(String key, List<PriorObservation> observations) {
     Path f = file(key);
     try {
@@ -92,10 +106,14 @@ public final class TuningHistory {
       root.put("key", key);
       root.set("jobs", jobs);
       Path tmp = Files.createTempFile(dir, ".history", ".tmp");
-      Files.writeString(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsString(root), StandardCharsets.UTF_8);
+      Files.writeString(
+          tmp,
+          json.writerWithDefaultPrettyPrinter().writeValueAsString(root),
+          StandardCharsets.UTF_8);
       Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the tuning history " + f.toAbsolutePath() + ": " + e, e);
+      throw new UncheckedIOException(
+          "Cannot write the tuning history " + f.toAbsolutePath() + ": " + e, e);
     }
   }
 }

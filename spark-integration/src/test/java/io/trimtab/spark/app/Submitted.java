@@ -16,19 +16,25 @@ import java.util.concurrent.TimeUnit;
  */
 public record Submitted(Process process, boolean done, String out) {
 
-  /** The repository's root (system property {@code trimtab.root}, else {@code ..} from the module). */
-  public static final Path ROOT = Path.of(System.getProperty("trimtab.root", "..")).toAbsolutePath().normalize();
+  /**
+   * The repository's root (system property {@code trimtab.root}, else {@code ..} from the module).
+   */
+  public static final Path ROOT =
+      Path.of(System.getProperty("trimtab.root", "..")).toAbsolutePath().normalize();
 
   /**
-   * Runs {@code command} in {@code dir} with {@code env} added to this JVM's environment and
-   * {@code TRIMTAB_SKIP_BUILD=1} (the build that runs the tests has built everything), waiting up to
+   * Runs {@code command} in {@code dir} with {@code env} added to this JVM's environment and {@code
+   * TRIMTAB_SKIP_BUILD=1} (the build that runs the tests has built everything), waiting up to
    * {@code seconds}; a command still running then is killed.
    */
   public static Submitted run(Path dir, Map<String, String> env, List<String> command, int seconds)
       throws IOException, InterruptedException {
     Path log = Files.createTempFile("trimtab-command", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     builder.environment().put("TRIMTAB_SKIP_BUILD", "1");
     builder.environment().putAll(env);
     Process p = builder.start();

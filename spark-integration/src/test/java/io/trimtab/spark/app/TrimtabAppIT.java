@@ -11,9 +11,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The spark-submit application, submitted for real: {@code org.apache.spark.deploy.SparkSubmit} in a
- * separate JVM ({@code bin/trimtab-submit}) with the shaded application jar and without naming its
- * class (the jar's manifest does), on a local-cluster master (two executor JVMs).
+ * The spark-submit application, submitted for real: {@code org.apache.spark.deploy.SparkSubmit} in
+ * a separate JVM ({@code bin/trimtab-submit}) with the shaded application jar and without naming
+ * its class (the jar's manifest does), on a local-cluster master (two executor JVMs).
  */
 class TrimtabAppIT {
 
@@ -38,22 +38,45 @@ class TrimtabAppIT {
       reports = s.filter(f -> f.getFileName().toString().equals("tuning-report.html")).toList();
     }
     assertThat(reports).as("tuning reports under %s; output:%n%s", tuningDir, out).hasSize(1);
-    assertThat(Files.readString(reports.get(0))).contains("<h2>Decisions</h2>").contains("data:image/png;base64,");
+    assertThat(Files.readString(reports.get(0)))
+        .contains("<h2>Decisions</h2>")
+        .contains("data:image/png;base64,");
     assertThat(Files.readAllLines(reports.get(0).resolveSibling("decisions.jsonl"))).hasSize(7);
   }
 
   @Test
   void sparkSubmit_trainsTheOtherModels_andScoresEachAsItsKindCallsFor() throws Exception {
     Path tuningDir = Files.createTempDirectory("trimtab-submit-models");
-    Submitted softmax = submit(tuningDir, "--model", "softmax", "--dataset", "heart_scale", "--epochs", "3",
-        "--tuning", "off");
+    Submitted softmax =
+        submit(
+            tuningDir,
+            "--model",
+            "softmax",
+            "--dataset",
+            "heart_scale",
+            "--epochs",
+            "3",
+            "--tuning",
+            "off");
     assertThat(softmax.done()).as("finished; output:%n%s", softmax.out()).isTrue();
     assertThat(softmax.process().exitValue()).as("exit code; output:%n%s", softmax.out()).isZero();
-    assertThat(softmax.out()).containsPattern("epoch 3/3  train loss 0\\.\\d+")
+    assertThat(softmax.out())
+        .containsPattern("epoch 3/3  train loss 0\\.\\d+")
         .containsPattern("test: log-loss 0\\.\\d+  accuracy 0\\.\\d+  rows \\d+");
 
-    Submitted fm = submit(tuningDir, "--model", "fm", "--dataset", "movielens", "--epochs", "2", "--step-size",
-        "0.2", "--tuning", "off");
+    Submitted fm =
+        submit(
+            tuningDir,
+            "--model",
+            "fm",
+            "--dataset",
+            "movielens",
+            "--epochs",
+            "2",
+            "--step-size",
+            "0.2",
+            "--tuning",
+            "off");
     assertThat(fm.done()).as("finished; output:%n%s", fm.out()).isTrue();
     assertThat(fm.process().exitValue()).as("exit code; output:%n%s", fm.out()).isZero();
     assertThat(fm.out()).containsPattern("test: RMSE \\d\\.\\d+  MAE \\d\\.\\d+  rows \\d+");
@@ -74,14 +97,24 @@ class TrimtabAppIT {
     Path target = Path.of(System.getProperty("basedir", "."), "target");
     Path appJar;
     try (Stream<Path> s = Files.list(target)) {
-      appJar = s.filter(p -> p.getFileName().toString().endsWith("-app.jar")).findFirst()
-          .orElseThrow(() -> new AssertionError("no *-app.jar in " + target + " (run mvn package first)"));
+      appJar =
+          s.filter(p -> p.getFileName().toString().endsWith("-app.jar"))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new AssertionError("no *-app.jar in " + target + " (run mvn package first)"));
     }
-    List<String> cmd = new ArrayList<>(List.of(Submitted.ROOT.resolve("bin/trimtab-submit").toString(),
-        "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.trimtab.tuner.dir=" + tuningDir,
-        "--conf", "spark.trimtab.tuner.history=none",
-        appJar.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Submitted.ROOT.resolve("bin/trimtab-submit").toString(),
+                "--conf",
+                "spark.ui.enabled=false",
+                "--conf",
+                "spark.trimtab.tuner.dir=" + tuningDir,
+                "--conf",
+                "spark.trimtab.tuner.history=none",
+                appJar.toString()));
     cmd.addAll(List.of(appArgs));
     return Submitted.run(tuningDir, Map.of(), cmd, 180);
   }
@@ -91,22 +124,46 @@ class TrimtabAppIT {
     Path data = Files.createTempFile("trimtab-bad", ".libsvm");
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < 40; i++) {
-      text.append(i % 2 == 0 ? "+1" : "-1").append(" 1:").append(i % 2 == 0 ? "0.9" : "0.1").append(" 3:0.5\n");
+      text.append(i % 2 == 0 ? "+1" : "-1")
+          .append(" 1:")
+          .append(i % 2 == 0 ? "0.9" : "0.1")
+          .append(" 3:0.5\n");
     }
     text.append("1 2:oops\n");
     Files.writeString(data, text);
     Path tuningDir = Files.createTempDirectory("trimtab-submit-tuning");
-    Submitted failed = submit(tuningDir, "--data", data.toString(), "--epochs", "2", "--tuning", "off");
+    Submitted failed =
+        submit(tuningDir, "--data", data.toString(), "--epochs", "2", "--tuning", "off");
     assertThat(failed.done()).as("spark-submit finished; output:%n%s", failed.out()).isTrue();
-    assertThat(failed.process().exitValue()).as("exit code for bad input; output:%n%s", failed.out()).isEqualTo(2);
-    assertThat(failed.out()).contains("trimtab: error: Malformed LibSVM line in file:" + data + " at byte offset "
-        + (text.length() - "1 2:oops\n".length()) + ": '1 2:oops' (value 'oops' of feature 2 is not a number)");
-    Submitted skipped = submit(tuningDir, "--data", data.toString(), "--epochs", "2", "--tuning", "off",
-        "--skip-malformed");
+    assertThat(failed.process().exitValue())
+        .as("exit code for bad input; output:%n%s", failed.out())
+        .isEqualTo(2);
+    assertThat(failed.out())
+        .contains(
+            "trimtab: error: Malformed LibSVM line in file:"
+                + data
+                + " at byte offset "
+                + (text.length() - "1 2:oops\n".length())
+                + ": '1 2:oops' (value 'oops' of feature 2 is not a number)");
+    Submitted skipped =
+        submit(
+            tuningDir,
+            "--data",
+            data.toString(),
+            "--epochs",
+            "2",
+            "--tuning",
+            "off",
+            "--skip-malformed");
     assertThat(skipped.done()).as("spark-submit finished; output:%n%s", skipped.out()).isTrue();
     assertThat(skipped.process().exitValue()).as("exit code; output:%n%s", skipped.out()).isZero();
-    assertThat(skipped.out()).contains("data: skipped 1 malformed lines of " + data + " (kept 40); first: "
-        + "Malformed LibSVM line in file:" + data);
+    assertThat(skipped.out())
+        .contains(
+            "data: skipped 1 malformed lines of "
+                + data
+                + " (kept 40); first: "
+                + "Malformed LibSVM line in file:"
+                + data);
     assertThat(skipped.out()).containsPattern("epoch 2/2  train loss 0\\.\\d+");
   }
 }

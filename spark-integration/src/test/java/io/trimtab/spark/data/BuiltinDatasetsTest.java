@@ -38,12 +38,13 @@ class BuiltinDatasetsTest {
 
   @BeforeAll
   static void startSpark() {
-    spark = SparkSession.builder()
-        .master("local[2]")
-        .appName("BuiltinDatasetsTest")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .getOrCreate();
+    spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("BuiltinDatasetsTest")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .getOrCreate();
   }
 
   @AfterAll
@@ -80,7 +81,8 @@ class BuiltinDatasetsTest {
       nonZeros += features.numNonzeros();
     }
     double meanNonZeros = (double) nonZeros / rows.size();
-    System.out.printf("spam: %d rows, mean non-zeros per row at %d bits: %.1f%n",
+    System.out.printf(
+        "spam: %d rows, mean non-zeros per row at %d bits: %.1f%n",
         rows.size(), hashBits, meanNonZeros);
     assertThat(meanNonZeros).isBetween(50.0, 500.0);
   }
@@ -99,20 +101,26 @@ class BuiltinDatasetsTest {
     double loadSeconds = (System.nanoTime() - start) / 1e9;
     // One pass over the data: the label of each row, or NaN if its features are not a dense
     // vector of 784 values in [0, 1].
-    List<Double> labels = fashion.javaRDD().map(row -> {
-      Vector v = row.getAs(1);
-      if (!(v instanceof DenseVector) || v.size() != 784) {
-        return Double.NaN;
-      }
-      for (double x : ((DenseVector) v).values()) {
-        if (!(x >= 0.0 && x <= 1.0)) {
-          return Double.NaN;
-        }
-      }
-      return row.getDouble(0);
-    }).collect();
+    List<Double> labels =
+        fashion
+            .javaRDD()
+            .map(
+                row -> {
+                  Vector v = row.getAs(1);
+                  if (!(v instanceof DenseVector) || v.size() != 784) {
+                    return Double.NaN;
+                  }
+                  for (double x : ((DenseVector) v).values()) {
+                    if (!(x >= 0.0 && x <= 1.0)) {
+                      return Double.NaN;
+                    }
+                  }
+                  return row.getDouble(0);
+                })
+            .collect();
     double jobSeconds = (System.nanoTime() - start) / 1e9 - loadSeconds;
-    System.out.printf("fashion_footwear: %d rows in %d slices, read %.2f s, one pass %.2f s%n",
+    System.out.printf(
+        "fashion_footwear: %d rows in %d slices, read %.2f s, one pass %.2f s%n",
         labels.size(), fashion.rdd().getNumPartitions(), loadSeconds, jobSeconds);
 
     assertThat(fashion.columns()).containsExactly("label", "features");
@@ -125,7 +133,8 @@ class BuiltinDatasetsTest {
     for (int i = 0; i < classes.length; i++) {
       double expected = classes[i] == 5 || classes[i] == 7 || classes[i] == 9 ? 1.0 : 0.0;
       if (labels.get(i) != expected) {
-        assertThat(labels.get(i)).as("label of image %d (class %d)", i, classes[i])
+        assertThat(labels.get(i))
+            .as("label of image %d (class %d)", i, classes[i])
             .isEqualTo(expected);
       }
       footwear += labels.get(i);
@@ -166,15 +175,18 @@ class BuiltinDatasetsTest {
   @Test
   void fashionFootwear_corruptFile_namesIt(@TempDir Path root) throws IOException {
     Path dir = Files.createDirectories(root.resolve("fashion-mnist"));
-    Files.copy(fashionFile("train-labels-idx1-ubyte.gz"), dir.resolve("train-labels-idx1-ubyte.gz"));
+    Files.copy(
+        fashionFile("train-labels-idx1-ubyte.gz"), dir.resolve("train-labels-idx1-ubyte.gz"));
     Path images = dir.resolve("train-images-idx3-ubyte.gz");
     Files.write(images, Files.readAllBytes(fashionFile("t10k-labels-idx1-ubyte.gz")));
     String previous = System.setProperty(DataDir.PROPERTY, root.toString());
     try {
       assertThatThrownBy(() -> BuiltinDatasets.fashionFootwear(spark))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageStartingWith("Invalid Fashion-MNIST file " + images
-              + ": magic number is 2049 (0x00000801), expected 2051");
+          .hasMessageStartingWith(
+              "Invalid Fashion-MNIST file "
+                  + images
+                  + ": magic number is 2049 (0x00000801), expected 2051");
       Files.delete(images);
       assertThatThrownBy(() -> BuiltinDatasets.load(spark, "fashion_footwear"))
           .isInstanceOf(IllegalStateException.class)
@@ -189,8 +201,10 @@ class BuiltinDatasetsTest {
     Dataset<Row> ratings = BuiltinDatasets.movieLens(spark);
 
     assertThat(ratings.columns()).containsExactly("userId", "movieId", "rating", "timestamp");
-    assertThat(ratings.schema().fields()).extracting(field -> field.dataType()).containsExactly(
-        DataTypes.IntegerType, DataTypes.IntegerType, DataTypes.DoubleType, DataTypes.LongType);
+    assertThat(ratings.schema().fields())
+        .extracting(field -> field.dataType())
+        .containsExactly(
+            DataTypes.IntegerType, DataTypes.IntegerType, DataTypes.DoubleType, DataTypes.LongType);
     List<Row> rows = ratings.collectAsList();
     assertThat(rows).hasSize(100_004);
 
@@ -222,28 +236,38 @@ class BuiltinDatasetsTest {
     assertThat(pairs).as("distinct (user, movie) pairs").hasSize(100_004);
     // Every rating is one of the ten half steps from 0.5 to 5.0; counts as R's
     // table(movielens$rating) gives them.
-    assertThat(byRating).containsExactly(Map.entry(0.5, 1_101L), Map.entry(1.0, 3_326L),
-        Map.entry(1.5, 1_687L), Map.entry(2.0, 7_271L), Map.entry(2.5, 4_449L),
-        Map.entry(3.0, 20_064L), Map.entry(3.5, 10_538L), Map.entry(4.0, 28_750L),
-        Map.entry(4.5, 7_723L), Map.entry(5.0, 15_095L));
+    assertThat(byRating)
+        .containsExactly(
+            Map.entry(0.5, 1_101L),
+            Map.entry(1.0, 3_326L),
+            Map.entry(1.5, 1_687L),
+            Map.entry(2.0, 7_271L),
+            Map.entry(2.5, 4_449L),
+            Map.entry(3.0, 20_064L),
+            Map.entry(3.5, 10_538L),
+            Map.entry(4.0, 28_750L),
+            Map.entry(4.5, 7_723L),
+            Map.entry(5.0, 15_095L));
     assertThat(ratingSum).isEqualTo(354_375.0);
     assertThat(minTimestamp).isEqualTo(789_652_009L);
     assertThat(maxTimestamp).isEqualTo(1_476_640_644L);
 
     // Row by row against the CSV read here independently, in file order, and three rows against
     // the values R prints for movielens[c(1, 50000, 100004), ].
-    List<String> lines = Files.readAllLines(DataDir.require("movielens/ratings.csv"),
-        StandardCharsets.UTF_8);
+    List<String> lines =
+        Files.readAllLines(DataDir.require("movielens/ratings.csv"), StandardCharsets.UTF_8);
     assertThat(lines.get(0)).isEqualTo("userId,movieId,rating,timestamp");
     assertThat(lines).hasSize(rows.size() + 1);
     for (int i = 0; i < rows.size(); i++) {
       String[] fields = lines.get(i + 1).split(",", -1);
       Row row = rows.get(i);
-      if (fields.length != 4 || row.getInt(0) != Integer.parseInt(fields[0])
+      if (fields.length != 4
+          || row.getInt(0) != Integer.parseInt(fields[0])
           || row.getInt(1) != Integer.parseInt(fields[1])
           || row.getDouble(2) != Double.parseDouble(fields[2])
           || row.getLong(3) != Long.parseLong(fields[3])) {
-        assertThat(row.toString()).as("row %d against line %d", i, i + 2)
+        assertThat(row.toString())
+            .as("row %d against line %d", i, i + 2)
             .isEqualTo("[" + lines.get(i + 1) + "]");
       }
     }
@@ -265,14 +289,18 @@ class BuiltinDatasetsTest {
       Files.writeString(file, "user,item,rating\n1,31,2.5\n");
       assertThatThrownBy(() -> BuiltinDatasets.movieLens(spark))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessage("Invalid MovieLens ratings " + file + ": first line is 'user,item,rating',"
-              + " expected 'userId,movieId,rating,timestamp'. Delete " + file.getParent()
-              + " and run bin/fetch-data again.");
+          .hasMessage(
+              "Invalid MovieLens ratings "
+                  + file
+                  + ": first line is 'user,item,rating',"
+                  + " expected 'userId,movieId,rating,timestamp'. Delete "
+                  + file.getParent()
+                  + " and run bin/fetch-data again.");
       Files.writeString(file, "");
       assertThatThrownBy(() -> BuiltinDatasets.movieLens(spark))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageStartingWith("Invalid MovieLens ratings " + file
-              + ": first line is missing (empty file)");
+          .hasMessageStartingWith(
+              "Invalid MovieLens ratings " + file + ": first line is missing (empty file)");
     } finally {
       restoreDataDir(previous);
     }
@@ -285,7 +313,8 @@ class BuiltinDatasetsTest {
     List<Row> rows = oneHot.select("label", "features").collectAsList();
     assertThat(rows).hasSize(100_004);
     for (Row r : rows) {
-      org.apache.spark.ml.linalg.SparseVector v = (org.apache.spark.ml.linalg.SparseVector) r.get(1);
+      org.apache.spark.ml.linalg.SparseVector v =
+          (org.apache.spark.ml.linalg.SparseVector) r.get(1);
       assertThat(v.size()).isEqualTo(671 + 9066);
       assertThat(v.indices()).hasSize(2);
       assertThat(v.indices()[0]).isLessThan(671);
@@ -297,7 +326,13 @@ class BuiltinDatasetsTest {
   @Test
   void load_dispatchesByName() {
     assertThat(BuiltinDatasets.names())
-        .containsExactly("heart_scale", "spam", "fashion_footwear", "fashion_footwear_test", "fashion", "movielens");
+        .containsExactly(
+            "heart_scale",
+            "spam",
+            "fashion_footwear",
+            "fashion_footwear_test",
+            "fashion",
+            "movielens");
     assertThat(BuiltinDatasets.load(spark, "heart_scale").count()).isEqualTo(270);
     assertThat(BuiltinDatasets.load(spark, "fashion_footwear_test").count()).isEqualTo(10_000);
   }
@@ -306,8 +341,9 @@ class BuiltinDatasetsTest {
   void load_unknownName_throwsListingValidNames() {
     assertThatThrownBy(() -> BuiltinDatasets.load(spark, "mnist"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Unknown built-in data set: 'mnist' (expected one of heart_scale, spam,"
-            + " fashion_footwear, fashion_footwear_test, fashion, movielens)");
+        .hasMessage(
+            "Unknown built-in data set: 'mnist' (expected one of heart_scale, spam,"
+                + " fashion_footwear, fashion_footwear_test, fashion, movielens)");
   }
 
   @Test
@@ -323,7 +359,8 @@ class BuiltinDatasetsTest {
 
   /** Reads {@code length} uncompressed bytes at {@code offset} of a gzipped file. */
   private static byte[] readGz(Path file, int offset, int length) throws IOException {
-    try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(file)))) {
+    try (DataInputStream in =
+        new DataInputStream(new GZIPInputStream(Files.newInputStream(file)))) {
       in.skipNBytes(offset);
       byte[] bytes = new byte[length];
       in.readFully(bytes);

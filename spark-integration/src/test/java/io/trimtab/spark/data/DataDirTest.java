@@ -38,9 +38,15 @@ class DataDirTest {
     assertThatThrownBy(() -> DataDir.require(root, "spam-assassin/file_list.json", "test"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith(
-            "Missing built-in data: " + root.resolve("spam-assassin/file_list.json")
-                + " does not exist (data directory " + root + ", from test).")
-        .hasMessageEndingWith("Run bin/fetch-data to fetch the built-in data sets"
-            + " (for this directory: TRIMTAB_DATA=" + root + " bin/fetch-data).");
+            "Missing built-in data: "
+                + root.resolve("spam-assassin/file_list.json")
+                + " does not exist (data directory "
+                + root
+                + ", from test).")
+        .hasMessageEndingWith(
+            "Run bin/fetch-data to fetch the built-in data sets"
+                + " (for this directory: TRIMTAB_DATA="
+                + root
+                + " bin/fetch-data).");
   }
 }

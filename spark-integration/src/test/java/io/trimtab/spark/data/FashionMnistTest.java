@@ -22,8 +22,7 @@ class FashionMnistTest {
 
   private static final byte[] CLASSES = {9, 0, 5};
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void records_putClassThenPixelsInFileOrder() throws IOException {
@@ -47,7 +46,8 @@ class FashionMnistTest {
       byte[] record = new byte[785];
       record[0] = (byte) c;
       double expected = c == 5 || c == 7 || c == 9 ? 1.0 : 0.0;
-      assertThat(FashionMnist.footwearRow(record).getDouble(0)).as("class %d", c)
+      assertThat(FashionMnist.footwearRow(record).getDouble(0))
+          .as("class %d", c)
           .isEqualTo(expected);
     }
     byte[] record = new byte[785];
@@ -71,8 +71,11 @@ class FashionMnistTest {
 
     assertThatThrownBy(() -> FashionMnist.readImages(file, 3))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("Invalid Fashion-MNIST file " + file + ": magic number is 2049"
-            + " (0x00000801), expected 2051 (0x00000803, IDX images: unsigned bytes, 3 dimensions)")
+        .hasMessageStartingWith(
+            "Invalid Fashion-MNIST file "
+                + file
+                + ": magic number is 2049"
+                + " (0x00000801), expected 2051 (0x00000803, IDX images: unsigned bytes, 3 dimensions)")
         .hasMessageEndingWith("; delete " + dir + " and run bin/fetch-data again");
   }
 
@@ -92,8 +95,10 @@ class FashionMnistTest {
 
     assertThatThrownBy(() -> FashionMnist.readImages(file, 3))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("Invalid Fashion-MNIST file " + file
-            + ": truncated: expected 2368 bytes uncompressed, the data end after 1684");
+        .hasMessageStartingWith(
+            "Invalid Fashion-MNIST file "
+                + file
+                + ": truncated: expected 2368 bytes uncompressed, the data end after 1684");
   }
 
   @Test
@@ -102,8 +107,11 @@ class FashionMnistTest {
 
     assertThatThrownBy(() -> FashionMnist.readLabels(file, 3))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("Invalid Fashion-MNIST file " + file + ": truncated: expected 11"
-            + " bytes uncompressed, the data end early");
+        .hasMessageStartingWith(
+            "Invalid Fashion-MNIST file "
+                + file
+                + ": truncated: expected 11"
+                + " bytes uncompressed, the data end early");
   }
 
   @Test
@@ -114,8 +122,11 @@ class FashionMnistTest {
 
     assertThatThrownBy(() -> FashionMnist.readImages(file, 3))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("Invalid Fashion-MNIST file " + file + ": truncated: expected 2368"
-            + " bytes uncompressed");
+        .hasMessageStartingWith(
+            "Invalid Fashion-MNIST file "
+                + file
+                + ": truncated: expected 2368"
+                + " bytes uncompressed");
   }
 
   @Test
@@ -134,12 +145,12 @@ class FashionMnistTest {
 
     assertThatThrownBy(() -> FashionMnist.readImages(five, 3))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("Invalid Fashion-MNIST file " + five
-            + ": header says 5 images, expected 3");
+        .hasMessageStartingWith(
+            "Invalid Fashion-MNIST file " + five + ": header says 5 images, expected 3");
     assertThatThrownBy(() -> FashionMnist.readImages(small, 3))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("Invalid Fashion-MNIST file " + small
-            + ": images are 27x28 pixels, expected 28x28");
+        .hasMessageStartingWith(
+            "Invalid Fashion-MNIST file " + small + ": images are 27x28 pixels, expected 28x28");
   }
 
   @Test
@@ -149,12 +160,16 @@ class FashionMnistTest {
 
     assertThatThrownBy(() -> FashionMnist.readLabels(extra, 3))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("Invalid Fashion-MNIST file " + extra
-            + ": more data than the header announces (expected 11 bytes uncompressed)");
+        .hasMessageStartingWith(
+            "Invalid Fashion-MNIST file "
+                + extra
+                + ": more data than the header announces (expected 11 bytes uncompressed)");
     assertThatThrownBy(() -> FashionMnist.readLabels(badClass, 3))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("Invalid Fashion-MNIST file " + badClass
-            + ": label 1 is 10, expected a class from 0 to 9");
+        .hasMessageStartingWith(
+            "Invalid Fashion-MNIST file "
+                + badClass
+                + ": label 1 is 10, expected a class from 0 to 9");
   }
 
   @Test

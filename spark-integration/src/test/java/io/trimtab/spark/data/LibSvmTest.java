@@ -21,13 +21,16 @@ class LibSvmTest {
 
   private static SparkSession spark;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void startSpark() {
-    spark = SparkSession.builder().master("local[2]").appName("LibSvmTest").config("spark.ui.enabled", "false")
-        .getOrCreate();
+    spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("LibSvmTest")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate();
   }
 
   @AfterAll
@@ -49,20 +52,23 @@ class LibSvmTest {
     Path p = file("good.txt", "1 1:0.5 3:2\n# a comment line\n\n-1 2:1.5\n+1 4:-3e-2 5:7\n0\n");
     LibSvm.Result r = LibSvm.read(spark, p.toString(), 0, false);
     List<Row> ours = sorted(r.data().collectAsList());
-    List<Row> spark = sorted(LibSvmTest.spark.read().format("libsvm").load(p.toString()).collectAsList());
+    List<Row> spark =
+        sorted(LibSvmTest.spark.read().format("libsvm").load(p.toString()).collectAsList());
     assertThat(r.numFeatures()).isEqualTo(5);
     assertThat(r.rows()).isEqualTo(4);
     assertThat(r.skipped()).isZero();
     assertThat(ours).hasSameSizeAs(spark);
     for (int i = 0; i < ours.size(); i++) {
       assertThat(ours.get(i).getDouble(0)).isEqualTo(spark.get(i).getDouble(0));
-      assertThat(((Vector) ours.get(i).get(1)).toSparse()).isEqualTo(((Vector) spark.get(i).get(1)).toSparse());
+      assertThat(((Vector) ours.get(i).get(1)).toSparse())
+          .isEqualTo(((Vector) spark.get(i).get(1)).toSparse());
     }
   }
 
   @Test
   void trailingComments_areIgnored() throws IOException {
-    LibSvm.Result r = LibSvm.read(spark, file("c.txt", "1 1:2 # why\n0 2:1#x\n").toString(), 0, false);
+    LibSvm.Result r =
+        LibSvm.read(spark, file("c.txt", "1 1:2 # why\n0 2:1#x\n").toString(), 0, false);
     assertThat(r.rows()).isEqualTo(2);
     assertThat(r.numFeatures()).isEqualTo(2);
   }
@@ -71,7 +77,8 @@ class LibSvmTest {
   void givenNumFeatures_setsTheVectorSize() throws IOException {
     LibSvm.Result r = LibSvm.read(spark, file("n.txt", "1 1:1\n0 2:1\n").toString(), 10, false);
     assertThat(r.numFeatures()).isEqualTo(10);
-    assertThat(r.data().collectAsList()).allSatisfy(row -> assertThat(((Vector) row.get(1)).size()).isEqualTo(10));
+    assertThat(r.data().collectAsList())
+        .allSatisfy(row -> assertThat(((Vector) row.get(1)).size()).isEqualTo(10));
   }
 
   @Test
@@ -80,14 +87,16 @@ class LibSvmTest {
     assertThatThrownBy(() -> LibSvm.read(spark, p.toString(), 0, false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("Malformed LibSVM line in ")
-        .hasMessageContaining("bad.txt at byte offset 8: '0 2:x' (value 'x' of feature 2 is not a number)");
+        .hasMessageContaining(
+            "bad.txt at byte offset 8: '0 2:x' (value 'x' of feature 2 is not a number)");
   }
 
   @Test
   void everyKindOfBadLine_hasItsOwnReason() {
     assertThat(LibSvm.parseLine("spam 1:1", 0).error())
         .isEqualTo("label 'spam' is not a number; expected 'label index:value ...'");
-    assertThat(LibSvm.parseLine("NaN 1:1", 0).error()).isEqualTo("label NaN is not finite; expected a finite number");
+    assertThat(LibSvm.parseLine("NaN 1:1", 0).error())
+        .isEqualTo("label NaN is not finite; expected a finite number");
     assertThat(LibSvm.parseLine("Infinity 1:1", 0).error())
         .isEqualTo("label Infinity is not finite; expected a finite number");
     assertThat(LibSvm.parseLine("1 1:NaN", 0).error())
@@ -126,18 +135,29 @@ class LibSvmTest {
     assertThat(r.skipped()).isEqualTo(4);
     assertThat(r.data().count()).isEqualTo(2);
     assertThat(r.numFeatures()).isEqualTo(3);
-    assertThat(r.firstSkipped()).hasSize(3).allSatisfy(s -> assertThat(s).startsWith("Malformed LibSVM line in ")
-        .contains("some-bad.txt at byte offset "));
+    assertThat(r.firstSkipped())
+        .hasSize(3)
+        .allSatisfy(
+            s ->
+                assertThat(s)
+                    .startsWith("Malformed LibSVM line in ")
+                    .contains("some-bad.txt at byte offset "));
   }
 
   @Test
   void noExampleAtAll_isAnError() throws IOException {
     Path empty = file("empty.txt", "# nothing here\n\n");
     assertThatThrownBy(() -> LibSvm.read(spark, empty.toString(), 0, false))
-        .hasMessage("No example in " + empty + " (0 malformed lines skipped; expected lines 'label index:value ...')");
+        .hasMessage(
+            "No example in "
+                + empty
+                + " (0 malformed lines skipped; expected lines 'label index:value ...')");
     Path allBad = file("all-bad.txt", "a\nb\n");
     assertThatThrownBy(() -> LibSvm.read(spark, allBad.toString(), 0, true))
-        .hasMessage("No example in " + allBad + " (2 malformed lines skipped; expected lines 'label index:value ...')");
+        .hasMessage(
+            "No example in "
+                + allBad
+                + " (2 malformed lines skipped; expected lines 'label index:value ...')");
   }
 
   @Test

@@ -19,10 +19,11 @@ class SpamTokenizerTest {
   /** Index of "money" with 18 bits, pinned. */
   private static final int MONEY_18 = 134711;
 
-  private static final String RECORD = "{\"id\":\"00042\",\"group\":\"spam-2\","
-      + "\"checksum\":{\"type\":\"MD5\",\"value\":\"0123456789abcdef0123456789abcdef\"},"
-      + "\"text\":\"From a@b.c  Thu Aug 22 12:36:23 2002\\nReceived: from mx.example\\n"
-      + "Subject: FREE money,\\n\\tact NOW\\nFrom: a@b.c\\n\\nClick here!\\nFree free.\\n\"}";
+  private static final String RECORD =
+      "{\"id\":\"00042\",\"group\":\"spam-2\","
+          + "\"checksum\":{\"type\":\"MD5\",\"value\":\"0123456789abcdef0123456789abcdef\"},"
+          + "\"text\":\"From a@b.c  Thu Aug 22 12:36:23 2002\\nReceived: from mx.example\\n"
+          + "Subject: FREE money,\\n\\tact NOW\\nFrom: a@b.c\\n\\nClick here!\\nFree free.\\n\"}";
 
   @Test
   void tokens_lowercaseRunsOfLettersAndDigits() {
@@ -40,8 +41,7 @@ class SpamTokenizerTest {
 
   @Test
   void tokens_keepNonAsciiLetters() {
-    assertThat(SpamTokenizer.tokens("Café ÜBER naïve"))
-        .containsExactly("café", "über", "naïve");
+    assertThat(SpamTokenizer.tokens("Café ÜBER naïve")).containsExactly("café", "über", "naïve");
   }
 
   @Test

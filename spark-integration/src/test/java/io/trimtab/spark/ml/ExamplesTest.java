@@ -14,7 +14,9 @@ class ExamplesTest {
 
   @Test
   void convert_keepsSparseStructure() {
-    Example e = Examples.convert(RowFactory.create(1.0, Vectors.sparse(5, new int[] {1, 3}, new double[] {2, 4})), 5);
+    Example e =
+        Examples.convert(
+            RowFactory.create(1.0, Vectors.sparse(5, new int[] {1, 3}, new double[] {2, 4})), 5);
     assertThat(e.label()).isEqualTo(1.0);
     assertThat(e.indices()).containsExactly(1, 3);
     assertThat(e.values()).containsExactly(2, 4);
@@ -25,7 +27,8 @@ class ExamplesTest {
     assertThatThrownBy(() -> Examples.convert(RowFactory.create(2.0, Vectors.dense(1, 2)), 2))
         .hasMessageStartingWith("Invalid label 2.0 in row [2.0,[1.0,2.0]]")
         .hasMessageEndingWith("(expected 0 or 1; map -1/+1 labels to 0/1 first)");
-    assertThatThrownBy(() -> Examples.convert(RowFactory.create(1.0, Vectors.dense(1, Double.NaN)), 2))
+    assertThatThrownBy(
+            () -> Examples.convert(RowFactory.create(1.0, Vectors.dense(1, Double.NaN)), 2))
         .hasMessageStartingWith("Non-finite feature value NaN in row");
     assertThatThrownBy(() -> Examples.convert(RowFactory.create(1.0, Vectors.dense(1, 2, 3)), 2))
         .hasMessageStartingWith("Features vector of size 3 in row")
@@ -36,16 +39,25 @@ class ExamplesTest {
 
   @Test
   void schema_isCheckedBeforeAnyJob() {
-    StructType ok = new StructType().add("label", DataTypes.DoubleType).add("features", SQLDataTypes.VectorType());
+    StructType ok =
+        new StructType()
+            .add("label", DataTypes.DoubleType)
+            .add("features", SQLDataTypes.VectorType());
     Examples.checkSchema(ok, "label", "features");
     assertThatThrownBy(() -> Examples.checkSchema(ok, "y", "features"))
         .hasMessage("No label column 'y' in the data (columns: [label, features])");
-    StructType text = new StructType().add("label", DataTypes.StringType).add("features", SQLDataTypes.VectorType());
+    StructType text =
+        new StructType()
+            .add("label", DataTypes.StringType)
+            .add("features", SQLDataTypes.VectorType());
     assertThatThrownBy(() -> Examples.checkSchema(text, "label", "features"))
         .hasMessage("Label column 'label' has type string (expected a numeric type)");
-    StructType arr = new StructType().add("label", DataTypes.DoubleType)
-        .add("features", DataTypes.createArrayType(DataTypes.DoubleType));
+    StructType arr =
+        new StructType()
+            .add("label", DataTypes.DoubleType)
+            .add("features", DataTypes.createArrayType(DataTypes.DoubleType));
     assertThatThrownBy(() -> Examples.checkSchema(arr, "label", "features"))
-        .hasMessageStartingWith("Features column 'features' has type array<double> (expected an org.apache.spark.ml.linalg.Vector column");
+        .hasMessageStartingWith(
+            "Features column 'features' has type array<double> (expected an org.apache.spark.ml.linalg.Vector column");
   }
 }

@@ -54,7 +54,8 @@ class MiniBatchTest {
     List<MiniBatch> batches = MiniBatch.prepare(rows(3, 10, 2), 5, 9, 10);
     assertThat(batches).hasSize(5);
     assertThat(batches.stream().filter(b -> b.rows() == 0).count()).isEqualTo(2);
-    assertThat(batches.stream().filter(b -> b.rows() == 0).allMatch(b -> b.keys().length == 0)).isTrue();
+    assertThat(batches.stream().filter(b -> b.rows() == 0).allMatch(b -> b.keys().length == 0))
+        .isTrue();
   }
 
   @Test

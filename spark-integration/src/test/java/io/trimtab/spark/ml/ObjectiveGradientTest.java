@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every objective's analytic gradient against central finite differences of its own loss, on a
- * small random mini-batch at random parameter values: the check that catches a wrong sign, index
- * or layout in a gradient.
+ * small random mini-batch at random parameter values: the check that catches a wrong sign, index or
+ * layout in a gradient.
  */
 class ObjectiveGradientTest {
   private static final int FEATURES = 7;
@@ -38,7 +38,8 @@ class ObjectiveGradientTest {
     // one row x = (x0 = 2, x2 = 3) with k = 2: y = w0 + w0' x0 + w2 x2 + <v0, v2> x0 x2
     FmObjective fm = new FmObjective(2, FmObjective.Loss.SQUARED, 0.1);
     double[] w = {0.5, 1, 2, /* key 1 */ 9, 9, 9, /* key 2 */ -1, 3, -4, /* w0 */ 0.25, 0, 0};
-    double y = FmObjective.score(w, 9, 3, 0, 2, new int[] {0, 2}, new double[] {2, 3}, new double[2]);
+    double y =
+        FmObjective.score(w, 9, 3, 0, 2, new int[] {0, 2}, new double[] {2, 3}, new double[2]);
     assertThat(y).isCloseTo(0.25 + 0.5 * 2 + -1 * 3 + (1 * 3 + 2 * -4) * 2 * 3, within(1e-12));
     assertThat(fm.labelProblem(4.5)).isNull();
     assertThat(new FmObjective(2, FmObjective.Loss.LOGISTIC, 0.1).labelProblem(4.5))
@@ -75,8 +76,8 @@ class ObjectiveGradientTest {
   void everyModel_scoresARowAsItsObjectiveTrainedIt() {
     SplittableRandom rnd = new SplittableRandom(21);
     for (Example row : rows(3, 22)) {
-      org.apache.spark.ml.linalg.Vector x = org.apache.spark.ml.linalg.Vectors.sparse(FEATURES, row.indices(),
-          row.values());
+      org.apache.spark.ml.linalg.Vector x =
+          org.apache.spark.ml.linalg.Vectors.sparse(FEATURES, row.indices(), row.values());
       int y = (int) row.label();
 
       SoftmaxObjective softmax = new SoftmaxObjective(3);
@@ -96,7 +97,10 @@ class ObjectiveGradientTest {
     }
   }
 
-  /** The objective's loss on a one-row batch, with the values a worker would pull from {@code table}. */
+  /**
+   * The objective's loss on a one-row batch, with the values a worker would pull from {@code
+   * table}.
+   */
   private static double trainingLoss(Objective o, double[] table, Example row) {
     MiniBatch b = MiniBatch.prepare(List.of(row), 1, 0, o.extraKeys(FEATURES)).get(0);
     int width = o.width();
@@ -137,8 +141,11 @@ class ObjectiveGradientTest {
       double[] down = w.clone();
       up[i] += h;
       down[i] -= h;
-      double numeric = (o.gradient(b, up, new double[n]) - o.gradient(b, down, new double[n])) / (2 * h);
-      assertThat(grad[i]).as("d loss / d value %d", i).isCloseTo(numeric, within(1e-5 * Math.max(1, Math.abs(numeric))));
+      double numeric =
+          (o.gradient(b, up, new double[n]) - o.gradient(b, down, new double[n])) / (2 * h);
+      assertThat(grad[i])
+          .as("d loss / d value %d", i)
+          .isCloseTo(numeric, within(1e-5 * Math.max(1, Math.abs(numeric))));
       largest = Math.max(largest, Math.abs(grad[i]));
     }
     assertThat(largest).as("the gradient is not all zeros").isGreaterThan(0.01);

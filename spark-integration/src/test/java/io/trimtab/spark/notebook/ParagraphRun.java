@@ -10,10 +10,16 @@ package io.trimtab.spark.notebook;
  * @param problem why it failed ("" unless {@link Status#ERROR})
  * @param seconds wall time
  */
-public record ParagraphRun(ZeppelinNote.Paragraph paragraph, Status status, String output, String problem,
+public record ParagraphRun(
+    ZeppelinNote.Paragraph paragraph,
+    Status status,
+    String output,
+    String problem,
     double seconds) {
 
-  /** How a paragraph ended: FINISHED and ERROR are Zeppelin's paragraph statuses of the same name. */
+  /**
+   * How a paragraph ended: FINISHED and ERROR are Zeppelin's paragraph statuses of the same name.
+   */
   public enum Status {
     /** ran and succeeded */
     FINISHED,

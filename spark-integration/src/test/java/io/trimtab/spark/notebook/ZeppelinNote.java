@@ -17,8 +17,8 @@ import java.util.Map;
  * paragraphs in order. Only what running the note needs is modelled; the whole JSON tree is kept so
  * that an executed copy with each paragraph's output can be written back ({@link #withResults}).
  *
- * <p>A paragraph's text starts with its interpreter ({@code %spark}, {@code %java}, {@code %md}...);
- * text without one uses the note's {@code defaultInterpreterGroup}, as in Zeppelin.
+ * <p>A paragraph's text starts with its interpreter ({@code %spark}, {@code %java}, {@code
+ * %md}...); text without one uses the note's {@code defaultInterpreterGroup}, as in Zeppelin.
  *
  * @param source where the note was read from (for messages)
  * @param name the note's name
@@ -26,7 +26,8 @@ import java.util.Map;
  * @param paragraphs the paragraphs, in the order Zeppelin runs them
  * @param json the note as read
  */
-public record ZeppelinNote(String source, String name, String id, List<Paragraph> paragraphs, JsonNode json) {
+public record ZeppelinNote(
+    String source, String name, String id, List<Paragraph> paragraphs, JsonNode json) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public ZeppelinNote {
@@ -39,13 +40,19 @@ public record ZeppelinNote(String source, String name, String id, List<Paragraph
    * @param index 1-based position in the note
    * @param id the paragraph's id
    * @param title its title ("" when it has none)
-   * @param interpreter the interpreter name without {@code %}, e.g. {@code spark}, {@code java}, {@code md}
+   * @param interpreter the interpreter name without {@code %}, e.g. {@code spark}, {@code java},
+   *     {@code md}
    * @param code the text after the interpreter line
    */
   public record Paragraph(int index, String id, String title, String interpreter, String code) {
     /** "paragraph 3 "Train" (%spark)", for messages. */
     public String describe() {
-      return "paragraph " + index + (title.isEmpty() ? "" : " \"" + title + "\"") + " (%" + interpreter + ")";
+      return "paragraph "
+          + index
+          + (title.isEmpty() ? "" : " \"" + title + "\"")
+          + " (%"
+          + interpreter
+          + ")";
     }
   }
 
@@ -64,10 +71,18 @@ public record ZeppelinNote(String source, String name, String id, List<Paragraph
    * @param paragraphs each a {title, text} pair
    */
   public static ZeppelinNote of(String name, String[]... paragraphs) {
-    ObjectNode root = JSON.createObjectNode().put("name", name).put("id", "").put("defaultInterpreterGroup", "spark");
+    ObjectNode root =
+        JSON.createObjectNode()
+            .put("name", name)
+            .put("id", "")
+            .put("defaultInterpreterGroup", "spark");
     ArrayNode items = root.putArray("paragraphs");
     for (String[] p : paragraphs) {
-      items.addObject().put("id", "paragraph_" + (items.size() + 1)).put("title", p[0]).put("text", p[1])
+      items
+          .addObject()
+          .put("id", "paragraph_" + (items.size() + 1))
+          .put("title", p[0])
+          .put("text", p[1])
           .put("status", "READY");
     }
     return parse(root.toString(), name + ".zpln");
@@ -77,15 +92,16 @@ public record ZeppelinNote(String source, String name, String id, List<Paragraph
    * Parses a note's JSON.
    *
    * @param source a name for messages, e.g. the file name
-   * @throws IllegalArgumentException naming the source if the JSON is malformed or lacks
-   *     {@code name} or {@code paragraphs}, or a paragraph lacks {@code text}
+   * @throws IllegalArgumentException naming the source if the JSON is malformed or lacks {@code
+   *     name} or {@code paragraphs}, or a paragraph lacks {@code text}
    */
   public static ZeppelinNote parse(String json, String source) {
     JsonNode root;
     try {
       root = JSON.readTree(json);
     } catch (IOException e) {
-      throw new IllegalArgumentException("Note " + source + " is not valid JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "Note " + source + " is not valid JSON: " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("Note " + source + " is not a JSON object");
@@ -110,17 +126,20 @@ public record ZeppelinNote(String source, String name, String id, List<Paragraph
         interpreter = text.substring(1, end);
         code = end < text.length() ? text.substring(end + 1) : "";
       }
-      paragraphs.add(new Paragraph(index, p.path("id").asText(""), p.path("title").asText(""), interpreter, code));
+      paragraphs.add(
+          new Paragraph(
+              index, p.path("id").asText(""), p.path("title").asText(""), interpreter, code));
     }
     return new ZeppelinNote(source, name, root.path("id").asText(""), paragraphs, root);
   }
 
   /**
    * This note's JSON with each run paragraph's status and output, as Zeppelin would have saved it
-   * after "Run all": {@code results.msg} holds TEXT messages, and HTML ones for output after a
-   * line that starts with {@code %html} (Zeppelin's display system).
+   * after "Run all": {@code results.msg} holds TEXT messages, and HTML ones for output after a line
+   * that starts with {@code %html} (Zeppelin's display system).
    *
-   * @param runs the runs, by paragraph index; paragraphs without one, or skipped, are left as they were
+   * @param runs the runs, by paragraph index; paragraphs without one, or skipped, are left as they
+   *     were
    */
   public String withResults(Map<Integer, ParagraphRun> runs) {
     ObjectNode copy = json.deepCopy();
@@ -146,13 +165,16 @@ public record ZeppelinNote(String source, String name, String id, List<Paragraph
     }
   }
 
-  /** Splits output into (type, data) parts at lines starting with {@code %html} or {@code %text}. */
+  /**
+   * Splits output into (type, data) parts at lines starting with {@code %html} or {@code %text}.
+   */
   static List<String[]> displayParts(String output) {
     List<String[]> parts = new ArrayList<>();
     String type = "TEXT";
     StringBuilder data = new StringBuilder();
     for (String line : output.split("(?<=\n)")) {
-      String directive = line.startsWith("%html") ? "HTML" : line.startsWith("%text") ? "TEXT" : null;
+      String directive =
+          line.startsWith("%html") ? "HTML" : line.startsWith("%text") ? "TEXT" : null;
       if (directive == null) {
         data.append(line);
         continue;

@@ -27,12 +27,12 @@ import org.apache.commons.math3.optim.univariate.UnivariatePointValuePair;
  * setting s moves z by its own rate a_s (a setting that makes less progress per iteration, e.g. a
  * stale one, has a smaller rate), then at clock i, z(l_i) = c + sum_s a_s n_s(i), n_s(i) being the
  * clocks run under s so far: a linear least-squares problem (commons-math3 QR), with b2 found by
- * Brent's method for Optimus. The power family z = (l - b2)^(-p) generalizes Optimus' (p = 1); its floor
- * and exponent are found by nested Brent searches. Fitting every segment jointly compares settings measured at
- * different phases of training on one curve, where separate per-segment fits extrapolate each
- * from its own phase (measured on scripted streams: per-segment scores mis-ranked settings 15% apart
- * when measured a few epochs apart). Outliers are dropped by median absolute deviation of the
- * log-loss residuals, as in the per-segment fits.
+ * Brent's method for Optimus. The power family z = (l - b2)^(-p) generalizes Optimus' (p = 1); its
+ * floor and exponent are found by nested Brent searches. Fitting every segment jointly compares
+ * settings measured at different phases of training on one curve, where separate per-segment fits
+ * extrapolate each from its own phase (measured on scripted streams: per-segment scores mis-ranked
+ * settings 15% apart when measured a few epochs apart). Outliers are dropped by median absolute
+ * deviation of the log-loss residuals, as in the per-segment fits.
  *
  * <p>Immutable. Remaining iterations of setting s from loss l to a target T: (z(T) - z(l)) / a_s.
  */
@@ -42,7 +42,8 @@ public final class JobProgress {
 
   /** Curve families, as in {@link ProgressModel#paper()} and {@link ProgressModel#optimus()}. */
   public enum Family {
-    PAPER, OPTIMUS,
+    PAPER,
+    OPTIMUS,
     /**
      * Power law with a floor, l = b2 + (b0 k + b1)^(-1/p), so z = (l - b2)^(-p): Optimus' family is
      * p = 1. Logistic regression's training loss falls like k^(-1/p) with p of 1.5-6 on the
@@ -54,11 +55,18 @@ public final class JobProgress {
 
   /** Exponents p the power family may take. */
   private static final double MIN_POWER = 0.2;
+
   private static final double MAX_POWER = 10;
-  /** Tolerance of the search for ln p (relative and absolute): p within about 0.1% (the floor moves with it). */
+
+  /**
+   * Tolerance of the search for ln p (relative and absolute): p within about 0.1% (the floor moves
+   * with it).
+   */
   private static final double EXPONENT_TOLERANCE = 1e-3;
+
   /** The exponent is first searched within this factor of a previous fit's. */
   private static final double HINT_SPAN = 1.5;
+
   /** Clocks the power family's exponent and floor are searched on at most. */
   private static final int SEARCH_POINTS = 100;
 
@@ -71,7 +79,14 @@ public final class JobProgress {
   private final double rmse;
   private final int dropped;
 
-  private JobProgress(Family family, double d, double b2, double p, double c, double[] rates, double rmse,
+  private JobProgress(
+      Family family,
+      double d,
+      double b2,
+      double p,
+      double c,
+      double[] rates,
+      double rmse,
       int dropped) {
     this.family = family;
     this.d = d;
@@ -91,18 +106,19 @@ public final class JobProgress {
    * @param settings number of setting indices
    * @return the fit, or empty if the points cannot be fitted (too few, no decrease)
    */
-  public static Optional<JobProgress> fit(int[] setting, double[] losses, int settings, Family family) {
+  public static Optional<JobProgress> fit(
+      int[] setting, double[] losses, int settings, Family family) {
     return fit(setting, losses, settings, family, Double.NaN);
   }
 
   /**
-   * Fits the job's curve, the power family's exponent searched first within a factor
-   * {@value #HINT_SPAN} of {@code exponentHint} (a previous fit's; NaN for none), and over its whole
-   * range only if the best lies at that window's edge: refits of one job move the exponent little,
-   * and the narrow search costs a third of the evaluations.
+   * Fits the job's curve, the power family's exponent searched first within a factor {@value
+   * #HINT_SPAN} of {@code exponentHint} (a previous fit's; NaN for none), and over its whole range
+   * only if the best lies at that window's edge: refits of one job move the exponent little, and
+   * the narrow search costs a third of the evaluations.
    */
-  public static Optional<JobProgress> fit(int[] setting, double[] losses, int settings, Family family,
-      double exponentHint) {
+  public static Optional<JobProgress> fit(
+      int[] setting, double[] losses, int settings, Family family, double exponentHint) {
     validate(setting, losses, settings);
     boolean[] keep = new boolean[losses.length];
     Arrays.fill(keep, true);
@@ -125,20 +141,34 @@ public final class JobProgress {
     return Optional.of(fit);
   }
 
-  /** Root-mean-square error of held-out losses when fitting the first {@code 1 - holdout} of the clocks. */
-  public static Map<Family, Double> heldOutErrors(int[] setting, double[] losses, int settings, double holdout) {
+  /**
+   * Root-mean-square error of held-out losses when fitting the first {@code 1 - holdout} of the
+   * clocks.
+   */
+  public static Map<Family, Double> heldOutErrors(
+      int[] setting, double[] losses, int settings, double holdout) {
     return heldOutErrors(setting, losses, settings, holdout, Double.NaN);
   }
 
-  /** As {@link #heldOutErrors(int[], double[], int, double)}, the power family searched first near {@code exponentHint}. */
-  public static Map<Family, Double> heldOutErrors(int[] setting, double[] losses, int settings, double holdout,
-      double exponentHint) {
+  /**
+   * As {@link #heldOutErrors(int[], double[], int, double)}, the power family searched first near
+   * {@code exponentHint}.
+   */
+  public static Map<Family, Double> heldOutErrors(
+      int[] setting, double[] losses, int settings, double holdout, double exponentHint) {
     validate(setting, losses, settings);
     int train = (int) Math.round(losses.length * (1 - holdout));
     Map<Family, Double> out = new EnumMap<>(Family.class);
     for (Family f : Family.values()) {
-      Optional<JobProgress> fit = train < 4 || train >= losses.length ? Optional.empty()
-          : fit(Arrays.copyOf(setting, train), Arrays.copyOf(losses, train), settings, f, exponentHint);
+      Optional<JobProgress> fit =
+          train < 4 || train >= losses.length
+              ? Optional.empty()
+              : fit(
+                  Arrays.copyOf(setting, train),
+                  Arrays.copyOf(losses, train),
+                  settings,
+                  f,
+                  exponentHint);
       if (fit.isEmpty()) {
         out.put(f, Double.NaN);
         continue;
@@ -158,7 +188,9 @@ public final class JobProgress {
     return family;
   }
 
-  /** z-units per iteration of setting {@code s} (NaN if it ran no clock; <= 0 means no progress). */
+  /**
+   * z-units per iteration of setting {@code s} (NaN if it ran no clock; <= 0 means no progress).
+   */
   public double rate(int s) {
     return rates[s];
   }
@@ -187,8 +219,8 @@ public final class JobProgress {
   }
 
   /**
-   * Iterations setting {@code s} needs from loss {@code from} to the target: infinite if it makes no
-   * progress or the target is below the curve's floor; 0 if already there.
+   * Iterations setting {@code s} needs from loss {@code from} to the target: infinite if it makes
+   * no progress or the target is below the curve's floor; 0 if already there.
    */
   public double remainingIterations(int s, double from, Target target) {
     double a = rates[s];
@@ -206,7 +238,9 @@ public final class JobProgress {
     return k;
   }
 
-  /** The curve of setting {@code s} from loss {@code from} at iteration 0, as a {@link ProgressFit}. */
+  /**
+   * The curve of setting {@code s} from loss {@code from} at iteration 0, as a {@link ProgressFit}.
+   */
   public ProgressFit view(int s, double from) {
     return view(rates[s], from);
   }
@@ -246,7 +280,10 @@ public final class JobProgress {
     };
   }
 
-  /** z of a loss: (1/l) ln(d/l) for the paper's family, (l - b2)^(-p) for Optimus' (p = 1) and the power family. */
+  /**
+   * z of a loss: (1/l) ln(d/l) for the paper's family, (l - b2)^(-p) for Optimus' (p = 1) and the
+   * power family.
+   */
   double z(double l) {
     if (family == Family.PAPER) {
       return Math.log(d / l) / l;
@@ -271,11 +308,10 @@ public final class JobProgress {
   }
 
   /**
-   * The principal branch of Lambert's W at x > 0 (w e^w = x), by Newton's method on
-   * w + ln w = ln x from ln(1 + x), an upper bound of W0; the function is concave in w, so after
-   * the first step the iterates rise monotonically to the root (at most a few dozen steps, usually
-   * 3 to 6). Evaluated once per clock and fit, where the bisection it replaced took 44 ms per fit
-   * of 400 clocks.
+   * The principal branch of Lambert's W at x > 0 (w e^w = x), by Newton's method on w + ln w = ln x
+   * from ln(1 + x), an upper bound of W0; the function is concave in w, so after the first step the
+   * iterates rise monotonically to the root (at most a few dozen steps, usually 3 to 6). Evaluated
+   * once per clock and fit, where the bisection it replaced took 44 ms per fit of 400 clocks.
    */
   static double lambertW0(double x) {
     double lnx = Math.log(x);
@@ -315,8 +351,8 @@ public final class JobProgress {
     return r;
   }
 
-  private static JobProgress fitKept(int[] setting, double[] losses, int settings, Family family, boolean[] keep,
-      double hint) {
+  private static JobProgress fitKept(
+      int[] setting, double[] losses, int settings, Family family, boolean[] keep, double hint) {
     double max = 0;
     double min = Double.POSITIVE_INFINITY;
     for (int i = 0; i < losses.length; i++) {
@@ -337,18 +373,26 @@ public final class JobProgress {
     if (family == Family.OPTIMUS) {
       UnivariatePointValuePair best;
       try {
-        best = new BrentOptimizer(1e-8, 1e-12).optimize(new MaxEval(200), GoalType.MINIMIZE,
-            new SearchInterval(0, top, 0.5 * top), new UnivariateObjectiveFunction(b -> {
-              JobProgress f = design.fit(Family.OPTIMUS, d, b, 1);
-              return f == null ? Double.MAX_VALUE : f.rmse;
-            }));
+        best =
+            new BrentOptimizer(1e-8, 1e-12)
+                .optimize(
+                    new MaxEval(200),
+                    GoalType.MINIMIZE,
+                    new SearchInterval(0, top, 0.5 * top),
+                    new UnivariateObjectiveFunction(
+                        b -> {
+                          JobProgress f = design.fit(Family.OPTIMUS, d, b, 1);
+                          return f == null ? Double.MAX_VALUE : f.rmse;
+                        }));
       } catch (MathIllegalArgumentException e) {
         return null;
       }
       return design.fit(Family.OPTIMUS, d, best.getPoint(), 1);
     }
-    // power family: for each exponent the best floor (Brent), and the best exponent (Brent on ln p),
-    // searched on at most SEARCH_POINTS of the kept clocks (evenly spread), then solved on all of them
+    // power family: for each exponent the best floor (Brent), and the best exponent (Brent on ln
+    // p),
+    // searched on at most SEARCH_POINTS of the kept clocks (evenly spread), then solved on all of
+    // them
     Design searched = thinned(design);
     double lo = Math.log(MIN_POWER);
     double hi = Math.log(MAX_POWER);
@@ -357,8 +401,10 @@ public final class JobProgress {
       double a = Math.max(lo, Math.log(hint / HINT_SPAN));
       double b = Math.min(hi, Math.log(hint * HINT_SPAN));
       Double near = bestExponent(searched, d, top, a, b);
-      boolean atEdge = near != null && (near - a < 2 * EXPONENT_TOLERANCE && a > lo
-          || b - near < 2 * EXPONENT_TOLERANCE && b < hi);
+      boolean atEdge =
+          near != null
+              && (near - a < 2 * EXPONENT_TOLERANCE && a > lo
+                  || b - near < 2 * EXPONENT_TOLERANCE && b < hi);
       lnP = atEdge ? null : near;
     }
     if (lnP == null) {
@@ -368,7 +414,9 @@ public final class JobProgress {
       return null;
     }
     JobProgress best = bestFloor(searched, d, top, Math.exp(lnP));
-    return best == null ? null : searched == design ? best : design.fit(Family.POWER, d, best.b2, best.p);
+    return best == null
+        ? null
+        : searched == design ? best : design.fit(Family.POWER, d, best.b2, best.p);
   }
 
   /**
@@ -393,14 +441,23 @@ public final class JobProgress {
     return d != null ? d : all;
   }
 
-  /** ln p of the power family's best exponent in [e^lo, e^hi] (each with its best floor), null if none. */
+  /**
+   * ln p of the power family's best exponent in [e^lo, e^hi] (each with its best floor), null if
+   * none.
+   */
   private static Double bestExponent(Design searched, double d, double top, double lo, double hi) {
     try {
-      return new BrentOptimizer(EXPONENT_TOLERANCE, EXPONENT_TOLERANCE).optimize(new MaxEval(100),
-          GoalType.MINIMIZE, new SearchInterval(lo, hi, 0.5 * (lo + hi)), new UnivariateObjectiveFunction(lnP -> {
-            JobProgress f = bestFloor(searched, d, top, Math.exp(lnP));
-            return f == null ? Double.MAX_VALUE : f.rmse;
-          })).getPoint();
+      return new BrentOptimizer(EXPONENT_TOLERANCE, EXPONENT_TOLERANCE)
+          .optimize(
+              new MaxEval(100),
+              GoalType.MINIMIZE,
+              new SearchInterval(lo, hi, 0.5 * (lo + hi)),
+              new UnivariateObjectiveFunction(
+                  lnP -> {
+                    JobProgress f = bestFloor(searched, d, top, Math.exp(lnP));
+                    return f == null ? Double.MAX_VALUE : f.rmse;
+                  }))
+          .getPoint();
     } catch (MathIllegalArgumentException | MathIllegalStateException e) {
       return null;
     }
@@ -410,11 +467,17 @@ public final class JobProgress {
   private static JobProgress bestFloor(Design design, double d, double top, double p) {
     UnivariatePointValuePair best;
     try {
-      best = new BrentOptimizer(1e-5, 1e-9).optimize(new MaxEval(100), GoalType.MINIMIZE,
-          new SearchInterval(0, top, 0.5 * top), new UnivariateObjectiveFunction(b -> {
-            JobProgress f = design.fit(Family.POWER, d, b, p);
-            return f == null ? Double.MAX_VALUE : f.rmse;
-          }));
+      best =
+          new BrentOptimizer(1e-5, 1e-9)
+              .optimize(
+                  new MaxEval(100),
+                  GoalType.MINIMIZE,
+                  new SearchInterval(0, top, 0.5 * top),
+                  new UnivariateObjectiveFunction(
+                      b -> {
+                        JobProgress f = design.fit(Family.POWER, d, b, p);
+                        return f == null ? Double.MAX_VALUE : f.rmse;
+                      }));
     } catch (MathIllegalArgumentException | MathIllegalStateException e) {
       return null;
     }
@@ -423,10 +486,9 @@ public final class JobProgress {
 
   /**
    * The least-squares problem of one set of kept clocks: z(l_i) on the clocks run under each
-   * setting so far. Its design (the clock counts) does not depend on the family's parameters, so
-   * it is decomposed once (commons-math3 QR, as its OLS regression does) and
-   * solved for each transform the Brent searches try: the searches evaluate hundreds of floors and
-   * exponents per fit.
+   * setting so far. Its design (the clock counts) does not depend on the family's parameters, so it
+   * is decomposed once (commons-math3 QR, as its OLS regression does) and solved for each transform
+   * the Brent searches try: the searches evaluate hundreds of floors and exponents per fit.
    */
   private static final class Design {
     final int[] setting;
@@ -437,7 +499,13 @@ public final class JobProgress {
     final int[] used;
     final DecompositionSolver solver;
 
-    private Design(int[] setting, double[] losses, int settings, boolean[] keep, int rows, int[] used,
+    private Design(
+        int[] setting,
+        double[] losses,
+        int settings,
+        boolean[] keep,
+        int rows,
+        int[] used,
         DecompositionSolver solver) {
       this.setting = setting;
       this.losses = losses;
@@ -477,7 +545,8 @@ public final class JobProgress {
         }
         r++;
       }
-      DecompositionSolver solver = new QRDecomposition(new Array2DRowRealMatrix(x, false), 0).getSolver();
+      DecompositionSolver solver =
+          new QRDecomposition(new Array2DRowRealMatrix(x, false), 0).getSolver();
       if (!solver.isNonSingular()) {
         return null;
       }
@@ -516,25 +585,41 @@ public final class JobProgress {
         }
       }
       double rmse = Math.sqrt(sum / rows);
-      return new JobProgress(family, d, b2, p, beta[0], rates, Double.isFinite(rmse) ? rmse : Double.MAX_VALUE,
+      return new JobProgress(
+          family,
+          d,
+          b2,
+          p,
+          beta[0],
+          rates,
+          Double.isFinite(rmse) ? rmse : Double.MAX_VALUE,
           losses.length - rows);
     }
   }
 
   private static void validate(int[] setting, double[] losses, int settings) {
     if (setting == null || losses == null || setting.length != losses.length) {
-      throw new IllegalArgumentException("Settings and losses differ in length: "
-          + (setting == null ? "null" : setting.length) + " vs " + (losses == null ? "null" : losses.length)
-          + " (must be one setting index per loss)");
+      throw new IllegalArgumentException(
+          "Settings and losses differ in length: "
+              + (setting == null ? "null" : setting.length)
+              + " vs "
+              + (losses == null ? "null" : losses.length)
+              + " (must be one setting index per loss)");
     }
     for (int i = 0; i < losses.length; i++) {
       if (setting[i] < 0 || setting[i] >= settings) {
-        throw new IllegalArgumentException("Invalid setting index at clock " + i + ": " + setting[i] + " (must be 0 .. "
-            + (settings - 1) + ")");
+        throw new IllegalArgumentException(
+            "Invalid setting index at clock "
+                + i
+                + ": "
+                + setting[i]
+                + " (must be 0 .. "
+                + (settings - 1)
+                + ")");
       }
       if (!(losses[i] > 0 && Double.isFinite(losses[i]))) {
-        throw new IllegalArgumentException("Invalid loss at clock " + i + ": " + losses[i]
-            + " (must be a finite number > 0)");
+        throw new IllegalArgumentException(
+            "Invalid loss at clock " + i + ": " + losses[i] + " (must be a finite number > 0)");
       }
     }
   }

@@ -20,15 +20,15 @@ import org.apache.commons.math3.util.Pair;
  *
  * with t counted from the segment's first iteration.
  *
- * <p>Design note. The three parameters are fitted by commons-math3's Levenberg-Marquardt
- * ({@link LevenbergMarquardtOptimizer}) with an analytic Jacobian, on t scaled to [0, 1] for
- * conditioning; a parameter validator keeps b0 and b1 positive so that the curve has no pole at
- * t >= 0. Least squares on a rational model has local minima, so the fit starts from several
- * asymptotes b2 in {0.99, 0.9, 0.5, 0} x the smallest loss, each with b0 and b1 from a linear
- * regression of {@code 1 / (l - b2)} on t (which is exactly linear for a noise-free curve), and
- * keeps the best. Outliers are dropped by the median-absolute-deviation rule on relative loss
- * residuals and the model refitted (see {@link Segments}). The target
- * iteration has a closed form: {@code t = (1 / (target - b2) - b1) / b0} for target > b2.
+ * <p>Design note. The three parameters are fitted by commons-math3's Levenberg-Marquardt ({@link
+ * LevenbergMarquardtOptimizer}) with an analytic Jacobian, on t scaled to [0, 1] for conditioning;
+ * a parameter validator keeps b0 and b1 positive so that the curve has no pole at t >= 0. Least
+ * squares on a rational model has local minima, so the fit starts from several asymptotes b2 in
+ * {0.99, 0.9, 0.5, 0} x the smallest loss, each with b0 and b1 from a linear regression of {@code 1
+ * / (l - b2)} on t (which is exactly linear for a noise-free curve), and keeps the best. Outliers
+ * are dropped by the median-absolute-deviation rule on relative loss residuals and the model
+ * refitted (see {@link Segments}). The target iteration has a closed form: {@code t = (1 / (target
+ * - b2) - b1) / b0} for target > b2.
  */
 final class OptimusModel implements ProgressModel {
 
@@ -66,7 +66,12 @@ final class OptimusModel implements ProgressModel {
     }
     double k0 = iterations[0];
     double scale = iterations[n - 1] - k0;
-    return Segments.robustFit(iterations, losses, madCutoff, null, (k, l) -> fitScaled(k, l, k0, scale),
+    return Segments.robustFit(
+        iterations,
+        losses,
+        madCutoff,
+        null,
+        (k, l) -> fitScaled(k, l, k0, scale),
         OptimusFit::finish);
   }
 
@@ -74,7 +79,8 @@ final class OptimusModel implements ProgressModel {
    * Best of the multi-start Levenberg-Marquardt fits on {@code t = (k - k0) / scale}, or null if
    * none converged.
    */
-  private static OptimusFit fitScaled(double[] iterations, double[] losses, double k0, double scale) {
+  private static OptimusFit fitScaled(
+      double[] iterations, double[] losses, double k0, double scale) {
     double[] t = new double[iterations.length];
     for (int i = 0; i < t.length; i++) {
       t[i] = (iterations[i] - k0) / scale;
@@ -88,14 +94,17 @@ final class OptimusModel implements ProgressModel {
     for (double fraction : ASYMPTOTE_STARTS) {
       double[] start = start(t, losses, fraction * min);
       try {
-        Optimum optimum = new LevenbergMarquardtOptimizer().optimize(new LeastSquaresBuilder()
-            .start(start)
-            .model(jacobian(t))
-            .target(losses)
-            .parameterValidator(v -> positive(v, start))
-            .maxEvaluations(5000)
-            .maxIterations(5000)
-            .build());
+        Optimum optimum =
+            new LevenbergMarquardtOptimizer()
+                .optimize(
+                    new LeastSquaresBuilder()
+                        .start(start)
+                        .model(jacobian(t))
+                        .target(losses)
+                        .parameterValidator(v -> positive(v, start))
+                        .maxEvaluations(5000)
+                        .maxIterations(5000)
+                        .build());
         double[] p = optimum.getPoint().toArray();
         double cost = optimum.getCost();
         if (p[0] > 0 && p[1] > 0 && Double.isFinite(p[2]) && cost < bestCost) {
@@ -106,7 +115,9 @@ final class OptimusModel implements ProgressModel {
         // this start did not converge (too many evaluations, singular step): try the next
       }
     }
-    return best == null ? null : new OptimusFit(best[0] / scale, best[1], best[2], k0, Double.NaN, 0);
+    return best == null
+        ? null
+        : new OptimusFit(best[0] / scale, best[1], best[2], k0, Double.NaN, 0);
   }
 
   /** b0 and b1 from a linear fit of 1 / (l - b2) on t, kept positive. */
@@ -147,7 +158,8 @@ final class OptimusModel implements ProgressModel {
         jacobian[i][1] = dd;
         jacobian[i][2] = 1;
       }
-      return new Pair<>(new ArrayRealVector(values, false), new Array2DRowRealMatrix(jacobian, false));
+      return new Pair<>(
+          new ArrayRealVector(values, false), new Array2DRowRealMatrix(jacobian, false));
     };
   }
 
@@ -166,16 +178,20 @@ final class OptimusModel implements ProgressModel {
 
     OptimusFit {
       if (!(b0 > 0 && Double.isFinite(b0))) {
-        throw new IllegalArgumentException("Invalid Optimus rate b0: " + b0 + " (must be a finite number > 0)");
+        throw new IllegalArgumentException(
+            "Invalid Optimus rate b0: " + b0 + " (must be a finite number > 0)");
       }
       if (!(b1 > 0 && Double.isFinite(b1))) {
-        throw new IllegalArgumentException("Invalid Optimus offset b1: " + b1 + " (must be a finite number > 0)");
+        throw new IllegalArgumentException(
+            "Invalid Optimus offset b1: " + b1 + " (must be a finite number > 0)");
       }
       if (!Double.isFinite(b2) || !Double.isFinite(k0)) {
-        throw new IllegalArgumentException("Invalid Optimus fit: b2 = " + b2 + ", k0 = " + k0 + " (must be finite)");
+        throw new IllegalArgumentException(
+            "Invalid Optimus fit: b2 = " + b2 + ", k0 = " + k0 + " (must be finite)");
       }
       if (outliersDropped < 0) {
-        throw new IllegalArgumentException("Invalid outlier count: " + outliersDropped + " (must be >= 0)");
+        throw new IllegalArgumentException(
+            "Invalid outlier count: " + outliersDropped + " (must be >= 0)");
       }
     }
 

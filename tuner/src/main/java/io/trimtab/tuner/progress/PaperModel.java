@@ -13,12 +13,12 @@ import org.apache.commons.math3.stat.regression.SimpleRegression;
  * with d the largest loss of the segment and j0 its first iteration, so that k(d) = j0.
  *
  * <p>Design note. Only h is fitted, by least squares through the origin on {@code k - j0 = h x}
- * with {@code x = (1/l) ln(d/l)} (commons-math3 {@link SimpleRegression} without intercept). Outliers
- * are dropped by the median-absolute-deviation rule on relative loss residuals and the model
- * refitted (see {@link Segments}), with d taken again over the points kept, so that a loss spike
- * cannot stay the curve's start; the first residuals come from a fit with d = the first loss, since
- * with d = the largest loss a spike above the start distorts the whole first fit (measured: h off
- * by 40% with one such spike). j0 stays the segment's first iteration. k(l) is strictly
+ * with {@code x = (1/l) ln(d/l)} (commons-math3 {@link SimpleRegression} without intercept).
+ * Outliers are dropped by the median-absolute-deviation rule on relative loss residuals and the
+ * model refitted (see {@link Segments}), with d taken again over the points kept, so that a loss
+ * spike cannot stay the curve's start; the first residuals come from a fit with d = the first loss,
+ * since with d = the largest loss a spike above the start distorts the whole first fit (measured: h
+ * off by 40% with one such spike). j0 stays the segment's first iteration. k(l) is strictly
  * decreasing on (0, d], so {@link ProgressFit#lossAt} inverts it: with {@code u = ln(d/l)} the
  * equation is {@code u e^u = d (k - j0) / h} (a Lambert-W equation), solved by commons-math3's
  * {@link BrentSolver} on the bracket {@code [0, 1 + ln(1 + z)]}.
@@ -57,8 +57,8 @@ final class PaperModel implements ProgressModel {
     double j0 = iterations[0];
     // screen with the curve started at the first loss: with d the largest loss, a spike would set d
     PaperFit screen = fitH(iterations, losses, j0, losses[0]);
-    return Segments.robustFit(iterations, losses, madCutoff, screen, (k, l) -> fitH(k, l, j0, max(l)),
-        PaperFit::finish);
+    return Segments.robustFit(
+        iterations, losses, madCutoff, screen, (k, l) -> fitH(k, l, j0, max(l)), PaperFit::finish);
   }
 
   /** The least-squares fit, or null when no loss is below d (no decrease to fit). */
@@ -98,17 +98,21 @@ final class PaperModel implements ProgressModel {
    * @param rmse root-mean-square loss error over the points kept
    * @param outliersDropped points dropped by the MAD rule
    */
-  record PaperFit(double h, double d, double j0, double rmse, int outliersDropped) implements ProgressFit {
+  record PaperFit(double h, double d, double j0, double rmse, int outliersDropped)
+      implements ProgressFit {
 
     PaperFit {
       if (!(d > 0 && Double.isFinite(d))) {
-        throw new IllegalArgumentException("Invalid largest loss d: " + d + " (must be a finite number > 0)");
+        throw new IllegalArgumentException(
+            "Invalid largest loss d: " + d + " (must be a finite number > 0)");
       }
       if (!Double.isFinite(h) || !Double.isFinite(j0)) {
-        throw new IllegalArgumentException("Invalid paper fit: h = " + h + ", j0 = " + j0 + " (must be finite)");
+        throw new IllegalArgumentException(
+            "Invalid paper fit: h = " + h + ", j0 = " + j0 + " (must be finite)");
       }
       if (outliersDropped < 0) {
-        throw new IllegalArgumentException("Invalid outlier count: " + outliersDropped + " (must be >= 0)");
+        throw new IllegalArgumentException(
+            "Invalid outlier count: " + outliersDropped + " (must be >= 0)");
       }
     }
 

@@ -14,24 +14,26 @@ import java.util.Optional;
  * 2018/2020, which uses the {@code paper} model; Peng et al., "Optimus", EuroSys 2018, for the
  * {@code optimus} model).
  *
- * <p>Design note. No single curve family fits every workload, so the estimator holds several
- * {@link ProgressModel}s and, unless told which one to use, picks per curve the model with the
- * smallest held-out error: fitted on the first 75% of the points, scored by the RMSE of the
- * predicted loss on the last 25% (extrapolation is what the estimate is used for). For a
- * convergence target, the first converged iteration is found by an exponential search from the
- * last observed iteration followed by bisection over whole iterations; this relies on the relative
- * improvement {@code (l(k - w) - l(k)) / l(k - w)} decreasing in k, which holds for both standard
- * models. The search stops at {@link #HORIZON} iterations past the last one (then the estimate is
- * infinite). Stateless and thread-safe; no I/O.
+ * <p>Design note. No single curve family fits every workload, so the estimator holds several {@link
+ * ProgressModel}s and, unless told which one to use, picks per curve the model with the smallest
+ * held-out error: fitted on the first 75% of the points, scored by the RMSE of the predicted loss
+ * on the last 25% (extrapolation is what the estimate is used for). For a convergence target, the
+ * first converged iteration is found by an exponential search from the last observed iteration
+ * followed by bisection over whole iterations; this relies on the relative improvement {@code (l(k
+ * - w) - l(k)) / l(k - w)} decreasing in k, which holds for both standard models. The search stops
+ * at {@link #HORIZON} iterations past the last one (then the estimate is infinite). Stateless and
+ * thread-safe; no I/O.
  *
  * <p>Minimum data: every model needs at least {@value Segments#MIN_POINTS} points per fit, so
- * {@link #estimate} needs at least 4 points and held-out selection needs at least 4 training
- * points plus the held-out ones (5 points at the default 25% holdout); with fewer, selection falls
- * back to the first model that fits.
+ * {@link #estimate} needs at least 4 points and held-out selection needs at least 4 training points
+ * plus the held-out ones (5 points at the default 25% holdout); with fewer, selection falls back to
+ * the first model that fits.
  */
 public final class ProgressEstimator {
 
-  /** Fraction of a curve held out by {@link #estimate(double[], double[], Target)} to pick a model. */
+  /**
+   * Fraction of a curve held out by {@link #estimate(double[], double[], Target)} to pick a model.
+   */
   public static final double DEFAULT_HOLDOUT = 0.25;
 
   /** Iterations past the last observed one beyond which a convergence search gives up. */
@@ -45,12 +47,14 @@ public final class ProgressEstimator {
    */
   public ProgressEstimator(List<ProgressModel> models) {
     if (models == null || models.isEmpty()) {
-      throw new IllegalArgumentException("A progress estimator needs at least one model (got " + models + ")");
+      throw new IllegalArgumentException(
+          "A progress estimator needs at least one model (got " + models + ")");
     }
     List<String> names = new ArrayList<>();
     for (ProgressModel m : models) {
       if (names.contains(m.name())) {
-        throw new IllegalArgumentException("Duplicate progress model name: '" + m.name() + "' (must be unique)");
+        throw new IllegalArgumentException(
+            "Duplicate progress model name: '" + m.name() + "' (must be unique)");
       }
       names.add(m.name());
     }
@@ -76,10 +80,12 @@ public final class ProgressEstimator {
    *     all when fewer than 4 training points remain)
    * @throws IllegalArgumentException on invalid curves (see {@link ProgressModel#fit}) or fraction
    */
-  public Map<String, Double> heldOutErrors(double[] iterations, double[] losses, double holdoutFraction) {
+  public Map<String, Double> heldOutErrors(
+      double[] iterations, double[] losses, double holdoutFraction) {
     Segments.validate(iterations, losses);
     if (!(holdoutFraction > 0 && holdoutFraction < 1)) {
-      throw new IllegalArgumentException("Invalid holdout fraction: " + holdoutFraction + " (must be in (0, 1))");
+      throw new IllegalArgumentException(
+          "Invalid holdout fraction: " + holdoutFraction + " (must be in (0, 1))");
     }
     int n = iterations.length;
     int test = Math.max(1, (int) Math.round(holdoutFraction * n));
@@ -92,8 +98,11 @@ public final class ProgressEstimator {
         double[] trainLosses = Arrays.copyOf(losses, train);
         Optional<ProgressFit> fit = model.fit(trainIterations, trainLosses);
         if (fit.isPresent()) {
-          error = Segments.rmse(fit.get(), Arrays.copyOfRange(iterations, train, n),
-              Arrays.copyOfRange(losses, train, n));
+          error =
+              Segments.rmse(
+                  fit.get(),
+                  Arrays.copyOfRange(iterations, train, n),
+                  Arrays.copyOfRange(losses, train, n));
         }
       }
       errors.put(model.name(), error);
@@ -111,15 +120,27 @@ public final class ProgressEstimator {
    * @return the estimate, or empty if the model cannot fit this curve
    * @throws IllegalArgumentException on invalid curves or an unknown model name
    */
-  public Optional<Estimate> estimate(double[] iterations, double[] losses, Target target, String model) {
+  public Optional<Estimate> estimate(
+      double[] iterations, double[] losses, Target target, String model) {
     Segments.validate(iterations, losses);
     if (target == null) {
       throw new IllegalArgumentException("An estimate needs a target (got null)");
     }
-    ProgressModel chosen = models.stream().filter(m -> m.name().equals(model)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("Unknown progress model: '" + model + "' (expected one of "
-            + models.stream().map(ProgressModel::name).toList() + ")"));
-    return chosen.fit(iterations, losses).map(fit -> estimate(fit, iterations[iterations.length - 1], target, model));
+    ProgressModel chosen =
+        models.stream()
+            .filter(m -> m.name().equals(model))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "Unknown progress model: '"
+                            + model
+                            + "' (expected one of "
+                            + models.stream().map(ProgressModel::name).toList()
+                            + ")"));
+    return chosen
+        .fit(iterations, losses)
+        .map(fit -> estimate(fit, iterations[iterations.length - 1], target, model));
   }
 
   /**
@@ -132,10 +153,12 @@ public final class ProgressEstimator {
     Map<String, Double> errors = heldOutErrors(iterations, losses, DEFAULT_HOLDOUT);
     List<String> order = new ArrayList<>(errors.keySet());
     // finite errors first, smallest first; NaN (could not score) last, in model order (stable sort)
-    order.sort(Comparator.comparingDouble(name -> {
-      double e = errors.get(name);
-      return Double.isNaN(e) ? Double.POSITIVE_INFINITY : e;
-    }));
+    order.sort(
+        Comparator.comparingDouble(
+            name -> {
+              double e = errors.get(name);
+              return Double.isNaN(e) ? Double.POSITIVE_INFINITY : e;
+            }));
     for (String name : order) {
       Optional<Estimate> estimate = estimate(iterations, losses, target, name);
       if (estimate.isPresent()) {

@@ -10,9 +10,9 @@ public interface ProgressFit {
   double lossAt(double iteration);
 
   /**
-   * The first iteration at which the predicted loss reaches {@code targetLoss}, or
-   * {@code Double.POSITIVE_INFINITY} if the curve never gets there. At most the last fitted
-   * iteration when the target is already reached.
+   * The first iteration at which the predicted loss reaches {@code targetLoss}, or {@code
+   * Double.POSITIVE_INFINITY} if the curve never gets there. At most the last fitted iteration when
+   * the target is already reached.
    */
   double iterationAt(double targetLoss);
 

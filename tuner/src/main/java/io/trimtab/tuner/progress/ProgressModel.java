@@ -26,7 +26,10 @@ public interface ProgressModel {
     return new PaperModel();
   }
 
-  /** The model of Optimus (Peng et al.): {@code l(k) = 1 / (b0 k + b1) + b2}, with MAD outlier rejection. */
+  /**
+   * The model of Optimus (Peng et al.): {@code l(k) = 1 / (b0 k + b1) + b2}, with MAD outlier
+   * rejection.
+   */
   static ProgressModel optimus() {
     return new OptimusModel();
   }

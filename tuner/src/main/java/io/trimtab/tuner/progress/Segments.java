@@ -14,9 +14,9 @@ import org.apache.commons.math3.stat.descriptive.rank.Median;
  * noise-free fit (MAD near machine precision) from dropping points over rounding error.
  *
  * <p>The residuals are relative loss residuals {@code ln(l / predicted l)}: loss noise is roughly
- * proportional to the loss, so these have about the same spread early and late in a curve. The
- * rule is applied to all points after each fit and the model refitted on the points kept, until the
- * kept set stops changing (at most {@value #MAX_ROUNDS} refits): a spike can distort the first fit
+ * proportional to the loss, so these have about the same spread early and late in a curve. The rule
+ * is applied to all points after each fit and the model refitted on the points kept, until the kept
+ * set stops changing (at most {@value #MAX_ROUNDS} refits): a spike can distort the first fit
  * enough to hide (for the paper model, a spike above the first loss becomes d), and a point dropped
  * because of a distorted first fit comes back once the fit is right.
  */
@@ -55,8 +55,13 @@ final class Segments {
    *     outlier can distort badly; null to start from the plain fit on all points
    * @return the final fit, or empty when the fit on all points fails
    */
-  static <F extends ProgressFit> Optional<ProgressFit> robustFit(double[] iterations, double[] losses,
-      double cutoff, F screen, Fitter<F> fitter, Finisher<F> finisher) {
+  static <F extends ProgressFit> Optional<ProgressFit> robustFit(
+      double[] iterations,
+      double[] losses,
+      double cutoff,
+      F screen,
+      Fitter<F> fitter,
+      Finisher<F> finisher) {
     F fit = fitter.fit(iterations, losses);
     if (fit == null) {
       return Optional.empty();
@@ -97,21 +102,31 @@ final class Segments {
       throw new IllegalArgumentException("A segment needs iterations and losses (got null)");
     }
     if (iterations.length != losses.length) {
-      throw new IllegalArgumentException("Iterations and losses differ in length: " + iterations.length
-          + " iterations vs " + losses.length + " losses (must be equal)");
+      throw new IllegalArgumentException(
+          "Iterations and losses differ in length: "
+              + iterations.length
+              + " iterations vs "
+              + losses.length
+              + " losses (must be equal)");
     }
     for (int i = 0; i < iterations.length; i++) {
       if (!Double.isFinite(iterations[i])) {
-        throw new IllegalArgumentException("Invalid iteration at index " + i + ": " + iterations[i]
-            + " (must be finite)");
+        throw new IllegalArgumentException(
+            "Invalid iteration at index " + i + ": " + iterations[i] + " (must be finite)");
       }
       if (i > 0 && !(iterations[i] > iterations[i - 1])) {
-        throw new IllegalArgumentException("Invalid iteration at index " + i + ": " + iterations[i]
-            + " (must be > the previous iteration " + iterations[i - 1] + ")");
+        throw new IllegalArgumentException(
+            "Invalid iteration at index "
+                + i
+                + ": "
+                + iterations[i]
+                + " (must be > the previous iteration "
+                + iterations[i - 1]
+                + ")");
       }
       if (!(losses[i] > 0 && Double.isFinite(losses[i]))) {
-        throw new IllegalArgumentException("Invalid loss at index " + i + ": " + losses[i]
-            + " (must be a finite number > 0)");
+        throw new IllegalArgumentException(
+            "Invalid loss at index " + i + ": " + losses[i] + " (must be a finite number > 0)");
       }
     }
   }
@@ -120,8 +135,8 @@ final class Segments {
    * Which points the MAD rule keeps.
    *
    * @param residuals residuals of a first fit
-   * @param cutoff robust standard deviations a residual may be off the median;
-   *     {@code Double.POSITIVE_INFINITY} keeps everything
+   * @param cutoff robust standard deviations a residual may be off the median; {@code
+   *     Double.POSITIVE_INFINITY} keeps everything
    * @param floor smallest threshold, in residual units, >= 0
    * @return one flag per residual, true to keep
    */
@@ -165,8 +180,8 @@ final class Segments {
 
   static void checkCutoff(double cutoff) {
     if (!(cutoff > 0)) {
-      throw new IllegalArgumentException("Invalid MAD cutoff: " + cutoff
-          + " (must be > 0, or infinity to keep every point)");
+      throw new IllegalArgumentException(
+          "Invalid MAD cutoff: " + cutoff + " (must be > 0, or infinity to keep every point)");
     }
   }
 

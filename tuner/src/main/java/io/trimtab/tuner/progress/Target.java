@@ -13,13 +13,16 @@ public record Target(double loss, double threshold, int window) {
 
   public Target {
     if (!Double.isNaN(loss) && !(loss > 0 && Double.isFinite(loss))) {
-      throw new IllegalArgumentException("Invalid target loss: " + loss + " (must be a finite number > 0)");
+      throw new IllegalArgumentException(
+          "Invalid target loss: " + loss + " (must be a finite number > 0)");
     }
     if (!(threshold > 0 && threshold < 1)) {
-      throw new IllegalArgumentException("Invalid convergence threshold: " + threshold + " (must be in (0, 1))");
+      throw new IllegalArgumentException(
+          "Invalid convergence threshold: " + threshold + " (must be in (0, 1))");
     }
     if (window < 1) {
-      throw new IllegalArgumentException("Invalid convergence window: " + window + " iterations (must be >= 1)");
+      throw new IllegalArgumentException(
+          "Invalid convergence window: " + window + " iterations (must be >= 1)");
     }
   }
 

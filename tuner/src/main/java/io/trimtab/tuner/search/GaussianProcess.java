@@ -19,21 +19,22 @@ import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
 import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
 
 /**
- * Gaussian-process regression with an ARD Matérn-5/2 kernel, for small data sets (a few hundred points
- * at most) on inputs encoded in [0,1]^d. Immutable.
+ * Gaussian-process regression with an ARD Matérn-5/2 kernel, for small data sets (a few hundred
+ * points at most) on inputs encoded in [0,1]^d. Immutable.
  *
- * <p>Design note. The model follows Rasmussen &amp; Williams, "Gaussian Processes for Machine Learning"
- * (2006): the posterior mean and variance of ch. 2 (Algorithm 2.1, via a Cholesky factor of
- * K + σn²I), the Matérn-5/2 covariance of ch. 4 with one length scale per input dimension (automatic
- * relevance determination), and type-II maximum likelihood for the hyper-parameters (ch. 5). Matérn-5/2
- * rather than the squared exponential follows Snoek et al. (2012): it assumes twice-differentiable rather
- * than infinitely smooth functions. Outputs are standardized (mean 0, sd 1) before fitting, so the
- * hyper-parameter bounds are unit-free: length scales in [0.05, 5] (inputs span [0,1]), signal variance
- * in [0.05, 20], noise variance in [1e-6, 1]. The log marginal likelihood is maximized over the
- * log-parameters with BOBYQA (derivative-free, bounded) from a default start and 5 seeded random
- * starts; the best point any start evaluated wins. If a Cholesky factorization fails the diagonal gets
- * a growing jitter (1e-8 to 1e-2 times the signal variance) before the parameters are given up.
- * Inputs outside [0,1] are accepted, but the length-scale bounds assume the unit cube.
+ * <p>Design note. The model follows Rasmussen &amp; Williams, "Gaussian Processes for Machine
+ * Learning" (2006): the posterior mean and variance of ch. 2 (Algorithm 2.1, via a Cholesky factor
+ * of K + σn²I), the Matérn-5/2 covariance of ch. 4 with one length scale per input dimension
+ * (automatic relevance determination), and type-II maximum likelihood for the hyper-parameters (ch.
+ * 5). Matérn-5/2 rather than the squared exponential follows Snoek et al. (2012): it assumes
+ * twice-differentiable rather than infinitely smooth functions. Outputs are standardized (mean 0,
+ * sd 1) before fitting, so the hyper-parameter bounds are unit-free: length scales in [0.05, 5]
+ * (inputs span [0,1]), signal variance in [0.05, 20], noise variance in [1e-6, 1]. The log marginal
+ * likelihood is maximized over the log-parameters with BOBYQA (derivative-free, bounded) from a
+ * default start and 5 seeded random starts; the best point any start evaluated wins. If a Cholesky
+ * factorization fails the diagonal gets a growing jitter (1e-8 to 1e-2 times the signal variance)
+ * before the parameters are given up. Inputs outside [0,1] are accepted, but the length-scale
+ * bounds assume the unit cube.
  */
 public final class GaussianProcess {
   static final double MIN_LENGTH = 0.05;
@@ -42,6 +43,7 @@ public final class GaussianProcess {
   static final double MAX_SIGNAL = 20;
   static final double MIN_NOISE = 1e-6;
   static final double MAX_NOISE = 1;
+
   /**
    * Random restarts of the likelihood maximization besides the default start, and its precision
    * (trust-region radius in log hyper-parameter units at which BOBYQA stops). On random 6-input
@@ -49,6 +51,7 @@ public final class GaussianProcess {
    * 0.001) as five stopping at 1e-4, at 70-100 ms a fit in a warm JVM instead of 180-450 ms.
    */
   private static final int RANDOM_STARTS = 1;
+
   private static final double STOP_RADIUS = 1e-2;
   private static final int MAX_EVALUATIONS = 1500;
   private static final double[] JITTER = {0, 1e-8, 1e-6, 1e-4, 1e-2};
@@ -63,10 +66,17 @@ public final class GaussianProcess {
   private final Factor factor;
 
   /** A Cholesky factorization of K + (σn² + jitter)I and what follows from it. */
-  private record Factor(DecompositionSolver solver, double[] alpha, double logLikelihood, double jitter) {}
+  private record Factor(
+      DecompositionSolver solver, double[] alpha, double logLikelihood, double jitter) {}
 
-  private GaussianProcess(double[][] x, double yMean, double ySd, double[] lengthScales, double signalVariance,
-      double noiseVariance, Factor factor) {
+  private GaussianProcess(
+      double[][] x,
+      double yMean,
+      double ySd,
+      double[] lengthScales,
+      double signalVariance,
+      double noiseVariance,
+      Factor factor) {
     this.x = x;
     this.yMean = yMean;
     this.ySd = ySd;
@@ -96,15 +106,16 @@ public final class GaussianProcess {
     upper[d + 1] = Math.log(MAX_NOISE);
     double[] best = {Double.NEGATIVE_INFINITY};
     double[][] bestTheta = {null};
-    MultivariateFunction objective = theta -> {
-      Factor f = factor(xs, z, exp(theta, 0, d), Math.exp(theta[d]), Math.exp(theta[d + 1]));
-      double v = f == null ? Double.NEGATIVE_INFINITY : f.logLikelihood();
-      if (v > best[0]) {
-        best[0] = v;
-        bestTheta[0] = theta.clone();
-      }
-      return Double.isFinite(v) ? v : -1e10;
-    };
+    MultivariateFunction objective =
+        theta -> {
+          Factor f = factor(xs, z, exp(theta, 0, d), Math.exp(theta[d]), Math.exp(theta[d + 1]));
+          double v = f == null ? Double.NEGATIVE_INFINITY : f.logLikelihood();
+          if (v > best[0]) {
+            best[0] = v;
+            bestTheta[0] = theta.clone();
+          }
+          return Double.isFinite(v) ? v : -1e10;
+        };
     Random random = new Random(seed);
     for (int start = 0; start <= RANDOM_STARTS; start++) {
       double[] guess = new double[d + 2];
@@ -123,16 +134,24 @@ public final class GaussianProcess {
         guess[k] = Math.max(lower[k], Math.min(upper[k], guess[k]));
       }
       try {
-        new BOBYQAOptimizer(2 * (d + 2) + 1, 1.0, STOP_RADIUS).optimize(new MaxEval(MAX_EVALUATIONS),
-            new ObjectiveFunction(objective), GoalType.MAXIMIZE, new InitialGuess(guess),
-            new SimpleBounds(lower, upper));
+        new BOBYQAOptimizer(2 * (d + 2) + 1, 1.0, STOP_RADIUS)
+            .optimize(
+                new MaxEval(MAX_EVALUATIONS),
+                new ObjectiveFunction(objective),
+                GoalType.MAXIMIZE,
+                new InitialGuess(guess),
+                new SimpleBounds(lower, upper));
       } catch (MathIllegalStateException e) {
-        // evaluation budget spent or a degenerate trust region: the best point seen so far still counts
+        // evaluation budget spent or a degenerate trust region: the best point seen so far still
+        // counts
       }
     }
     if (bestTheta[0] == null) {
-      throw new IllegalStateException("Gaussian-process fit failed: no hyper-parameters give a positive-definite"
-          + " covariance for " + xs.length + " points (even with jitter)");
+      throw new IllegalStateException(
+          "Gaussian-process fit failed: no hyper-parameters give a positive-definite"
+              + " covariance for "
+              + xs.length
+              + " points (even with jitter)");
     }
     double[] t = bestTheta[0];
     return build(xs, yMean, ySd, z, exp(t, 0, d), Math.exp(t[d]), Math.exp(t[d + 1]));
@@ -142,12 +161,20 @@ public final class GaussianProcess {
    * A GP with the given hyper-parameters (no fitting), in standardized output units: useful as a
    * baseline and in tests.
    */
-  public static GaussianProcess withHyperparameters(double[][] x, double[] y, double[] lengthScales,
-      double signalVariance, double noiseVariance) {
+  public static GaussianProcess withHyperparameters(
+      double[][] x,
+      double[] y,
+      double[] lengthScales,
+      double signalVariance,
+      double noiseVariance) {
     double[][] xs = checkInputs(x, y);
     if (lengthScales == null || lengthScales.length != xs[0].length) {
-      throw new IllegalArgumentException("Invalid length scales: " + Arrays.toString(lengthScales) + " (expected "
-          + xs[0].length + ", one per input dimension)");
+      throw new IllegalArgumentException(
+          "Invalid length scales: "
+              + Arrays.toString(lengthScales)
+              + " (expected "
+              + xs[0].length
+              + ", one per input dimension)");
     }
     for (double l : lengthScales) {
       if (!(l > 0) || !Double.isFinite(l)) {
@@ -155,31 +182,52 @@ public final class GaussianProcess {
       }
     }
     if (!(signalVariance > 0) || !Double.isFinite(signalVariance)) {
-      throw new IllegalArgumentException("Invalid signal variance: " + signalVariance + " (must be > 0)");
+      throw new IllegalArgumentException(
+          "Invalid signal variance: " + signalVariance + " (must be > 0)");
     }
     if (!(noiseVariance >= 0) || !Double.isFinite(noiseVariance)) {
-      throw new IllegalArgumentException("Invalid noise variance: " + noiseVariance + " (must be >= 0)");
+      throw new IllegalArgumentException(
+          "Invalid noise variance: " + noiseVariance + " (must be >= 0)");
     }
     double yMean = mean(y);
     double ySd = sd(y, yMean);
-    return build(xs, yMean, ySd, standardize(y, yMean, ySd), lengthScales.clone(), signalVariance, noiseVariance);
+    return build(
+        xs,
+        yMean,
+        ySd,
+        standardize(y, yMean, ySd),
+        lengthScales.clone(),
+        signalVariance,
+        noiseVariance);
   }
 
-  private static GaussianProcess build(double[][] x, double yMean, double ySd, double[] z, double[] ls, double sf2,
-      double sn2) {
+  private static GaussianProcess build(
+      double[][] x, double yMean, double ySd, double[] z, double[] ls, double sf2, double sn2) {
     Factor f = factor(x, z, ls, sf2, sn2);
     if (f == null) {
-      throw new IllegalStateException("Covariance matrix not positive definite even with jitter (length scales "
-          + Arrays.toString(ls) + ", signal variance " + sf2 + ", noise variance " + sn2 + ")");
+      throw new IllegalStateException(
+          "Covariance matrix not positive definite even with jitter (length scales "
+              + Arrays.toString(ls)
+              + ", signal variance "
+              + sf2
+              + ", noise variance "
+              + sn2
+              + ")");
     }
     return new GaussianProcess(x, yMean, ySd, ls, sf2, sn2, f);
   }
 
-  /** Posterior mean and sd of the latent function at {@code point}, in the original output units. */
+  /**
+   * Posterior mean and sd of the latent function at {@code point}, in the original output units.
+   */
   public Prediction predict(double[] point) {
     if (point == null || point.length != x[0].length) {
-      throw new IllegalArgumentException("Invalid point: " + Arrays.toString(point) + " (expected "
-          + x[0].length + " coordinates)");
+      throw new IllegalArgumentException(
+          "Invalid point: "
+              + Arrays.toString(point)
+              + " (expected "
+              + x[0].length
+              + " coordinates)");
     }
     checkFinite(point, "point");
     double[] k = new double[x.length];
@@ -272,23 +320,37 @@ public final class GaussianProcess {
 
   private static double[][] checkInputs(double[][] x, double[] y) {
     if (x == null || y == null || x.length == 0) {
-      throw new IllegalArgumentException("No training data: " + (x == null ? "null" : x.length + " points")
-          + " (expected at least 1 point)");
+      throw new IllegalArgumentException(
+          "No training data: "
+              + (x == null ? "null" : x.length + " points")
+              + " (expected at least 1 point)");
     }
     if (y.length != x.length) {
-      throw new IllegalArgumentException("Mismatched training data: " + x.length + " points but " + y.length
-          + " outputs (expected one output per point)");
+      throw new IllegalArgumentException(
+          "Mismatched training data: "
+              + x.length
+              + " points but "
+              + y.length
+              + " outputs (expected one output per point)");
     }
     int d = x[0] == null ? 0 : x[0].length;
     if (d == 0) {
-      throw new IllegalArgumentException("Invalid training point 0: " + Arrays.toString(x[0])
-          + " (expected at least 1 coordinate)");
+      throw new IllegalArgumentException(
+          "Invalid training point 0: "
+              + Arrays.toString(x[0])
+              + " (expected at least 1 coordinate)");
     }
     double[][] copy = new double[x.length][];
     for (int i = 0; i < x.length; i++) {
       if (x[i] == null || x[i].length != d) {
-        throw new IllegalArgumentException("Ragged training data: point " + i + " has "
-            + (x[i] == null ? "no" : String.valueOf(x[i].length)) + " coordinates (expected " + d + ")");
+        throw new IllegalArgumentException(
+            "Ragged training data: point "
+                + i
+                + " has "
+                + (x[i] == null ? "no" : String.valueOf(x[i].length))
+                + " coordinates (expected "
+                + d
+                + ")");
       }
       checkFinite(x[i], "training point " + i);
       copy[i] = x[i].clone();
@@ -300,8 +362,8 @@ public final class GaussianProcess {
   private static void checkFinite(double[] v, String what) {
     for (int i = 0; i < v.length; i++) {
       if (!Double.isFinite(v[i])) {
-        throw new IllegalArgumentException("Invalid value in " + what + " at index " + i + ": " + v[i]
-            + " (must be finite)");
+        throw new IllegalArgumentException(
+            "Invalid value in " + what + " at index " + i + ": " + v[i] + " (must be finite)");
       }
     }
   }
@@ -310,7 +372,10 @@ public final class GaussianProcess {
     return Arrays.stream(y).average().orElse(0);
   }
 
-  /** Sample sd; 1 if undefined or 0 (a single point or constant outputs), so standardizing only centers. */
+  /**
+   * Sample sd; 1 if undefined or 0 (a single point or constant outputs), so standardizing only
+   * centers.
+   */
   private static double sd(double[] y, double mean) {
     if (y.length < 2) {
       return 1;

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The knobs of a {@link io.trimtab.tuner.Setting} the tuner may change. The declaration order is the
- * order of the coordinates in {@link SearchSpace#encode}.
+ * The knobs of a {@link io.trimtab.tuner.Setting} the tuner may change. The declaration order is
+ * the order of the coordinates in {@link SearchSpace#encode}.
  */
 public enum Knob {
   STALENESS,
@@ -27,7 +27,11 @@ public enum Knob {
         return k;
       }
     }
-    throw new IllegalArgumentException("Unknown knob: '" + name + "' (expected one of "
-        + Arrays.stream(values()).map(Knob::configName).toList() + ")");
+    throw new IllegalArgumentException(
+        "Unknown knob: '"
+            + name
+            + "' (expected one of "
+            + Arrays.stream(values()).map(Knob::configName).toList()
+            + ")");
   }
 }

@@ -5,13 +5,13 @@ import java.util.Random;
 /**
  * Latin-hypercube samples of the unit cube.
  *
- * <p>Design note. McKay, Beckman &amp; Conover, "A Comparison of Three Methods for Selecting Values of
- * Input Variables in the Analysis of Output from a Computer Code" (Technometrics, 1979): each of the
- * {@code dims} axes is cut into n equal intervals and every interval holds exactly one of the n points,
- * so each one-dimensional projection is evenly covered however few points there are. Per dimension a
- * random permutation assigns intervals to points and each point is placed uniformly within its interval.
- * All randomness comes from the seed ({@link java.util.Random}, so a seed gives the same sample on every
- * JVM).
+ * <p>Design note. McKay, Beckman &amp; Conover, "A Comparison of Three Methods for Selecting Values
+ * of Input Variables in the Analysis of Output from a Computer Code" (Technometrics, 1979): each of
+ * the {@code dims} axes is cut into n equal intervals and every interval holds exactly one of the n
+ * points, so each one-dimensional projection is evenly covered however few points there are. Per
+ * dimension a random permutation assigns intervals to points and each point is placed uniformly
+ * within its interval. All randomness comes from the seed ({@link java.util.Random}, so a seed
+ * gives the same sample on every JVM).
  */
 public final class LatinHypercube {
   private LatinHypercube() {}
@@ -28,7 +28,8 @@ public final class LatinHypercube {
       throw new IllegalArgumentException("Invalid number of points: " + n + " (must be >= 1)");
     }
     if (dims < 1) {
-      throw new IllegalArgumentException("Invalid number of dimensions: " + dims + " (must be >= 1)");
+      throw new IllegalArgumentException(
+          "Invalid number of dimensions: " + dims + " (must be >= 1)");
     }
     Random random = new Random(seed);
     double[][] points = new double[n][dims];

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 class JobProgressTest {
 
   /**
-   * A job of three segments (settings 0, 1, 0, 2) on one Optimus curve l(p) = 1/(0.02 p + 1.5) + 0.2,
-   * setting s moving progress p by e_s per clock: e = {1, 0.5, 1.5}.
+   * A job of three segments (settings 0, 1, 0, 2) on one Optimus curve l(p) = 1/(0.02 p + 1.5) +
+   * 0.2, setting s moving progress p by e_s per clock: e = {1, 0.5, 1.5}.
    */
   private static double[][] job(double noise, long seed) {
     double[] eff = {1, 0.5, 1.5};
@@ -42,17 +42,23 @@ class JobProgressTest {
   @Test
   void optimusFamily_recoversRelativeEfficiencies_andTheFloor() {
     double[][] j = job(0, 1);
-    JobProgress fit = JobProgress.fit(settings(j), j[1], 3, JobProgress.Family.OPTIMUS).orElseThrow();
+    JobProgress fit =
+        JobProgress.fit(settings(j), j[1], 3, JobProgress.Family.OPTIMUS).orElseThrow();
     assertThat(fit.rate(1) / fit.rate(0)).isCloseTo(0.5, within(0.01));
     assertThat(fit.rate(2) / fit.rate(0)).isCloseTo(1.5, within(0.01));
     assertThat(fit.floor()).isCloseTo(0.2, within(0.005));
-    // from the last loss, remaining iterations to 0.3 under setting 0: p(0.3) - p(now) by the true curve
+    // from the last loss, remaining iterations to 0.3 under setting 0: p(0.3) - p(now) by the true
+    // curve
     double now = j[1][j[1].length - 1];
     double pNow = (1 / (now - 0.2) - 1.5) / 0.02;
     double pTarget = (1 / (0.3 - 0.2) - 1.5) / 0.02;
-    assertThat(fit.remainingIterations(0, now, Target.loss(0.3))).isCloseTo(pTarget - pNow, within(2.0));
-    assertThat(fit.remainingIterations(1, now, Target.loss(0.3))).isCloseTo((pTarget - pNow) / 0.5, within(4.0));
-    assertThat(fit.remainingIterations(0, now, Target.loss(0.15))).as("below the floor").isInfinite();
+    assertThat(fit.remainingIterations(0, now, Target.loss(0.3)))
+        .isCloseTo(pTarget - pNow, within(2.0));
+    assertThat(fit.remainingIterations(1, now, Target.loss(0.3)))
+        .isCloseTo((pTarget - pNow) / 0.5, within(4.0));
+    assertThat(fit.remainingIterations(0, now, Target.loss(0.15)))
+        .as("below the floor")
+        .isInfinite();
   }
 
   @Test
@@ -76,7 +82,8 @@ class JobProgressTest {
   void heldOutError_prefersTheFamilyWithAFloor_onAFlooredCurve() {
     double[][] j = job(0.005, 3);
     var errors = JobProgress.heldOutErrors(settings(j), j[1], 3, 0.25);
-    assertThat(errors.get(JobProgress.Family.OPTIMUS)).isLessThan(errors.get(JobProgress.Family.PAPER));
+    assertThat(errors.get(JobProgress.Family.OPTIMUS))
+        .isLessThan(errors.get(JobProgress.Family.PAPER));
   }
 
   @Test
@@ -85,7 +92,8 @@ class JobProgressTest {
     for (int i = 15; i < j[1].length; i += 20) {
       j[1][i] *= 3;
     }
-    JobProgress fit = JobProgress.fit(settings(j), j[1], 3, JobProgress.Family.OPTIMUS).orElseThrow();
+    JobProgress fit =
+        JobProgress.fit(settings(j), j[1], 3, JobProgress.Family.OPTIMUS).orElseThrow();
     assertThat(fit.outliersDropped()).isGreaterThanOrEqualTo(5);
     assertThat(fit.rate(1) / fit.rate(0)).isCloseTo(0.5, within(0.1));
   }
@@ -93,7 +101,8 @@ class JobProgressTest {
   @Test
   void convergenceTarget_isFoundOnTheSettingsCurve() {
     double[][] j = job(0, 5);
-    JobProgress fit = JobProgress.fit(settings(j), j[1], 3, JobProgress.Family.OPTIMUS).orElseThrow();
+    JobProgress fit =
+        JobProgress.fit(settings(j), j[1], 3, JobProgress.Family.OPTIMUS).orElseThrow();
     double now = j[1][j[1].length - 1];
     double fast = fit.remainingIterations(2, now, Target.convergence(1e-3, 10));
     double slow = fit.remainingIterations(1, now, Target.convergence(1e-3, 10));
@@ -123,11 +132,18 @@ class JobProgressTest {
         q += eff[set[i]];
         loss[i] = (0.15 + Math.pow(0.05 * q + 1, -0.25)) * (1 + noise * rnd.nextGaussian());
       }
-      JobProgress.fit(set, loss, 3, JobProgress.Family.POWER).orElseThrow(); // warm-up for the timing
+      JobProgress.fit(set, loss, 3, JobProgress.Family.POWER)
+          .orElseThrow(); // warm-up for the timing
       long t0 = System.nanoTime();
       JobProgress fit = JobProgress.fit(set, loss, 3, JobProgress.Family.POWER).orElseThrow();
-      System.out.printf("power fit, noise %.3f: p %.3f floor %.4f rates %.3f %.3f (%.1f ms, %d points)%n", noise,
-          fit.power(), fit.floor(), fit.rate(1) / fit.rate(0), fit.rate(2) / fit.rate(0), (System.nanoTime() - t0) / 1e6,
+      System.out.printf(
+          "power fit, noise %.3f: p %.3f floor %.4f rates %.3f %.3f (%.1f ms, %d points)%n",
+          noise,
+          fit.power(),
+          fit.floor(),
+          fit.rate(1) / fit.rate(0),
+          fit.rate(2) / fit.rate(0),
+          (System.nanoTime() - t0) / 1e6,
           set.length);
       // measured: noise-free p 4.000, floor 0.1499, rates 0.500 / 1.500; with 0.3% noise p 4.000,
       // floor 0.157, rates 0.509 / 1.557
@@ -142,16 +158,23 @@ class JobProgressTest {
       double qNow = (Math.pow(now - 0.15, -4) - 1) / 0.05;
       double qTarget = (Math.pow(0.2 - 0.15, -4) - 1) / 0.05;
       if (noise == 0) {
-        assertThat(fit.remainingIterations(0, now, Target.loss(0.2)) / (qTarget - qNow)).isCloseTo(1, within(0.01));
+        assertThat(fit.remainingIterations(0, now, Target.loss(0.2)) / (qTarget - qNow))
+            .isCloseTo(1, within(0.01));
       }
     }
   }
 
   @Test
   void badInput_namesTheClock() {
-    assertThatThrownBy(() -> JobProgress.fit(new int[] {0, 3}, new double[] {1, 0.9}, 2, JobProgress.Family.PAPER))
+    assertThatThrownBy(
+            () ->
+                JobProgress.fit(
+                    new int[] {0, 3}, new double[] {1, 0.9}, 2, JobProgress.Family.PAPER))
         .hasMessage("Invalid setting index at clock 1: 3 (must be 0 .. 1)");
-    assertThatThrownBy(() -> JobProgress.fit(new int[] {0, 0}, new double[] {1, Double.NaN}, 1,
-        JobProgress.Family.PAPER)).hasMessage("Invalid loss at clock 1: NaN (must be a finite number > 0)");
+    assertThatThrownBy(
+            () ->
+                JobProgress.fit(
+                    new int[] {0, 0}, new double[] {1, Double.NaN}, 1, JobProgress.Family.PAPER))
+        .hasMessage("Invalid loss at clock 1: NaN (must be a finite number > 0)");
   }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class OptimusModelTest {
 
-  // l(k) = 1 / (0.02 (k - 100) + 1) + 0.1, observed every 5 iterations from 100 to 400 (1.1 -> 0.243)
+  // l(k) = 1 / (0.02 (k - 100) + 1) + 0.1, observed every 5 iterations from 100 to 400 (1.1 ->
+  // 0.243)
   private static final double B0 = 0.02;
   private static final double B1 = 1.0;
   private static final double B2 = 0.1;
@@ -66,7 +67,8 @@ class OptimusModelTest {
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
   void optimus_outliers_areDroppedAndMadRejectionHelps(long seed) {
-    // five 3x spikes (measured without rejection: remaining iterations off by 15-18%; with: <= 7.4%)
+    // five 3x spikes (measured without rejection: remaining iterations off by 15-18%; with: <=
+    // 7.4%)
     double[] clean = SyntheticCurves.noisy(SyntheticCurves.optimus(K, B0, B1, B2, K0), 0.01, seed);
     double[] spiked = SyntheticCurves.spiked(clean, 3, 10, 20, 30, 40, 50);
 

@@ -92,12 +92,15 @@ class PaperModelTest {
   @Test
   void paper_cannotFit_tooFewPointsOrNoDecrease() {
     assertThat(new PaperModel().fit(new double[] {1, 2, 3}, new double[] {3, 2, 1})).isEmpty();
-    assertThat(new PaperModel().fit(new double[] {1, 2, 3, 4}, new double[] {2, 2, 2, 2})).isEmpty();
-    assertThat(new PaperModel().fit(new double[] {1, 2, 3, 4}, new double[] {4, 3, 2, 1.5})).isPresent();
+    assertThat(new PaperModel().fit(new double[] {1, 2, 3, 4}, new double[] {2, 2, 2, 2}))
+        .isEmpty();
+    assertThat(new PaperModel().fit(new double[] {1, 2, 3, 4}, new double[] {4, 3, 2, 1.5}))
+        .isPresent();
   }
 
   @Test
   void paper_invalidCutoff_isRejected() {
-    assertThatThrownBy(() -> new PaperModel(0)).hasMessage("Invalid MAD cutoff: 0.0 (must be > 0, or infinity to keep every point)");
+    assertThatThrownBy(() -> new PaperModel(0))
+        .hasMessage("Invalid MAD cutoff: 0.0 (must be > 0, or infinity to keep every point)");
   }
 }

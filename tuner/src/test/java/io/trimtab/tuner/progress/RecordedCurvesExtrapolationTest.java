@@ -20,14 +20,19 @@ class RecordedCurvesExtrapolationTest {
 
   private static final double NEVER = Math.log(10);
 
-  /** Median error per family, and of the family held-out error chooses (paper's or power), by run. */
+  /**
+   * Median error per family, and of the family held-out error chooses (paper's or power), by run.
+   */
   record Run(String label, Map<JobProgress.Family, Double> medians, double chosen) {
     double of(JobProgress.Family f) {
       return medians.get(f);
     }
   }
 
-  /** Median errors over every setting that reaches {@code target} at least 3 epochs after the prefix. */
+  /**
+   * Median errors over every setting that reaches {@code target} at least 3 epochs after the
+   * prefix.
+   */
   static Run medianErrors(String workload, double target, int prefix) {
     RecordedGrid grid = RecordedGrid.load(workload);
     Map<JobProgress.Family, List<Double>> errors = new EnumMap<>(JobProgress.Family.class);
@@ -49,9 +54,13 @@ class RecordedCurvesExtrapolationTest {
       double[] losses = Arrays.copyOf(c.losses(), prefix);
       int[] setting = new int[prefix];
       for (JobProgress.Family f : JobProgress.Family.values()) {
-        double predicted = JobProgress.fit(setting, losses, 1, f)
-            .map(fit -> prefix + fit.remainingIterations(0, losses[prefix - 1], Target.loss(target)))
-            .orElse(Double.NaN);
+        double predicted =
+            JobProgress.fit(setting, losses, 1, f)
+                .map(
+                    fit ->
+                        prefix
+                            + fit.remainingIterations(0, losses[prefix - 1], Target.loss(target)))
+                .orElse(Double.NaN);
         double log = Double.isFinite(predicted) ? Math.log(predicted / reached) : NEVER;
         errors.computeIfAbsent(f, k -> new ArrayList<>()).add(Math.abs(log));
         double[] s = signed.computeIfAbsent(f, k -> new double[1]);
@@ -59,24 +68,39 @@ class RecordedCurvesExtrapolationTest {
         logs.put(f, log);
       }
       Map<JobProgress.Family, Double> held = JobProgress.heldOutErrors(setting, losses, 1, 0.25);
-      JobProgress.Family chosen = held.get(JobProgress.Family.POWER) < held.get(JobProgress.Family.PAPER)
-          ? JobProgress.Family.POWER : JobProgress.Family.PAPER;
+      JobProgress.Family chosen =
+          held.get(JobProgress.Family.POWER) < held.get(JobProgress.Family.PAPER)
+              ? JobProgress.Family.POWER
+              : JobProgress.Family.PAPER;
       chosenErrors.add(Math.abs(logs.get(chosen)));
     }
     Map<JobProgress.Family, Double> out = new EnumMap<>(JobProgress.Family.class);
-    StringBuilder line = new StringBuilder(String.format("%-5s target %.4g prefix %d (%d curves):", workload, target,
-        prefix, curves));
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                "%-5s target %.4g prefix %d (%d curves):", workload, target, prefix, curves));
     for (JobProgress.Family f : JobProgress.Family.values()) {
-      double[] e = errors.getOrDefault(f, List.of()).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      double[] e =
+          errors.getOrDefault(f, List.of()).stream()
+              .mapToDouble(Double::doubleValue)
+              .sorted()
+              .toArray();
       double median = e.length == 0 ? Double.NaN : e[e.length / 2];
       out.put(f, median);
-      line.append(String.format(" %s median |ln(pred/true)| %.3f mean ln(pred/true) %+.3f;", f, median,
-          curves == 0 ? Double.NaN : signed.get(f)[0] / curves));
+      line.append(
+          String.format(
+              " %s median |ln(pred/true)| %.3f mean ln(pred/true) %+.3f;",
+              f, median, curves == 0 ? Double.NaN : signed.get(f)[0] / curves));
     }
     double[] ch = chosenErrors.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    line.append(String.format(" held-out choice median %.3f", ch.length == 0 ? Double.NaN : ch[ch.length / 2]));
+    line.append(
+        String.format(
+            " held-out choice median %.3f", ch.length == 0 ? Double.NaN : ch[ch.length / 2]));
     System.out.println(line);
-    return new Run(workload + " " + target + " prefix " + prefix, out, ch.length == 0 ? Double.NaN : ch[ch.length / 2]);
+    return new Run(
+        workload + " " + target + " prefix " + prefix,
+        out,
+        ch.length == 0 ? Double.NaN : ch[ch.length / 2]);
   }
 
   @Test
@@ -96,11 +120,14 @@ class RecordedCurvesExtrapolationTest {
     //   spam 0.003:  paper 0.249 / 0.135 / 0.144, power 1.062 / 0.454 / 0.288
     //   Optimus' floor is above these targets from most prefixes (2.303 = "never").
     //   Held-out choice between the paper's and the power family: 0.855 / 0.035 / 0.016 (click
-    //   0.25), 1.078 / 0.034 / 0.010, 0.224 / 0.093 / 0.070, 0.249 / 0.172 / 0.166; with one held-out
+    //   0.25), 1.078 / 0.034 / 0.010, 0.224 / 0.093 / 0.070, 0.249 / 0.172 / 0.166; with one
+    // held-out
     //   epoch (prefix 4) it keeps the paper's family. (The tuner compares on clock-level points.)
     for (Run r : runs) {
       if (r.label().startsWith("click")) {
-        assertThat(r.of(JobProgress.Family.POWER)).as(r.label()).isLessThan(0.2)
+        assertThat(r.of(JobProgress.Family.POWER))
+            .as(r.label())
+            .isLessThan(0.2)
             .isLessThan(r.of(JobProgress.Family.PAPER) / 3);
       }
       if (!r.label().endsWith("prefix 4")) {

@@ -27,43 +27,59 @@ class BayesianOptimizationTest {
   private static final int INITIAL = 4;
   private static final long[] SEEDS = {1, 2, 3, 4, 5};
   private static final int RANDOM_RUNS = 1000;
-  private static final SearchSpace SPACE = SearchSpace.of(Setting.defaults(2, 2), EnumSet.allOf(Knob.class), 2, 2);
+  private static final SearchSpace SPACE =
+      SearchSpace.of(Setting.defaults(2, 2), EnumSet.allOf(Knob.class), 2, 2);
 
   /**
    * Interior optimum: multiplicative knob effects, asp pays for extra workers; unique best
    * ssp:1/executor-combine/hash/2sh/2w at 68 s, runners-up 71.4 s (range) and 72.25 s (ssp:3).
    */
   static double interior(Setting s) {
-    double staleness = switch (s.staleness().mode()) {
-      case BSP -> 1.0;
-      case SSP -> s.staleness().clocks() == 1 ? 0.8 : 0.85;
-      case ASP -> 1.3;
-    };
-    double aggregation = switch (s.aggregation()) {
-      case DIRECT -> 1.0;
-      case EXECUTOR_COMBINE -> 0.85;
-      case DRIVER_TREE -> 1.1;
-    };
-    double workers = s.workers() == 1 ? 1.5 : s.workers() == 2 || s.staleness().bounded() ? 1.0 : 1.25;
-    return 100 * staleness * aggregation * (s.shards() == 1 ? 1.2 : 1.0)
-        * (s.partitioner() == PartitionerKind.RANGE ? 1.05 : 1.0) * workers;
+    double staleness =
+        switch (s.staleness().mode()) {
+          case BSP -> 1.0;
+          case SSP -> s.staleness().clocks() == 1 ? 0.8 : 0.85;
+          case ASP -> 1.3;
+        };
+    double aggregation =
+        switch (s.aggregation()) {
+          case DIRECT -> 1.0;
+          case EXECUTOR_COMBINE -> 0.85;
+          case DRIVER_TREE -> 1.1;
+        };
+    double workers =
+        s.workers() == 1 ? 1.5 : s.workers() == 2 || s.staleness().bounded() ? 1.0 : 1.25;
+    return 100
+        * staleness
+        * aggregation
+        * (s.shards() == 1 ? 1.2 : 1.0)
+        * (s.partitioner() == PartitionerKind.RANGE ? 1.05 : 1.0)
+        * workers;
   }
 
-  /** Corner optimum: asp with oversubscribed workers, unique best asp/direct/range/2sh/4w at 72 s. */
+  /**
+   * Corner optimum: asp with oversubscribed workers, unique best asp/direct/range/2sh/4w at 72 s.
+   */
   static double corner(Setting s) {
-    double staleness = switch (s.staleness().mode()) {
-      case BSP -> 1.2;
-      case SSP -> s.staleness().clocks() == 1 ? 1.0 : 0.9;
-      case ASP -> 0.8;
-    };
-    double aggregation = switch (s.aggregation()) {
-      case DIRECT -> 1.0;
-      case EXECUTOR_COMBINE -> 0.9;
-      case DRIVER_TREE -> 1.3;
-    };
+    double staleness =
+        switch (s.staleness().mode()) {
+          case BSP -> 1.2;
+          case SSP -> s.staleness().clocks() == 1 ? 1.0 : 0.9;
+          case ASP -> 0.8;
+        };
+    double aggregation =
+        switch (s.aggregation()) {
+          case DIRECT -> 1.0;
+          case EXECUTOR_COMBINE -> 0.9;
+          case DRIVER_TREE -> 1.3;
+        };
     double workers = s.workers() == 1 ? 1.6 : s.workers() == 2 ? 1.0 : 0.9;
-    return 100 * staleness * aggregation * (s.shards() == 1 ? 1.3 : 1.0)
-        * (s.partitioner() == PartitionerKind.RANGE ? 1.0 : 1.08) * workers;
+    return 100
+        * staleness
+        * aggregation
+        * (s.shards() == 1 ? 1.3 : 1.0)
+        * (s.partitioner() == PartitionerKind.RANGE ? 1.0 : 1.08)
+        * workers;
   }
 
   /** The values observed, in evaluation order: the LHS design first, then the EI picks. */
@@ -114,7 +130,9 @@ class BayesianOptimizationTest {
       double best = Collections.min(values);
       found += best == optimum ? 1 : 0;
       boRegret += (best - optimum) / SEEDS.length;
-      runs.add(String.format("seed %d: best %.2f s at evaluation %d", seed, best, values.indexOf(best) + 1));
+      runs.add(
+          String.format(
+              "seed %d: best %.2f s at evaluation %d", seed, best, values.indexOf(best) + 1));
     }
     double randomRegret = 0;
     int randomFound = 0;
@@ -123,12 +141,23 @@ class BayesianOptimizationTest {
       randomRegret += (best - optimum) / RANDOM_RUNS;
       randomFound += best == optimum ? 1 : 0;
     }
-    System.out.printf("%s table, budget %d of %d: BO found the optimum (%.2f s) in %d of %d seeds, mean regret "
-        + "%.3f s %s; random search found it in %d of %d runs, mean regret %.3f s%n", name, budget,
-        SPACE.candidates().size(), optimum, found, SEEDS.length, boRegret, runs, randomFound, RANDOM_RUNS,
+    System.out.printf(
+        "%s table, budget %d of %d: BO found the optimum (%.2f s) in %d of %d seeds, mean regret "
+            + "%.3f s %s; random search found it in %d of %d runs, mean regret %.3f s%n",
+        name,
+        budget,
+        SPACE.candidates().size(),
+        optimum,
+        found,
+        SEEDS.length,
+        boRegret,
+        runs,
+        randomFound,
+        RANDOM_RUNS,
         randomRegret);
 
-    assertThat(found).as("%s: seeds where BO found the optimum within %d evaluations", name, budget)
+    assertThat(found)
+        .as("%s: seeds where BO found the optimum within %d evaluations", name, budget)
         .isGreaterThanOrEqualTo(4);
     assertThat(boRegret).as("%s: BO mean regret vs random search's", name).isLessThan(randomRegret);
   }
@@ -136,11 +165,17 @@ class BayesianOptimizationTest {
   @Test
   void bo_tablesHaveUniqueKnownOptima() {
     assertThat(SPACE.candidates()).hasSize(68);
-    assertThat(SPACE.candidates().stream().filter(s -> interior(s) == optimum(BayesianOptimizationTest::interior))
-        .map(Setting::toString)).containsExactly("ssp:1/executor-combine/hash/2sh/2w");
+    assertThat(
+            SPACE.candidates().stream()
+                .filter(s -> interior(s) == optimum(BayesianOptimizationTest::interior))
+                .map(Setting::toString))
+        .containsExactly("ssp:1/executor-combine/hash/2sh/2w");
     assertThat(optimum(BayesianOptimizationTest::interior)).isCloseTo(68.0, within(1e-9));
-    assertThat(SPACE.candidates().stream().filter(s -> corner(s) == optimum(BayesianOptimizationTest::corner))
-        .map(Setting::toString)).containsExactly("asp/direct/range/2sh/4w");
+    assertThat(
+            SPACE.candidates().stream()
+                .filter(s -> corner(s) == optimum(BayesianOptimizationTest::corner))
+                .map(Setting::toString))
+        .containsExactly("asp/direct/range/2sh/4w");
     assertThat(optimum(BayesianOptimizationTest::corner)).isCloseTo(72.0, within(1e-9));
   }
 

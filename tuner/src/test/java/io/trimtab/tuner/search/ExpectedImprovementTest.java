@@ -36,16 +36,18 @@ class ExpectedImprovementTest {
   void ei_matchesHandComputedValue() {
     // best 1, mean 0.5, sd 0.5, xi 0: z = 1, EI = 0.5 * Phi(1) + 0.5 * phi(1)
     // Phi(1) = 0.8413447460685429, phi(1) = 0.24197072451914337 -> 0.5416577352938431
-    assertThat(ExpectedImprovement.of(new Prediction(0.5, 0.5), 1, 0)).isCloseTo(0.5416577352938431, within(1e-12));
+    assertThat(ExpectedImprovement.of(new Prediction(0.5, 0.5), 1, 0))
+        .isCloseTo(0.5416577352938431, within(1e-12));
     // mean = best: z = 0, EI = sd * phi(0) = 2 / sqrt(2 pi)
-    assertThat(ExpectedImprovement.of(new Prediction(3, 2), 3, 0)).isCloseTo(2 / Math.sqrt(2 * Math.PI),
-        within(1e-12));
+    assertThat(ExpectedImprovement.of(new Prediction(3, 2), 3, 0))
+        .isCloseTo(2 / Math.sqrt(2 * Math.PI), within(1e-12));
   }
 
   @Test
   void ei_rejectsBadArguments() {
     assertThatThrownBy(() -> ExpectedImprovement.of(new Prediction(0, -1), 0, 0))
-        .hasMessage("Invalid prediction: Prediction[mean=0.0, sd=-1.0] (expected a finite mean and a finite sd >= 0)");
+        .hasMessage(
+            "Invalid prediction: Prediction[mean=0.0, sd=-1.0] (expected a finite mean and a finite sd >= 0)");
     assertThatThrownBy(() -> ExpectedImprovement.of(new Prediction(0, 1), 0, -0.1))
         .hasMessage("Invalid exploration margin xi: -0.1 (must be finite and >= 0)");
     assertThatThrownBy(() -> ExpectedImprovement.of(new Prediction(0, 1), Double.NaN, 0))

@@ -20,7 +20,8 @@ class GaussianProcessTest {
 
   @Test
   void gp_interpolatesNoiseFreeData() {
-    // 8 points in [0, 0.5] of a smooth function with an offset and scale the GP must standardize away
+    // 8 points in [0, 0.5] of a smooth function with an offset and scale the GP must standardize
+    // away
     double[][] x = new double[8][];
     for (int i = 0; i < x.length; i++) {
       x[i] = new double[] {0.5 * i / 7};
@@ -31,7 +32,9 @@ class GaussianProcessTest {
     double maxSdAtData = 0;
     for (int i = 0; i < x.length; i++) {
       Prediction p = gp.predict(x[i]);
-      assertThat(p.mean()).as("mean at training point %d", i).isCloseTo(y[i], within(0.01)); // 0.05% of the range
+      assertThat(p.mean())
+          .as("mean at training point %d", i)
+          .isCloseTo(y[i], within(0.01)); // 0.05% of the range
       maxSdAtData = Math.max(maxSdAtData, p.sd());
     }
     assertThat(maxSdAtData).isLessThan(0.05);
@@ -72,8 +75,10 @@ class GaussianProcessTest {
     double[][] x = LatinHypercube.sample(20, 2, 13);
     double[] y = outputs(x, p -> Math.exp(-3 * p[0]) + Math.cos(4 * p[1]));
     GaussianProcess fitted = GaussianProcess.fit(x, y, 2);
-    GaussianProcess tooShort = GaussianProcess.withHyperparameters(x, y, new double[] {0.05, 0.05}, 1, 1e-6);
-    GaussianProcess allNoise = GaussianProcess.withHyperparameters(x, y, new double[] {1, 1}, 0.05, 1);
+    GaussianProcess tooShort =
+        GaussianProcess.withHyperparameters(x, y, new double[] {0.05, 0.05}, 1, 1e-6);
+    GaussianProcess allNoise =
+        GaussianProcess.withHyperparameters(x, y, new double[] {1, 1}, 0.05, 1);
 
     assertThat(fitted.logMarginalLikelihood())
         .isGreaterThan(tooShort.logMarginalLikelihood() + 1)
@@ -90,7 +95,8 @@ class GaussianProcessTest {
     double[][] x = LatinHypercube.sample(60, 1, 19);
     double[] y = outputs(x, p -> Math.sin(2 * Math.PI * p[0]) + 0.3 * random.nextGaussian());
     GaussianProcess gp = GaussianProcess.fit(x, y, 4);
-    GaussianProcess clean = GaussianProcess.fit(x, outputs(x, p -> Math.sin(2 * Math.PI * p[0])), 4);
+    GaussianProcess clean =
+        GaussianProcess.fit(x, outputs(x, p -> Math.sin(2 * Math.PI * p[0])), 4);
 
     // noise sd 0.3 against an output sd of ~0.78: about 0.15 in standardized units
     assertThat(gp.noiseVariance()).isBetween(0.03, 0.5);
@@ -108,7 +114,8 @@ class GaussianProcessTest {
     assertThat(a.signalVariance()).isEqualTo(b.signalVariance());
     assertThat(a.noiseVariance()).isEqualTo(b.noiseVariance());
     assertThat(a.logMarginalLikelihood()).isEqualTo(b.logMarginalLikelihood());
-    assertThat(a.predict(new double[] {0.3, 0.6, 0.9})).isEqualTo(b.predict(new double[] {0.3, 0.6, 0.9}));
+    assertThat(a.predict(new double[] {0.3, 0.6, 0.9}))
+        .isEqualTo(b.predict(new double[] {0.3, 0.6, 0.9}));
   }
 
   @Test
@@ -128,16 +135,25 @@ class GaussianProcessTest {
   void gp_rejectsInvalidInputsNamingTheValue() {
     assertThatThrownBy(() -> GaussianProcess.fit(new double[0][], new double[0], 0))
         .hasMessage("No training data: 0 points (expected at least 1 point)");
-    assertThatThrownBy(() -> GaussianProcess.fit(new double[][] {{0.1, 0.2}, {0.3}}, new double[] {1, 2}, 0))
+    assertThatThrownBy(
+            () -> GaussianProcess.fit(new double[][] {{0.1, 0.2}, {0.3}}, new double[] {1, 2}, 0))
         .hasMessage("Ragged training data: point 1 has 1 coordinates (expected 2)");
-    assertThatThrownBy(() -> GaussianProcess.fit(new double[][] {{0.1}, {0.3}}, new double[] {1}, 0))
-        .hasMessage("Mismatched training data: 2 points but 1 outputs (expected one output per point)");
-    assertThatThrownBy(() -> GaussianProcess.fit(new double[][] {{0.1}, {Double.NaN}}, new double[] {1, 2}, 0))
+    assertThatThrownBy(
+            () -> GaussianProcess.fit(new double[][] {{0.1}, {0.3}}, new double[] {1}, 0))
+        .hasMessage(
+            "Mismatched training data: 2 points but 1 outputs (expected one output per point)");
+    assertThatThrownBy(
+            () -> GaussianProcess.fit(new double[][] {{0.1}, {Double.NaN}}, new double[] {1, 2}, 0))
         .hasMessage("Invalid value in training point 1 at index 0: NaN (must be finite)");
-    assertThatThrownBy(() -> GaussianProcess.fit(new double[][] {{0.1}, {0.2}}, new double[] {1, Double.NaN}, 0))
+    assertThatThrownBy(
+            () ->
+                GaussianProcess.fit(new double[][] {{0.1}, {0.2}}, new double[] {1, Double.NaN}, 0))
         .hasMessage("Invalid value in outputs at index 1: NaN (must be finite)");
-    assertThatThrownBy(() -> GaussianProcess.withHyperparameters(new double[][] {{0.1}}, new double[] {1},
-        new double[] {-1.0}, 1, 0.1)).hasMessage("Invalid length scale: -1.0 (must be > 0)");
+    assertThatThrownBy(
+            () ->
+                GaussianProcess.withHyperparameters(
+                    new double[][] {{0.1}}, new double[] {1}, new double[] {-1.0}, 1, 0.1))
+        .hasMessage("Invalid length scale: -1.0 (must be > 0)");
     GaussianProcess gp = GaussianProcess.fit(new double[][] {{0.1}, {0.7}}, new double[] {1, 2}, 0);
     assertThatThrownBy(() -> gp.predict(new double[] {0.1, 0.2}))
         .hasMessage("Invalid point: [0.1, 0.2] (expected 1 coordinates)");

@@ -18,7 +18,9 @@ class LatinHypercubeTest {
           assertThat(p).hasSize(4);
           assertThat(p[k]).isGreaterThanOrEqualTo(0).isLessThan(1);
           int interval = (int) Math.floor(p[k] * n);
-          assertThat(hit[interval]).as("n=%d dim %d interval %d hit twice", n, k, interval).isFalse();
+          assertThat(hit[interval])
+              .as("n=%d dim %d interval %d hit twice", n, k, interval)
+              .isFalse();
           hit[interval] = true;
         }
       }
@@ -33,7 +35,8 @@ class LatinHypercubeTest {
 
   @Test
   void lhs_rejectsBadArguments() {
-    assertThatThrownBy(() -> LatinHypercube.sample(0, 2, 1)).hasMessage("Invalid number of points: 0 (must be >= 1)");
+    assertThatThrownBy(() -> LatinHypercube.sample(0, 2, 1))
+        .hasMessage("Invalid number of points: 0 (must be >= 1)");
     assertThatThrownBy(() -> LatinHypercube.sample(3, -1, 1))
         .hasMessage("Invalid number of dimensions: -1 (must be >= 1)");
   }

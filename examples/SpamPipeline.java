@@ -1,4 +1,4 @@
-import io.trimtab.spark.data.BuiltinDatasets;
+import io.trimtab.app.data.BuiltinDatasets;
 import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;
 import org.apache.spark.ml.Pipeline;

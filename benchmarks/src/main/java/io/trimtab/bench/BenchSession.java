@@ -1,7 +1,7 @@
 package io.trimtab.bench;
 
+import io.trimtab.app.LocalCluster;
 import io.trimtab.spark.TrimtabConf;
-import io.trimtab.spark.app.LocalCluster;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 

@@ -1,5 +1,6 @@
 package io.trimtab.bench;
 
+import io.trimtab.app.data.BuiltinDatasets;
 import io.trimtab.ps.ClientOptions;
 import io.trimtab.ps.PsMaster;
 import io.trimtab.ps.Push;
@@ -11,7 +12,6 @@ import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.ps.server.ShardServer;
 import io.trimtab.spark.ParameterServer;
 import io.trimtab.spark.Trimtab;
-import io.trimtab.spark.data.BuiltinDatasets;
 import io.trimtab.spark.ml.EpochMetrics;
 import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;

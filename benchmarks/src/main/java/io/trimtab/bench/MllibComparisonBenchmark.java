@@ -3,9 +3,9 @@ package io.trimtab.bench;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.when;
 
+import io.trimtab.app.data.BuiltinDatasets;
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.spark.Trimtab;
-import io.trimtab.spark.data.BuiltinDatasets;
 import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;
 import java.util.ArrayList;

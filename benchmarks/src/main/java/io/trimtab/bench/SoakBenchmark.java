@@ -1,11 +1,11 @@
 package io.trimtab.bench;
 
+import io.trimtab.app.data.BuiltinDatasets;
 import io.trimtab.ps.ShardInfo;
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.spark.ParameterServer;
 import io.trimtab.spark.Trimtab;
-import io.trimtab.spark.data.BuiltinDatasets;
 import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.SettingSchedule;
 import io.trimtab.tuner.Aggregation;

@@ -1,9 +1,9 @@
 package io.trimtab.bench;
 
+import io.trimtab.app.data.BuiltinDatasets;
 import io.trimtab.spark.ParameterServer;
 import io.trimtab.spark.Trimtab;
 import io.trimtab.spark.TrimtabConf;
-import io.trimtab.spark.data.BuiltinDatasets;
 import io.trimtab.spark.ml.EpochMetrics;
 import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;

@@ -13,18 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
+import java.util.ServiceLoader;
 
 /**
- * The tuning report of one job: a self-contained HTML page (charts embedded, also written as PNG
- * next to it) with the training loss against time coloured by setting (the path the tuner chose),
- * the predicted time to the target at every decision against the time it really took, the settings
- * tried, every decision with its reason, and the tuner's own cost.
+ * The tuning report of one job: a self-contained HTML page with the settings tried, every decision
+ * with its reason and the tuner's own cost, and the charts of the {@link TuningCharts} found on the
+ * class path (the app jar brings the loss against time by setting and the predicted against actual
+ * time to the end), embedded and also written as PNG next to it. The library itself draws nothing,
+ * so that it needs no charting dependency.
  */
 public final class TuningReport {
 
@@ -57,16 +53,30 @@ public final class TuningReport {
 
   private TuningReport() {}
 
-  /** Writes {@code tuning-report.html} and its charts into {@code dir}; returns the HTML file. */
+  /**
+   * Writes {@code tuning-report.html} and the charts of every {@link TuningCharts} on this class's
+   * class loader into {@code dir}; returns the HTML file.
+   *
+   * @throws UncheckedIOException naming {@code dir} if a file cannot be written
+   */
   public static Path write(Path dir, Summary s) {
+    List<TuningCharts.Chart> charts = new ArrayList<>();
+    for (TuningCharts c :
+        ServiceLoader.load(TuningCharts.class, TuningReport.class.getClassLoader())) {
+      charts.addAll(c.draw(s));
+    }
+    return write(dir, s, charts);
+  }
+
+  /** Writes {@code tuning-report.html} with {@code charts} into {@code dir}; returns the file. */
+  static Path write(Path dir, Summary s, List<TuningCharts.Chart> charts) {
     try {
       Files.createDirectories(dir);
-      byte[] loss = png(lossChart(s));
-      byte[] eta = png(etaChart(s));
-      Files.write(dir.resolve("loss-vs-time.png"), loss);
-      Files.write(dir.resolve("eta.png"), eta);
+      for (TuningCharts.Chart c : charts) {
+        Files.write(dir.resolve(c.fileName()), c.png());
+      }
       Path html = dir.resolve("tuning-report.html");
-      Files.writeString(html, html(s, loss, eta), StandardCharsets.UTF_8);
+      Files.writeString(html, html(s, charts), StandardCharsets.UTF_8);
       return html;
     } catch (IOException e) {
       throw new UncheckedIOException(
@@ -74,82 +84,7 @@ public final class TuningReport {
     }
   }
 
-  private static XYChart lossChart(Summary s) {
-    XYChart c =
-        new XYChartBuilder()
-            .width(1100)
-            .height(600)
-            .title("Training loss vs time, by setting")
-            .xAxisTitle("seconds since the job started")
-            .yAxisTitle("training loss (per clock)")
-            .build();
-    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    c.getStyler().setMarkerSize(5);
-    Map<String, List<double[]>> bySetting = new LinkedHashMap<>();
-    for (Step st : s.steps()) {
-      EpochObservation o = st.observation();
-      double[] l = o.clockLosses();
-      double t0 = st.startSeconds() + o.switchSeconds();
-      for (int i = 0; i < l.length; i++) {
-        bySetting
-            .computeIfAbsent(o.setting().toString(), k -> new ArrayList<>())
-            .add(new double[] {t0 + o.seconds() * (i + 1) / l.length, l[i]});
-      }
-    }
-    bySetting.forEach(
-        (name, pts) ->
-            c.addSeries(
-                    name,
-                    pts.stream().mapToDouble(p -> p[0]).toArray(),
-                    pts.stream().mapToDouble(p -> p[1]).toArray())
-                .setMarker(SeriesMarkers.CIRCLE));
-    return c;
-  }
-
-  private static XYChart etaChart(Summary s) {
-    XYChart c =
-        new XYChartBuilder()
-            .width(1100)
-            .height(450)
-            .title("Predicted vs actual time to the end")
-            .xAxisTitle("seconds since the job started")
-            .yAxisTitle("seconds left")
-            .build();
-    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-    double end =
-        Double.isNaN(s.targetReachedSeconds()) ? s.wallSeconds() : s.targetReachedSeconds();
-    List<double[]> predicted = new ArrayList<>();
-    List<double[]> actual = new ArrayList<>();
-    for (Step st : s.steps()) {
-      double at = st.startSeconds() + st.observation().switchSeconds() + st.observation().seconds();
-      actual.add(new double[] {at, Math.max(0, end - at)});
-      if (st.decision() != null && Double.isFinite(st.decision().etaSeconds())) {
-        predicted.add(new double[] {at, st.decision().etaSeconds()});
-      }
-    }
-    add(c, "actual", actual, SeriesMarkers.NONE);
-    add(c, "predicted (ETA of the chosen setting)", predicted, SeriesMarkers.DIAMOND);
-    return c;
-  }
-
-  private static void add(
-      XYChart c, String name, List<double[]> pts, org.knowm.xchart.style.markers.Marker m) {
-    if (pts.isEmpty()) {
-      return;
-    }
-    c.addSeries(
-            name,
-            pts.stream().mapToDouble(p -> p[0]).toArray(),
-            pts.stream().mapToDouble(p -> p[1]).toArray())
-        .setMarker(m);
-  }
-
-  private static byte[] png(XYChart c) throws IOException {
-    return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
-  }
-
-  private static String html(Summary s, byte[] loss, byte[] eta) {
+  private static String html(Summary s, List<TuningCharts.Chart> charts) {
     StringBuilder b = new StringBuilder();
     b.append(
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Trimtab tuning report</title>")
@@ -174,8 +109,13 @@ public final class TuningReport {
             s.instrumentationSeconds(),
             s.worstLagSeconds(),
             s.guardSeconds()));
-    b.append("<h2>Loss vs time, by setting (the chosen path)</h2>").append(img(loss));
-    b.append("<h2>Predicted vs actual ETA</h2>").append(img(eta));
+    if (charts.isEmpty()) {
+      b.append(
+          "<p>No charts: the app jar (trimtab-app) brings them; it is not on the class path.</p>");
+    }
+    for (TuningCharts.Chart c : charts) {
+      b.append("<h2>").append(esc(c.title())).append("</h2>").append(img(c.png()));
+    }
     b.append(
             "<h2>Settings tried</h2><table><tr><th>setting</th><th>epochs</th><th>seconds/iteration (median)</th>")
         .append("<th>loss at start</th><th>loss at end</th></tr>");

@@ -1,0 +1,394 @@
+package io.trimtab.app;
+
+import io.trimtab.app.data.BuiltinDatasets;
+import io.trimtab.app.data.LibSvm;
+import io.trimtab.spark.ParameterServer;
+import io.trimtab.spark.Trimtab;
+import io.trimtab.spark.TrimtabConf;
+import io.trimtab.spark.ml.PsEstimator;
+import io.trimtab.spark.ml.PsFactorizationMachine;
+import io.trimtab.spark.ml.PsFactorizationMachineModel;
+import io.trimtab.spark.ml.PsLogisticRegression;
+import io.trimtab.spark.ml.PsLogisticRegressionModel;
+import io.trimtab.spark.ml.PsModel;
+import io.trimtab.spark.ml.PsMultilayerPerceptron;
+import io.trimtab.spark.ml.PsSoftmaxRegression;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.evaluation.RegressionEvaluator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The spark-submit application: trains one of Trimtab's models ({@code --model}) on its parameter
+ * server, from a LibSVM file or a built-in data set, printing one line per epoch and the held-out
+ * metrics.
+ *
+ * <pre>
+ * spark-submit --class io.trimtab.app.TrimtabApp trimtab-app-*.jar --dataset spam
+ * spark-submit --class io.trimtab.app.TrimtabApp trimtab-app-*.jar --data file.libsvm
+ * </pre>
+ */
+@Command(
+    name = "trimtab",
+    mixinStandardHelpOptions = true,
+    description =
+        "Train a model (logistic or softmax regression, a factorization machine, a multilayer perceptron) "
+            + "on Trimtab's parameter server inside Spark executors, then score it on a held-out split.")
+public final class TrimtabApp implements Callable<Integer> {
+
+  /** The models the application trains. */
+  enum ModelKind {
+    logreg,
+    softmax,
+    fm,
+    mlp
+  }
+
+  @Option(
+      names = "--model",
+      defaultValue = "logreg",
+      description =
+          "What to train: ${COMPLETION-CANDIDATES} "
+              + "(logreg: binary logistic regression, labels 0/1; softmax: multinomial, classes 0..K-1; fm: factorization "
+              + "machine, see --fm-loss; mlp: one hidden layer of --hidden ReLU units, classes 0..K-1; default: "
+              + "${DEFAULT-VALUE})")
+  ModelKind model;
+
+  @Option(
+      names = "--data",
+      description =
+          "LibSVM file to train on (labels 0/1 or -1/+1 for logreg); overrides " + "--dataset")
+  String data;
+
+  @Option(
+      names = "--dataset",
+      defaultValue = "spam",
+      description =
+          "Built-in real data set: heart_scale, spam, fashion_footwear, fashion_footwear_test (0/1), "
+              + "fashion (10 classes) or movielens (ratings, one-hot user and movie) (default: ${DEFAULT-VALUE})")
+  String dataset;
+
+  @Option(
+      names = "--classes",
+      defaultValue = "0",
+      description = "Classes of softmax and mlp (0: the largest " + "label + 1)")
+  int classes;
+
+  @Option(names = "--factors", defaultValue = "8", description = "Factors per feature of fm")
+  int factors;
+
+  @Option(
+      names = "--fm-loss",
+      defaultValue = "squared",
+      description = "Loss of fm: squared (regression) or " + "logistic (labels 0/1)")
+  String fmLoss;
+
+  @Option(names = "--hidden", defaultValue = "64", description = "Hidden ReLU units of mlp")
+  int hidden;
+
+  @Option(
+      names = "--num-features",
+      defaultValue = "0",
+      description = "Features of the LibSVM file (0: the largest index in it)")
+  int numFeatures;
+
+  @Option(
+      names = "--skip-malformed",
+      description =
+          "Skip and count malformed LibSVM lines instead of failing on the "
+              + "first (the count and the first few, with file and offset, are printed)")
+  boolean skipMalformed;
+
+  @Option(
+      names = "--master",
+      description = "Spark master when not given by spark-submit (default local-cluster[2,1,1024])")
+  String master;
+
+  @Option(names = "--epochs", defaultValue = "10")
+  int epochs;
+
+  @Option(names = "--batches", defaultValue = "10", description = "Mini-batches (clocks) per epoch")
+  int batches;
+
+  @Option(names = "--workers", defaultValue = "0", description = "Worker tasks (0: all task slots)")
+  int workers;
+
+  @Option(names = "--updater", defaultValue = "adagrad", description = "sgd or adagrad")
+  String updater;
+
+  @Option(names = "--step-size", defaultValue = "0.1")
+  double stepSize;
+
+  @Option(names = "--reg", defaultValue = "1e-4", description = "L2 strength")
+  double reg;
+
+  @Option(names = "--partitioner", defaultValue = "hash", description = "hash or range")
+  String partitioner;
+
+  @Option(names = "--staleness", defaultValue = "bsp", description = "bsp, ssp:<bound> or asp")
+  String staleness;
+
+  @Option(
+      names = "--aggregation",
+      defaultValue = "direct",
+      description = "direct, executor-combine (bsp/ssp) or driver-tree (bsp)")
+  String aggregation;
+
+  @Option(
+      names = "--shards",
+      defaultValue = "0",
+      description = "Shards of the model table (0: one per executor)")
+  int shards;
+
+  @Option(
+      names = "--tuning",
+      description =
+          "Knobs the tuner may switch: auto (all), off, or a comma list of "
+              + "staleness, aggregation, shards, partitioner, workers (default: spark.trimtab.tuning, itself auto). The "
+              + "knob options above give the first epoch's setting.")
+  String tuning;
+
+  @Option(
+      names = "--target-loss",
+      description =
+          "Stop at this training loss; the tuner minimizes the time to it "
+              + "(default: spark.trimtab.tuner.targetLoss, none: run every epoch)")
+  Double targetLoss;
+
+  @Option(
+      names = "--checkpoint-dir",
+      description =
+          "Write checkpoints of the model between epochs to this directory "
+              + "(any Hadoop file system; default: spark.trimtab.checkpoint.dir, none)")
+  String checkpointDir;
+
+  @Option(
+      names = "--resume-from",
+      description =
+          "Resume from a checkpoint file or directory (its newest): the model, "
+              + "its optimizer state and clock are restored and training continues with the next epoch up to --epochs")
+  String resumeFrom;
+
+  @Option(names = "--test-fraction", defaultValue = "0.2")
+  double testFraction;
+
+  @Option(names = "--seed", defaultValue = "7")
+  long seed;
+
+  private final PrintStream out;
+
+  TrimtabApp(PrintStream out) {
+    this.out = out;
+  }
+
+  /**
+   * Exit code of a run refused for bad input or settings (a message names the value and what was
+   * expected).
+   */
+  static final int BAD_INPUT = 2;
+
+  public static void main(String[] args) {
+    int code = commandLine(new TrimtabApp(System.out)).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /**
+   * The command line: usage errors exit 2 (picocli's default), as does bad input or a setting
+   * refused at start (an IllegalArgumentException or IllegalStateException naming the value and the
+   * fix), printed as one line {@code trimtab: error: <message>} on standard error; anything else
+   * exits 1 with its stack trace.
+   */
+  static CommandLine commandLine(TrimtabApp app) {
+    return new CommandLine(app)
+        .setExecutionExceptionHandler(
+            (e, cmd, parsed) -> {
+              if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                cmd.getErr().println("trimtab: error: " + e.getMessage());
+                return BAD_INPUT;
+              }
+              throw e;
+            });
+  }
+
+  @Override
+  public Integer call() {
+    if (!(testFraction > 0 && testFraction < 1)) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          "Invalid --test-fraction: "
+              + testFraction
+              + " (expected a number between 0 and 1, exclusive)");
+    }
+    SparkConf conf = new SparkConf().setAppName("trimtab");
+    if (!conf.contains("spark.master")) {
+      conf.setMaster(master != null ? master : "local-cluster[2,1,1024]");
+    }
+    String plugins = conf.get("spark.plugins", "");
+    if (!Arrays.asList(plugins.split(",")).contains(TrimtabConf.PLUGIN_CLASS)) {
+      conf.set(
+          "spark.plugins",
+          plugins.isEmpty() ? TrimtabConf.PLUGIN_CLASS : plugins + "," + TrimtabConf.PLUGIN_CLASS);
+    }
+    if (LocalCluster.isLocalCluster(conf.get("spark.master"))) {
+      LocalCluster.configure(conf, LocalCluster.currentClassPath());
+    }
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    try {
+      run(spark);
+    } finally {
+      spark.stop();
+    }
+    return 0;
+  }
+
+  private void run(SparkSession spark) {
+    Dataset<Row> all = load(spark);
+    Dataset<Row>[] split = all.randomSplit(new double[] {1 - testFraction, testFraction}, seed);
+    Dataset<Row> train = split[0].cache();
+    Dataset<Row> test = split[1].cache();
+    ParameterServer ps = Trimtab.parameterServer(spark);
+    out.printf(
+        Locale.ROOT,
+        "trimtab: %d shards in executors %s, %d task slots, master %s%n",
+        ps.numShards(),
+        ps.registrations().stream()
+            .map(r -> r.executorId() + "@" + r.host() + ":" + r.port() + " pid " + r.pid())
+            .toList(),
+        ps.taskSlots(),
+        spark.sparkContext().master());
+    out.printf(
+        Locale.ROOT,
+        "data: %s, %d training rows, %d test rows%n",
+        data != null ? data : dataset,
+        train.count(),
+        test.count());
+    PsEstimator<?, ?> trainer =
+        switch (model) {
+          case logreg -> new PsLogisticRegression();
+          case softmax -> new PsSoftmaxRegression().setNumClasses(classes);
+          case fm -> new PsFactorizationMachine().setFactorSize(factors).setLoss(fmLoss);
+          case mlp -> new PsMultilayerPerceptron().setHiddenSize(hidden).setNumClasses(classes);
+        };
+    if (tuning != null) {
+      trainer.setTuning(tuning);
+    }
+    if (targetLoss != null) {
+      trainer.setTargetLoss(targetLoss);
+    }
+    trainer.setCheckpointDir(checkpointDir).setResumeFrom(resumeFrom);
+    trainer
+        .setEpochs(epochs)
+        .setBatchesPerEpoch(batches)
+        .setNumWorkers(workers)
+        .setUpdater(updater)
+        .setStepSize(stepSize)
+        .setRegParam(reg)
+        .setPartitioner(partitioner)
+        .setSeed(seed)
+        .setStaleness(staleness)
+        .setAggregation(aggregation)
+        .setNumShards(shards)
+        .setEpochListener(m -> out.println(m.format(epochs)));
+    PsModel<?> fitted = (PsModel<?>) trainer.fit(train);
+    out.println("test: " + evaluate(fitted, test));
+    fitted
+        .tuning()
+        .ifPresent(
+            t ->
+                out.printf(
+                    Locale.ROOT,
+                    "tuning: %d settings tried, %d re-tunes, final %s, tuner's own cost %.3f s (%.2f%% of %.1f s); "
+                        + "decision log %s; report %s%n",
+                    t.settingsTried(),
+                    t.retunes(),
+                    t.finalSetting(),
+                    t.tunerSeconds() + t.instrumentationSeconds(),
+                    100 * t.overhead(),
+                    t.wallSeconds(),
+                    t.decisionLog(),
+                    t.report()));
+  }
+
+  /** The held-out metrics the model's kind calls for, as one line. */
+  private String evaluate(PsModel<?> fitted, Dataset<Row> test) {
+    if (fitted instanceof PsLogisticRegressionModel lr) {
+      return lr.evaluate(test).toString();
+    }
+    Dataset<Row> scored = fitted.transform(test).cache();
+    if (fitted instanceof PsFactorizationMachineModel fmModel
+        && fmModel.getLoss().equals("squared")) {
+      RegressionEvaluator e = new RegressionEvaluator();
+      return String.format(
+          Locale.ROOT,
+          "RMSE %.4f  MAE %.4f  rows %d",
+          e.setMetricName("rmse").evaluate(scored),
+          e.setMetricName("mae").evaluate(scored),
+          scored.count());
+    }
+    if (fitted instanceof PsFactorizationMachineModel) {
+      BinaryClassificationEvaluator auc =
+          new BinaryClassificationEvaluator().setRawPredictionCol("probability");
+      MulticlassClassificationEvaluator acc =
+          new MulticlassClassificationEvaluator().setMetricName("accuracy");
+      return String.format(
+          Locale.ROOT,
+          "AUC %.4f  accuracy %.4f  rows %d",
+          auc.evaluate(scored),
+          acc.evaluate(scored),
+          scored.count());
+    }
+    MulticlassClassificationEvaluator e = new MulticlassClassificationEvaluator();
+    return String.format(
+        Locale.ROOT,
+        "log-loss %.4f  accuracy %.4f  rows %d",
+        e.setMetricName("logLoss").evaluate(scored),
+        e.setMetricName("accuracy").evaluate(scored),
+        scored.count());
+  }
+
+  private Dataset<Row> load(SparkSession spark) {
+    if (data == null) {
+      return BuiltinDatasets.load(spark, dataset);
+    }
+    LibSvm.Result read = LibSvm.read(spark, data, numFeatures, skipMalformed);
+    if (read.skipped() > 0) {
+      out.printf(
+          Locale.ROOT,
+          "data: skipped %d malformed lines of %s (kept %d); first: %s%n",
+          read.skipped(),
+          data,
+          read.rows(),
+          String.join(" | ", read.firstSkipped()));
+    }
+    Dataset<Row> raw = read.data();
+    boolean binary =
+        model == ModelKind.logreg
+            || model == ModelKind.fm && fmLoss.trim().equalsIgnoreCase("logistic");
+    if (!binary) {
+      return raw;
+    }
+    // LibSVM binary files often use -1/+1; a binary model wants 0/1 and rejects any other label by
+    // row.
+    return raw.withColumn(
+        "label",
+        org.apache
+            .spark
+            .sql
+            .functions
+            .when(raw.col("label").equalTo(-1.0), 0.0)
+            .otherwise(raw.col("label")));
+  }
+}

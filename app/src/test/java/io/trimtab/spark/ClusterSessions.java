@@ -1,0 +1,35 @@
+package io.trimtab.spark;
+
+import io.trimtab.app.LocalCluster;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The multi-process test session: a local-cluster master with Trimtab's plugin, on loopback. */
+final class ClusterSessions {
+  private ClusterSessions() {}
+
+  /**
+   * A session on {@code master} (e.g. {@code local-cluster[2,1,1024]}) with a shard in every
+   * executor.
+   */
+  static SparkSession localCluster(String master, String appName) {
+    return localCluster(master, appName, java.util.Map.of());
+  }
+
+  /** As {@link #localCluster(String, String)}, with extra settings. */
+  static SparkSession localCluster(
+      String master, String appName, java.util.Map<String, String> extra) {
+    SparkConf conf =
+        new SparkConf()
+            .setMaster(master)
+            .setAppName(appName)
+            .set("spark.plugins", TrimtabConf.PLUGIN_CLASS)
+            .set("spark.driver.host", "127.0.0.1")
+            // tuned fits write their decision log and report under target/, and start cold
+            .set(TrimtabConf.TUNER_DIR.name(), "target/tuning")
+            .set(TrimtabConf.TUNER_HISTORY.name(), "none");
+    extra.forEach(conf::set);
+    LocalCluster.configure(conf, LocalCluster.currentClassPath());
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}

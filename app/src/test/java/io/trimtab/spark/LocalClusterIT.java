@@ -1,0 +1,221 @@
+package io.trimtab.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trimtab.app.data.BuiltinDatasets;
+import io.trimtab.ps.ShardInfo;
+import io.trimtab.spark.ml.EpochMetrics;
+import io.trimtab.spark.ml.Evaluation;
+import io.trimtab.spark.ml.PsLogisticRegression;
+import io.trimtab.spark.ml.PsLogisticRegressionModel;
+import io.trimtab.spark.plugin.ShardRegistration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import scala.Tuple2;
+
+/**
+ * Trimtab on a real multi-process cluster: {@code local-cluster[2,1,1024]} runs two executor JVMs,
+ * each with its own shard server; tasks reach the shards over TCP.
+ */
+class LocalClusterIT {
+  private static SparkSession spark;
+  private static ParameterServer ps;
+
+  @BeforeAll
+  static void startCluster() {
+    spark = ClusterSessions.localCluster("local-cluster[2,1,1024]", "trimtab-local-cluster-it");
+    ps = Trimtab.parameterServer(spark);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  @Test
+  void shards_runInTheExecutorProcesses_distinctFromDriverAndEachOther() {
+    long driverPid = ProcessHandle.current().pid();
+    List<ShardInfo> shards = ps.shardInfo();
+    assertThat(shards).hasSize(2);
+    Set<Long> shardPids = shards.stream().map(ShardInfo::pid).collect(Collectors.toSet());
+    assertThat(shardPids).hasSize(2).doesNotContain(driverPid);
+    assertThat(ps.registrations())
+        .extracting(ShardRegistration::executorId)
+        .containsExactlyInAnyOrder("0", "1");
+    assertThat(ps.registrations())
+        .extracting(ShardRegistration::pid)
+        .containsExactlyInAnyOrderElementsOf(shardPids);
+
+    // The processes that run tasks are the processes that answer as shards over TCP.
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Set<Long> taskPids =
+        new java.util.HashSet<>(
+            jsc.parallelize(List.of(1, 2, 3, 4, 5, 6, 7, 8), 8)
+                .map(i -> ProcessHandle.current().pid())
+                .collect());
+    assertThat(taskPids).isEqualTo(shardPids);
+  }
+
+  @Test
+  void bspFullBatchSgd_matchesSingleThreadedGradientDescent() {
+    Dataset<Row> data = BuiltinDatasets.heartScale(spark);
+    double lr = 0.5;
+    int epochs = 10;
+    PsLogisticRegressionModel model =
+        new PsLogisticRegression()
+            .setEpochs(epochs)
+            .setBatchesPerEpoch(1)
+            .setUpdater("sgd")
+            .setStepSize(lr)
+            .setRegParam(0)
+            .setNumWorkers(2)
+            .setSeed(0)
+            .setTuning("off")
+            .fit(data);
+
+    double[] ref = GradientDescentReference.train(data.collectAsList(), 13, lr, epochs);
+    double[] got = model.weights();
+    assertThat(ref[13] * ref[13] + java.util.Arrays.stream(ref).limit(13).map(x -> x * x).sum())
+        .as("the reference moved away from zero")
+        .isGreaterThan(0.01);
+    assertThat(GradientDescentReference.relativeError(got, model.intercept(), ref))
+        .as("relative L2 error vs single-threaded full-batch GD")
+        .isLessThan(1e-6);
+    for (int i = 0; i < 13; i++) {
+      assertThat(Math.abs(got[i] - ref[i]))
+          .isLessThanOrEqualTo(1e-6 * Math.max(1e-3, Math.abs(ref[i])));
+    }
+    assertThat(model.epochs()).hasSize(epochs);
+    assertThat(model.epochs().get(epochs - 1).clock()).isEqualTo(epochs);
+  }
+
+  /**
+   * The bar: on the same 80/20 split of SpamAssassin (hashed bag of words, 2^18 features),
+   * Trimtab's test log-loss is below 0.15 and its AUC above 0.98 (observed: about 0.05-0.07 and
+   * 0.995), and its log-loss is within 0.05 of MLlib's LogisticRegression (L-BFGS run to
+   * convergence, the same L2 strength, intercept unregularized) and its AUC within 0.01. Fair
+   * because both see the same rows and features; MLlib optimizes the same objective to convergence,
+   * so it is the quality a Spark user gets today, and Trimtab must reach it in a few SGD epochs.
+   */
+  @Test
+  void sparseLogisticRegression_onSpamAssassin_reachesMllibQuality() {
+    Dataset<Row>[] split =
+        BuiltinDatasets.load(spark, BuiltinDatasets.SPAM).randomSplit(new double[] {0.8, 0.2}, 7);
+    // one partition per executor core, as a Spark user would size MLlib's input
+    Dataset<Row> train = split[0].coalesce(2).cache();
+    Dataset<Row> test = split[1].coalesce(2).cache();
+    List<EpochMetrics> seen = new ArrayList<>();
+    PsLogisticRegressionModel model =
+        new PsLogisticRegression()
+            .setEpochs(10)
+            .setBatchesPerEpoch(10)
+            .setUpdater("adagrad")
+            .setStepSize(0.1)
+            .setRegParam(1e-4)
+            .setEpochListener(seen::add)
+            .fit(train);
+    Evaluation ours = model.evaluate(test);
+
+    LogisticRegressionModel mllib =
+        new LogisticRegression().setMaxIter(100).setRegParam(1e-4).fit(train);
+    Evaluation reference =
+        PsLogisticRegressionModel.Metrics.of(
+            mllib
+                .transform(test)
+                .select("probability", "label")
+                .toJavaRDD()
+                .map(
+                    r ->
+                        new Tuple2<>(
+                            (Object) ((Vector) r.get(0)).apply(1), (Object) r.getDouble(1))));
+    System.out.println("SpamAssassin test: Trimtab " + ours + " | MLlib " + reference);
+    seen.forEach(m -> System.out.println(m.format(10)));
+
+    assertThat(seen).hasSize(10);
+    assertThat(seen.get(9).trainLoss()).isLessThan(seen.get(0).trainLoss());
+    assertThat(ours.count()).isEqualTo(reference.count()).isGreaterThan(1000);
+    assertThat(ours.logLoss()).isLessThan(0.15).isLessThan(reference.logLoss() + 0.05);
+    assertThat(ours.auc()).isGreaterThan(0.98);
+    assertThat(ours.auc()).isGreaterThan(reference.auc() - 0.01);
+  }
+
+  @Test
+  void moreWorkersThanTaskSlots_failsFastNamingTheFix() {
+    assertThatThrownBy(
+            () ->
+                new PsLogisticRegression().setNumWorkers(3).fit(BuiltinDatasets.heartScale(spark)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Trimtab needs 3 worker tasks running at once")
+        .hasMessageContaining("the cluster has 2 task slots")
+        .hasMessageContaining("set the number of workers to at most 2");
+  }
+
+  @Test
+  void badTrainingData_namesTheColumnOrRow() {
+    Dataset<Row> heart = BuiltinDatasets.heartScale(spark);
+    assertThatThrownBy(() -> new PsLogisticRegression().setFeaturesCol("x").fit(heart))
+        .hasMessage("No features column 'x' in the data (columns: [label, features])");
+    Dataset<Row> pm1 = heart.withColumn("label", heart.col("label").multiply(2).minus(1));
+    assertThatThrownBy(() -> new PsLogisticRegression().setEpochs(1).fit(pm1))
+        .hasMessageContaining("Invalid label -1.0")
+        .hasMessageContaining("expected 0 or 1");
+  }
+
+  @Test
+  void fewerRowsThanWorkers_trainsWithEmptyPartitionsAndBatches() {
+    // one row for two workers and ten clocks: one worker's partition is empty, most batches too;
+    // every worker still takes part in every clock, so BSP does not wait for a missing one
+    Dataset<Row> one = BuiltinDatasets.heartScale(spark).limit(1);
+    PsLogisticRegressionModel m =
+        new PsLogisticRegression().setNumWorkers(2).setEpochs(2).setTuning("off").fit(one);
+    assertThat(m.weights()).hasSize(13);
+    assertThat(m.epochs()).hasSize(2);
+  }
+
+  @Test
+  void badInput_emptyData_nonFiniteValues_andAModelTooLarge_areRefusedWithTheirOwnMessages() {
+    Dataset<Row> heart = BuiltinDatasets.heartScale(spark);
+    assertThatThrownBy(() -> new PsLogisticRegression().fit(heart.limit(0)))
+        .hasMessage("The training data are empty (expected at least one row)");
+    org.apache.spark.sql.types.StructType schema = heart.schema();
+    Dataset<Row> nan =
+        spark.createDataFrame(
+            List.of(
+                org.apache.spark.sql.RowFactory.create(
+                    1.0, org.apache.spark.ml.linalg.Vectors.dense(0.5, Double.NaN))),
+            schema);
+    assertThatThrownBy(() -> new PsLogisticRegression().setEpochs(1).setTuning("off").fit(nan))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Non-finite feature value NaN in row [1.0,[0.5,NaN]]");
+    // 2^29 features: 2^29 + 1 keys x (weight + AdaGrad state) = 8 GiB, 4 GiB per shard; executors
+    // have 1 GiB
+    Dataset<Row> huge =
+        spark.createDataFrame(
+            List.of(
+                org.apache.spark.sql.RowFactory.create(
+                    1.0,
+                    org.apache.spark.ml.linalg.Vectors.sparse(
+                        1 << 29, new int[] {7}, new double[] {1}))),
+            schema);
+    assertThatThrownBy(() -> new PsLogisticRegression().setEpochs(1).fit(huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "The model does not fit in executor memory: 536870913 keys x 2 doubles (weights and "
+                + "optimizer state) need 8.0 GiB, 4.0 GiB per shard over 2 shards, but an executor has 1.0 GiB");
+  }
+}

@@ -12,9 +12,9 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,20 +24,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConsistencyIT {
   private static final int BATCHES = 8;
   private static final long SLOW_MS = 120;
+
+  @RegisterExtension
+  static final SparkCluster cluster = SparkCluster.localCluster("local-cluster[2,1,1024]");
+
   private static SparkSession spark;
   private static Dataset<Row> heart;
 
   @BeforeAll
   static void startCluster() {
-    spark = ClusterSessions.localCluster("local-cluster[2,1,1024]", "trimtab-consistency-it");
+    spark = cluster.spark();
     heart = BuiltinDatasets.heartScale(spark).cache();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (spark != null) {
-      spark.stop();
-    }
   }
 
   private static List<EpochMetrics> train(String staleness, int workers, long slowMs) {

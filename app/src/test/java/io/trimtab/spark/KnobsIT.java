@@ -17,9 +17,9 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,20 +28,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * executor-local combining really merges two workers' updates per executor.
  */
 class KnobsIT {
+  @RegisterExtension
+  static final SparkCluster cluster = SparkCluster.localCluster("local-cluster[2,2,1024]");
+
   private static SparkSession spark;
   private static Dataset<Row> heart;
 
   @BeforeAll
   static void startCluster() {
-    spark = ClusterSessions.localCluster("local-cluster[2,2,1024]", "trimtab-knobs-it");
+    spark = cluster.spark();
     heart = BuiltinDatasets.heartScale(spark).cache();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (spark != null) {
-      spark.stop();
-    }
   }
 
   /**

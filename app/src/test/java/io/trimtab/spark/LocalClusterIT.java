@@ -21,9 +21,9 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import scala.Tuple2;
 
 /**
@@ -31,20 +31,16 @@ import scala.Tuple2;
  * each with its own shard server; tasks reach the shards over TCP.
  */
 class LocalClusterIT {
+  @RegisterExtension
+  static final SparkCluster cluster = SparkCluster.localCluster("local-cluster[2,1,1024]");
+
   private static SparkSession spark;
   private static ParameterServer ps;
 
   @BeforeAll
   static void startCluster() {
-    spark = ClusterSessions.localCluster("local-cluster[2,1,1024]", "trimtab-local-cluster-it");
+    spark = cluster.spark();
     ps = Trimtab.parameterServer(spark);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (spark != null) {
-      spark.stop();
-    }
   }
 
   @Test

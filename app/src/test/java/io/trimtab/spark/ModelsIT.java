@@ -13,7 +13,6 @@ import io.trimtab.spark.ml.PsSoftmaxRegressionModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
@@ -25,9 +24,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,20 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
  * multi-process cluster and scored next to MLlib's equivalent on the same split.
  */
 class ModelsIT {
+  @RegisterExtension
+  static final SparkCluster cluster =
+      SparkCluster.localCluster("local-cluster[2,1,2048]").with("spark.executor.memory", "2g");
+
   private static SparkSession spark;
 
   @BeforeAll
   static void startCluster() {
-    spark =
-        ClusterSessions.localCluster(
-            "local-cluster[2,1,2048]", "trimtab-models-it", Map.of("spark.executor.memory", "2g"));
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (spark != null) {
-      spark.stop();
-    }
+    spark = cluster.spark();
   }
 
   @Test

@@ -20,9 +20,9 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,18 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
  * the same Pipeline; saved and loaded (estimator, model, whole PipelineModel); with a ParamMap.
  */
 class PipelineIT {
+  @RegisterExtension
+  static final SparkCluster cluster = SparkCluster.localCluster("local-cluster[2,1,1024]");
+
   private static SparkSession spark;
 
   @BeforeAll
   static void startCluster() {
-    spark = ClusterSessions.localCluster("local-cluster[2,1,1024]", "trimtab-pipeline-it");
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (spark != null) {
-      spark.stop();
-    }
+    spark = cluster.spark();
   }
 
   @Test

@@ -14,16 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The tuner end to end on {@code local-cluster[2,2,1024]} (two executor JVMs, two task slots each),
@@ -34,29 +33,31 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TunerIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static Path history;
+  private static final Path history = tempDirectory("trimtab-tuner-history");
+
+  @RegisterExtension
+  static final SparkCluster cluster =
+      SparkCluster.localCluster("local-cluster[2,2,1024]")
+          .with(TrimtabConf.TUNER_HISTORY.name(), history.toString());
+
   private static SparkSession spark;
   private static Dataset<Row> train;
   private static Dataset<Row> test;
 
   @BeforeAll
-  static void startCluster() throws Exception {
-    history = Files.createTempDirectory("trimtab-tuner-history");
-    spark =
-        ClusterSessions.localCluster(
-            "local-cluster[2,2,1024]",
-            "trimtab-tuner-it",
-            Map.of(TrimtabConf.TUNER_HISTORY.name(), history.toString()));
+  static void startCluster() {
+    spark = cluster.spark();
     Dataset<Row>[] split =
         BuiltinDatasets.load(spark, BuiltinDatasets.SPAM).randomSplit(new double[] {0.8, 0.2}, 7);
     train = split[0].cache();
     test = split[1].cache();
   }
 
-  @AfterAll
-  static void stopCluster() {
-    if (spark != null) {
-      spark.stop();
+  private static Path tempDirectory(String prefix) {
+    try {
+      return Files.createTempDirectory(prefix);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

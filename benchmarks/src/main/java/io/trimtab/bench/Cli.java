@@ -1,0 +1,71 @@
+package io.trimtab.bench;
+
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The benchmarks' command lines, parsed by picocli: a positional workload name (where there is one)
+ * and {@code key=value} options named without dashes, e.g. {@code spam target=0.003 budget=20}.
+ * Unknown keys and malformed values are refused with a message naming the value and what was
+ * expected, followed by the usage.
+ */
+final class Cli {
+  private Cli() {}
+
+  /** Options checked after parsing, for rules picocli cannot express (ranges, combinations). */
+  interface Checked {
+    /** Throws IllegalArgumentException naming the offending value and what was expected. */
+    void check();
+  }
+
+  /**
+   * Fills {@code options} (a picocli {@code @Command}) from {@code args}; throws picocli's
+   * ParameterException (with the command line attached, for the usage) on bad input.
+   */
+  static <T> T parse(T options, String... args) {
+    CommandLine cmd = new CommandLine(options);
+    cmd.parseArgs(args);
+    if (options instanceof Checked c) {
+      try {
+        c.check();
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(cmd, e.getMessage(), e);
+      }
+    }
+    return options;
+  }
+
+  /**
+   * As {@link #parse}, but on bad input prints the message and the usage to standard error and
+   * exits with status 2 (picocli's usage-error code).
+   */
+  static <T> T parseOrExit(T options, String... args) {
+    try {
+      return parse(options, args);
+    } catch (ParameterException e) {
+      System.err.println(e.getMessage());
+      e.getCommandLine().usage(System.err);
+      System.exit(CommandLine.ExitCode.USAGE);
+      throw e; // not reached
+    }
+  }
+
+  /** A converter accepting only the listed names: the workloads of one benchmark. */
+  abstract static class OneOf implements CommandLine.ITypeConverter<String> {
+    private final List<String> names;
+
+    OneOf(String... names) {
+      this.names = List.of(names);
+    }
+
+    @Override
+    public String convert(String value) {
+      if (!names.contains(value)) {
+        throw new CommandLine.TypeConversionException(
+            "expected one of " + String.join(", ", names) + " but was '" + value + "'");
+      }
+      return value;
+    }
+  }
+}

@@ -1,8 +1,13 @@
 package io.trimtab.bench;
 
 import java.util.List;
+import java.util.StringJoiner;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The benchmarks' command lines, parsed by picocli: a positional workload name (where there is one)
@@ -25,7 +30,12 @@ final class Cli {
    */
   static <T> T parse(T options, String... args) {
     CommandLine cmd = new CommandLine(options);
-    cmd.parseArgs(args);
+    try {
+      cmd.parseArgs(args);
+    } catch (UnmatchedArgumentException e) {
+      // e.g. "Unmatched argument at index 1: 'taget=0.3'": say what the command line takes
+      throw new ParameterException(cmd, e.getMessage() + " (expected " + syntax(cmd) + ")", e);
+    }
     if (options instanceof Checked c) {
       try {
         c.check();
@@ -34,6 +44,21 @@ final class Cli {
       }
     }
     return options;
+  }
+
+  /** The arguments a command takes, e.g. {@code <workload> [key=value ...] with keys rows, ...}. */
+  static String syntax(CommandLine cmd) {
+    CommandSpec spec = cmd.getCommandSpec();
+    StringJoiner all = new StringJoiner(" ");
+    for (PositionalParamSpec p : spec.positionalParameters()) {
+      all.add(p.arity().min() == 0 ? "[" + p.paramLabel() + "]" : p.paramLabel());
+    }
+    if (!spec.options().isEmpty()) {
+      all.add(
+          "[key=value ...] with keys "
+              + spec.options().stream().map(o -> o.names()[0]).collect(Collectors.joining(", ")));
+    }
+    return all.toString();
   }
 
   /**

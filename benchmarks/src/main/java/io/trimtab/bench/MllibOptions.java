@@ -24,9 +24,12 @@ final class MllibOptions implements Cli.Checked {
   }
 
   /** A comma list of strictly increasing integers >= 1: a ladder of fit lengths. */
-  static final class Ladder implements CommandLine.ITypeConverter<int[]> {
+  record Ladder(int[] lengths) {}
+
+  /** Parses a {@link Ladder}. */
+  static final class LadderParser implements CommandLine.ITypeConverter<Ladder> {
     @Override
-    public int[] convert(String text) {
+    public Ladder convert(String text) {
       String expected =
           "expected a comma list of increasing integers >= 1 (e.g. 1,2,4,8) but was '" + text + "'";
       int[] out;
@@ -44,7 +47,7 @@ final class MllibOptions implements Cli.Checked {
           throw new CommandLine.TypeConversionException(expected);
         }
       }
-      return out;
+      return new Ladder(out);
     }
   }
 
@@ -73,17 +76,17 @@ final class MllibOptions implements Cli.Checked {
   @Option(
       names = "mllib",
       paramLabel = "<list>",
-      converter = Ladder.class,
+      converter = LadderParser.class,
       description = "MLlib's maxIter ladder (default 2,4,8,16,32,64; 4,8,16,32,64,128 on spam).")
-  int[] mllib;
+  Ladder mllib;
 
   @Option(
       names = "epochs",
       paramLabel = "<list>",
-      converter = Ladder.class,
+      converter = LadderParser.class,
       description =
           "Trimtab's epochs ladder (default 1,2,3,4,6,8,12,16; on spam and movielens also 24).")
-  int[] epochs;
+  Ladder epochs;
 
   @Option(
       names = "batches",
@@ -138,7 +141,7 @@ final class MllibOptions implements Cli.Checked {
   int[] mllibIters() {
     // MLlib's L-BFGS is at its best by 8 to 16 iterations on movielens (9,737 features), 4 on spam
     return mllib != null
-        ? mllib
+        ? mllib.lengths()
         : click() || movielens()
             ? new int[] {2, 4, 8, 16, 32, 64}
             : new int[] {4, 8, 16, 32, 64, 128};
@@ -146,7 +149,7 @@ final class MllibOptions implements Cli.Checked {
 
   int[] epochs() {
     return epochs != null
-        ? epochs
+        ? epochs.lengths()
         : click() ? new int[] {1, 2, 3, 4, 6, 8, 12, 16} : new int[] {1, 2, 3, 4, 6, 8, 12, 16, 24};
   }
 
@@ -187,15 +190,9 @@ final class MllibOptions implements Cli.Checked {
 
   @Override
   public void check() {
-    if (!click()) {
-      for (String key : new String[] {"rows", "test", "bits"}) {
-        Object given = key.equals("rows") ? rows : key.equals("test") ? test : bits;
-        if (given != null) {
-          throw new IllegalArgumentException(
-              "Option '" + key + "' applies to the click workload only, not " + workload);
-        }
-      }
-    }
+    clickOnly("rows", rows);
+    clickOnly("test", test);
+    clickOnly("bits", bits);
     atLeastOne("repeats", repeats);
     atLeastOne("batches", batches);
     if (click()) {
@@ -209,6 +206,13 @@ final class MllibOptions implements Cli.Checked {
     finite("reg", reg, false);
     finite("mllibReg", mllibReg(), false);
     StalenessBound.parse(staleness); // fails here, naming the value, before the data are built
+  }
+
+  private void clickOnly(String key, Object given) {
+    if (given != null && !click()) {
+      throw new IllegalArgumentException(
+          "Option '" + key + "' applies to the click workload only, not " + workload);
+    }
   }
 
   private static void atLeastOne(String key, long v) {

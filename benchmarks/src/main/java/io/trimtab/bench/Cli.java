@@ -29,7 +29,8 @@ final class Cli {
    * ParameterException (with the command line attached, for the usage) on bad input.
    */
   static <T> T parse(T options, String... args) {
-    CommandLine cmd = new CommandLine(options);
+    // a key given twice: the last value counts, as with the hand-written parser before
+    CommandLine cmd = new CommandLine(options).setOverwrittenOptionsAllowed(true);
     try {
       cmd.parseArgs(args);
     } catch (UnmatchedArgumentException e) {

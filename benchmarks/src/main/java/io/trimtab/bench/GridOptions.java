@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "benchmarks/run-grid",
     sortOptions = false,
+    customSynopsis = "benchmarks/run-grid <click|spam> [key=value ...]",
     description = "Trains one workload under every static setting of a grid for the same budget.")
 final class GridOptions implements Cli.Checked {
 

@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "benchmarks/run-mllib",
     sortOptions = false,
+    customSynopsis = "benchmarks/run-mllib <click|spam|movielens> [key=value ...]",
     description = "Time to the same test log-loss: MLlib LogisticRegression vs Trimtab.")
 final class MllibOptions implements Cli.Checked {
 

@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "benchmarks/run-soak",
     sortOptions = false,
+    customSynopsis = "benchmarks/run-soak [key=value ...]",
     description = "Fits with a setting switch every 3 epochs, sampling heap, threads and fds.")
 final class SoakOptions {
   @Option(

@@ -118,10 +118,9 @@ public final class TunerBenchmark {
       }
       // Rounds after the grid, each running the default, the grid's best static setting, a cold
       // tuned job (empty history) and a warm one, in an order rotated per round so that no run
-      // always
-      // goes first (the position in the JVM's life is worth up to 2x on jobs this short); the
-      // summary compares medians over rounds. Warm jobs are a daily series: each starts from the
-      // history of the first cold job and every warm job before it.
+      // always goes first (the position in the JVM's life is worth up to 2x on jobs this short);
+      // the summary compares medians over rounds. Warm jobs are a daily series: each starts from
+      // the history of the first cold job and every warm job before it.
       int rounds = opt.rounds;
       TunerReport.Run bestGrid =
           runs.stream()

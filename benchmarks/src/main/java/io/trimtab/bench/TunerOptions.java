@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "benchmarks/run-tuner",
     sortOptions = false,
+    customSynopsis = "benchmarks/run-tuner <click|spam|fashion> [key=value ...]",
     description =
         "Time to target: the default, every static setting of a grid, and the self-tuned job.")
 final class TunerOptions implements Cli.Checked {

@@ -54,6 +54,8 @@ final class TunerReport {
             .toArray();
     double gridBest = StatUtils.min(times);
     double worst = StatUtils.max(times);
+    // DoubleStream's compensated sum as before: StatUtils.mean's corrected two-pass mean can differ
+    // in the last bit, and so in a printed digit
     double mean = Arrays.stream(times).average().orElseThrow();
     long unreached = statics.stream().filter(r -> Double.isNaN(r.timeToTarget())).count();
     Run bestRun = statics.get(indexOf(times, gridBest));

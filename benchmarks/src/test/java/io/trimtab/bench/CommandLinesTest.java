@@ -60,6 +60,12 @@ class CommandLinesTest {
   }
 
   @Test
+  void keyGivenTwice_lastValueCounts() {
+    assertThat(Cli.parse(new GridOptions(), "click", "budget=12", "budget=30").budget)
+        .isEqualTo(30);
+  }
+
+  @Test
   void grid_defaultKnobs_makeTheSameGridAsBefore() {
     Setting defaults = Setting.defaults(2, 4);
     List<Setting> grid = GridBenchmark.grid(Cli.parse(new GridOptions(), "click").knobs, defaults);
@@ -99,7 +105,7 @@ class CommandLinesTest {
       Cli.parse(new GridOptions(), "click", "budget=x");
     } catch (ParameterException e) {
       assertThat(e.getCommandLine().getUsageMessage())
-          .contains("benchmarks/run-grid")
+          .contains("Usage: benchmarks/run-grid <click|spam> [key=value ...]")
           .contains("target=<target>")
           .contains("<workload>")
           .contains("default 20");

@@ -11,9 +11,9 @@ final class Stats {
   /**
    * The median: the middle value for an odd count, the mean of the two middle values for an even
    * one, computed as {@code (a + b) / 2}; NaN if there are none. Estimation type R_2 ("average at
-   * discontinuities") does exactly that; the default (LEGACY) and R_7 interpolate as {@code a + 0.5
-   * * (b - a)}, which can differ in the last bit (0.4 instead of 0.39999999999999997 for 0.1 and
-   * 0.7) and so move a printed figure's last digit.
+   * discontinuities") does exactly that. The default (LEGACY) and R_7 give the same median in exact
+   * arithmetic but compute {@code a + (b - a) / 2} in doubles, which can differ in the last bit
+   * (0.4 instead of 0.39999999999999997 for 0.1 and 0.7) and so move a printed figure's last digit.
    */
   static double median(double... values) {
     return new Median().withEstimationType(EstimationType.R_2).evaluate(values);

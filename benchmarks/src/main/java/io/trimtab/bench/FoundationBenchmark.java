@@ -51,8 +51,9 @@ public final class FoundationBenchmark {
           .add("features", SQLDataTypes.VectorType(), false);
 
   public static void main(String[] args) {
-    long rows = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
-    int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+    FoundationOptions opt = Cli.parseOrExit(new FoundationOptions(), args);
+    long rows = opt.rows;
+    int epochs = opt.epochs;
     System.out.printf(
         Locale.ROOT,
         "# Trimtab foundation benchmark (%d cores, java %s)%n",
@@ -248,8 +249,7 @@ public final class FoundationBenchmark {
           .count();
       t[i] = (System.nanoTime() - start) / 1e9;
     }
-    java.util.Arrays.sort(t);
-    return t[2];
+    return Stats.median(t);
   }
 
   static final class NoOp

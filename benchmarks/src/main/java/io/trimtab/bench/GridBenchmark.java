@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,34 +38,28 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Usage: {@code benchmarks/run-grid <click|spam> [key=value ...]}, keys: rows, budget (s),
  * target (training loss), staleness, aggregation, shards, partitioner, workers (comma lists),
- * batches, step, master, out, defaultLast (run the default setting last instead of first).
+ * batches, step, master, out, defaultLast (run the default setting last instead of first); see
+ * {@link GridOptions} for the defaults.
  */
 public final class GridBenchmark {
 
   public static void main(String[] args) throws IOException {
-    if (args.length == 0 || !(args[0].equals("click") || args[0].equals("spam"))) {
-      throw new IllegalArgumentException(
-          "Usage: GridBenchmark <click|spam> [key=value ...] (got " + Arrays.toString(args) + ")");
-    }
-    String workload = args[0];
-    Map<String, String> opt = GridBenchmark.options(args);
-    long rows = Long.parseLong(opt.getOrDefault("rows", "1000000"));
-    double budget = Double.parseDouble(opt.getOrDefault("budget", "20"));
-    double target =
-        Double.parseDouble(opt.getOrDefault("target", workload.equals("click") ? "0.52" : "0.08"));
-    int batches = Integer.parseInt(opt.getOrDefault("batches", "10"));
-    double step = Double.parseDouble(opt.getOrDefault("step", "0.1"));
-    Path out = Path.of(opt.getOrDefault("out", "benchmarks/results"));
+    GridOptions opt = Cli.parseOrExit(new GridOptions(), args);
+    String workload = opt.workload;
+    long rows = opt.rows;
+    double budget = opt.budget;
+    double target = opt.target();
+    int batches = opt.batches;
+    double step = opt.step;
+    Path out = opt.out;
     Files.createDirectories(out);
 
-    SparkSession spark =
-        BenchSession.start(
-            opt.getOrDefault("master", "local-cluster[2,2,2048]"), "trimtab-grid-" + workload);
+    SparkSession spark = BenchSession.start(opt.master, "trimtab-grid-" + workload);
     try {
       ParameterServer ps = Trimtab.parameterServer(spark);
       Setting defaults = Setting.defaults(ps.numShards(), ps.taskSlots());
-      List<Setting> grid = grid(opt, defaults);
-      if (Boolean.parseBoolean(opt.getOrDefault("defaultLast", "false"))) {
+      List<Setting> grid = grid(opt.knobs, defaults);
+      if (opt.defaultLast) {
         grid.remove(defaults);
         grid.add(defaults); // to tell a slow default from a slow first position
       }
@@ -141,19 +134,6 @@ public final class GridBenchmark {
     }
   }
 
-  /** The {@code key=value} options after the workload name, in order. */
-  static Map<String, String> options(String[] args) {
-    Map<String, String> opt = new LinkedHashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      String[] kv = args[i].split("=", 2);
-      if (kv.length != 2) {
-        throw new IllegalArgumentException("Invalid option '" + args[i] + "' (expected key=value)");
-      }
-      opt.put(kv[0], kv[1]);
-    }
-    return opt;
-  }
-
   /**
    * Seconds of training (summed epoch wall times) until the first epoch whose loss is <= target.
    */
@@ -171,17 +151,17 @@ public final class GridBenchmark {
   /**
    * Every valid combination of the listed knob values; combinations a setting rejects are skipped.
    */
-  static List<Setting> grid(Map<String, String> opt, Setting defaults) {
+  static List<Setting> grid(GridKnobs knobs, Setting defaults) {
     List<Setting> out = new ArrayList<>();
     out.add(defaults);
-    for (String st : opt.getOrDefault("staleness", "bsp,ssp:2,asp").split(",")) {
-      for (String ag :
-          opt.getOrDefault("aggregation", "direct,executor-combine,driver-tree").split(",")) {
-        for (String sh : opt.getOrDefault("shards", "1," + defaults.shards()).split(",")) {
-          for (String pa : opt.getOrDefault("partitioner", "hash,range").split(",")) {
-            for (String wo :
-                opt.getOrDefault("workers", (defaults.workers() / 2) + "," + defaults.workers())
-                    .split(",")) {
+    String shards = knobs.shards != null ? knobs.shards : "1," + defaults.shards();
+    String workers =
+        knobs.workers != null ? knobs.workers : (defaults.workers() / 2) + "," + defaults.workers();
+    for (String st : knobs.staleness.split(",")) {
+      for (String ag : knobs.aggregation.split(",")) {
+        for (String sh : shards.split(",")) {
+          for (String pa : knobs.partitioner.split(",")) {
+            for (String wo : workers.split(",")) {
               try {
                 Setting s =
                     new Setting(

@@ -51,15 +51,11 @@ public final class SoakBenchmark {
   }
 
   public static void main(String[] args) throws IOException {
-    String[] withName = new String[args.length + 1];
-    withName[0] = "soak"; // GridBenchmark.options reads key=value pairs after a workload name
-    System.arraycopy(args, 0, withName, 1, args.length);
-    Map<String, String> opt = GridBenchmark.options(withName);
-    double minutes = Double.parseDouble(opt.getOrDefault("minutes", "30"));
-    Path out = Path.of(opt.getOrDefault("out", "benchmarks/results/soak"));
+    SoakOptions opt = Cli.parseOrExit(new SoakOptions(), args);
+    double minutes = opt.minutes;
+    Path out = opt.out;
     Files.createDirectories(out);
-    SparkSession spark =
-        BenchSession.start(opt.getOrDefault("master", "local-cluster[2,2,2048]"), "trimtab-soak");
+    SparkSession spark = BenchSession.start(opt.master, "trimtab-soak");
     try {
       ParameterServer ps = Trimtab.parameterServer(spark);
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trimtab.ps.checkpoint.Checkpoint;
+import io.trimtab.ps.master.PsMaster;
 import io.trimtab.ps.partition.PartitionerKind;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

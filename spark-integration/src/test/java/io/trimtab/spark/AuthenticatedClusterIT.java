@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trimtab.ps.ClientOptions;
 import io.trimtab.ps.PsException;
-import io.trimtab.ps.PsMaster;
 import io.trimtab.ps.ShardAddress;
+import io.trimtab.ps.master.PsMaster;
 import io.trimtab.spark.data.BuiltinDatasets;
 import io.trimtab.spark.ml.Evaluation;
 import io.trimtab.spark.ml.PsLogisticRegression;

@@ -13,9 +13,21 @@ import java.util.Locale;
  */
 public enum PartitionerKind implements PartitionerFactory {
   /** Contiguous key ranges, one per shard. */
-  RANGE,
+  RANGE {
+    @Override
+    KeyPartitioner build(TableSpec spec, int numShards) {
+      return spec.kind() == TableKind.DENSE
+          ? RangePartitioner.evenDense(numShards, spec.dimension())
+          : RangePartitioner.evenFullRange(numShards);
+    }
+  },
   /** Spark's HashPartitioner rule: {@code floorMod(Long.hashCode(key), n)}. */
-  HASH;
+  HASH {
+    @Override
+    KeyPartitioner build(TableSpec spec, int numShards) {
+      return new HashPartitioner(numShards);
+    }
+  };
 
   /** Builds this partitioner for {@code spec} over {@code numShards} shards. */
   @Override
@@ -23,14 +35,10 @@ public enum PartitionerKind implements PartitionerFactory {
     if (numShards < 1) {
       throw new IllegalArgumentException("Invalid shard count: " + numShards + " (must be >= 1)");
     }
-    return switch (this) {
-      case HASH -> new HashPartitioner(numShards);
-      case RANGE ->
-          spec.kind() == TableKind.DENSE
-              ? RangePartitioner.evenDense(numShards, spec.dimension())
-              : RangePartitioner.evenFullRange(numShards);
-    };
+    return build(spec, numShards);
   }
+
+  abstract KeyPartitioner build(TableSpec spec, int numShards);
 
   /** Parses a name such as "hash" or "RANGE". */
   public static PartitionerKind parse(String name) {

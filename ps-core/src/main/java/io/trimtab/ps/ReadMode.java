@@ -15,6 +15,8 @@ package io.trimtab.ps;
  *       attempt did. The clock of the result says which values were read when a shard could not go
  *       back (further ahead, or not BSP).
  * </ul>
+ *
+ * <p>Immutable values; a pull request carries one to each shard.
  */
 public sealed interface ReadMode {
 

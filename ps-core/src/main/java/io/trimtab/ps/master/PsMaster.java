@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The control side of the parameter server (in Spark: the driver). It knows the live shards,
  * creates and drops tables, assigns each table's keys to shards through a partitioner, and sets the
- * number of workers of clocked tables; its {@link TableMover} snapshots, restores and moves tables.
- * It also serves as a {@link PsClient} for driver-side pulls.
+ * number of workers of clocked tables; its table mover snapshots, restores and moves tables. It
+ * also serves as a {@link PsClient} for driver-side pulls.
  *
  * <p>Thread-safe. Closing it closes its client connections, not the shards.
  */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trimtab.ps.ClientOptions;
 import io.trimtab.ps.PsClient;
 import io.trimtab.ps.Push;
+import io.trimtab.ps.ReadMode;
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.TableHandle;
 import io.trimtab.ps.TableSpec;
@@ -135,7 +136,7 @@ class SpeculationIT {
     assertThat(speculative)
         .as("Spark launched a speculative copy of the stalled task")
         .isNotEmpty();
-    double[] values = ps.client().pull(t, keys, 0);
+    double[] values = ps.client().pull(t, keys, ReadMode.atLeast(0)).values();
     // sum over workers 1..3 and clocks 1..10 of (w + 1)(c + 1) = 6 x 55
     assertThat(values).as("each worker's clock applied once").containsOnly(330.0);
     long repeats = ps.master().stats(t).duplicatePushes();

@@ -2,12 +2,12 @@ package io.trimtab.bench;
 
 import io.trimtab.app.data.BuiltinDatasets;
 import io.trimtab.ps.ClientOptions;
-import io.trimtab.ps.PsMaster;
 import io.trimtab.ps.Push;
 import io.trimtab.ps.TableHandle;
 import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.TableStats;
 import io.trimtab.ps.UpdateRule;
+import io.trimtab.ps.master.PsMaster;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.ps.server.ShardServer;
 import io.trimtab.spark.ParameterServer;

@@ -1,6 +1,5 @@
 package io.trimtab.ps;
 
-import io.trimtab.ps.partition.KeyPartitioner;
 import java.io.Serializable;
 import java.util.List;
 

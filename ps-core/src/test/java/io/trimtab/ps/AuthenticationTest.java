@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.trimtab.ps.master.PsMaster;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.ps.protocol.Codec;
 import io.trimtab.ps.protocol.Request;
@@ -49,7 +50,8 @@ class AuthenticationTest {
 
   @Test
   void theRightSecret_isServed() {
-    assertThat(master.client().pull(table, new long[] {0, 3})).containsExactly(1.5, 4.5);
+    assertThat(master.client().pull(table, new long[] {0, 3}, ReadMode.latest()).values())
+        .containsExactly(1.5, 4.5);
   }
 
   @Test
@@ -59,7 +61,8 @@ class AuthenticationTest {
             List.of(server.address()),
             ClientOptions.defaults(),
             new PsSecurity("guessed".getBytes(StandardCharsets.UTF_8), false))) {
-      assertThatThrownBy(() -> intruder.client().pull(table, new long[] {0}))
+      assertThatThrownBy(
+              () -> intruder.client().pull(table, new long[] {0}, ReadMode.latest()).values())
           .isInstanceOf(PsException.class)
           .hasMessageContaining("refused authentication");
     }
@@ -68,7 +71,8 @@ class AuthenticationTest {
   @Test
   void aClientWithoutSecret_getsNoParameterByte() {
     try (PsMaster plain = new PsMaster(List.of(server.address()), ClientOptions.defaults())) {
-      assertThatThrownBy(() -> plain.client().pull(table, new long[] {0}))
+      assertThatThrownBy(
+              () -> plain.client().pull(table, new long[] {0}, ReadMode.latest()).values())
           .isInstanceOf(PsException.class);
     }
   }
@@ -76,7 +80,8 @@ class AuthenticationTest {
   @Test
   void aRawClientSendingAPull_receivesOnlyTheChallenge_andIsDisconnected() throws IOException {
     ByteBuf body = Unpooled.buffer();
-    Codec.encodeRequest(1, new Request.Pull(table.id(), -1, 0, new long[] {0, 1, 2, 3}), body);
+    Codec.encodeRequest(
+        1, new Request.Pull(table.id(), ReadMode.latest(), 0, new long[] {0, 1, 2, 3}), body);
     byte[] bytes = new byte[body.readableBytes()];
     body.readBytes(bytes);
     ByteArrayOutputStream frame = new ByteArrayOutputStream();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trimtab.ps.checkpoint.Checkpoint;
+import io.trimtab.ps.master.PsMaster;
 import io.trimtab.ps.partition.PartitionerKind;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -154,5 +155,42 @@ class CheckpointTest {
                 new Checkpoint(
                     spec, -1, new TableSnapshot(0, new long[0], new double[0], new double[0])))
         .hasMessage("Invalid checkpoint epoch: -1 (must be >= 0)");
+  }
+
+  @Test
+  void aVersionOneCheckpoint_isStillRead() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    java.util.zip.CheckedOutputStream checked =
+        new java.util.zip.CheckedOutputStream(bytes, new java.util.zip.CRC32());
+    java.io.DataOutputStream d = new java.io.DataOutputStream(checked);
+    d.writeLong(0x5452494D54414243L);
+    d.writeInt(1);
+    d.writeUTF("old");
+    d.writeUTF("DENSE");
+    d.writeLong(4);
+    d.writeInt(1);
+    d.writeUTF("ADAGRAD");
+    d.writeDouble(0.1);
+    d.writeDouble(0.01);
+    d.writeLong(2); // epoch
+    d.writeLong(6); // clock
+    d.writeInt(2);
+    d.writeLong(0);
+    d.writeLong(3);
+    d.writeDouble(0.5);
+    d.writeDouble(-0.5);
+    d.writeDouble(1.0);
+    d.writeDouble(2.0);
+    d.flush();
+    d.writeLong(checked.getChecksum().getValue());
+    d.flush();
+
+    Checkpoint c = Checkpoint.read(new ByteArrayInputStream(bytes.toByteArray()), "old.ckpt");
+    assertThat(c.spec()).isEqualTo(TableSpec.dense("old", 4, 1, UpdateRule.adagrad(0.1, 0.01)));
+    assertThat(c.epoch()).isEqualTo(2);
+    assertThat(c.snapshot().clock()).isEqualTo(6);
+    assertThat(c.snapshot().keys()).containsExactly(0, 3);
+    assertThat(c.snapshot().values()).containsExactly(0.5, -0.5);
+    assertThat(c.snapshot().state()).containsExactly(1.0, 2.0);
   }
 }

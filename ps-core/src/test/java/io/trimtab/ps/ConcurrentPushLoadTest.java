@@ -2,6 +2,7 @@ package io.trimtab.ps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trimtab.ps.master.PsMaster;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.ps.server.ShardServer;
 import java.util.ArrayDeque;
@@ -57,7 +58,7 @@ class ConcurrentPushLoadTest {
       for (int k = 0; k < DIM; k++) {
         all[k] = k;
       }
-      double[] got = master.client().pull(t, all);
+      double[] got = master.client().pull(t, all, ReadMode.latest()).values();
       long mismatches = 0;
       for (int k = 0; k < DIM; k++) {
         if (got[k] != sums[k]) {

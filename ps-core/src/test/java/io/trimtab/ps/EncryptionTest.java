@@ -2,6 +2,7 @@ package io.trimtab.ps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trimtab.ps.master.PsMaster;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.ps.server.ShardServer;
 import java.io.ByteArrayOutputStream;
@@ -106,7 +107,8 @@ class EncryptionTest {
       TableHandle t =
           master.createTable(TableSpec.dense("w", 8, 1, UpdateRule.add()), PartitionerKind.HASH);
       master.client().push(t, Push.unclocked(new long[] {0, 3, 5, 7}, VALUES));
-      double[] pulled = master.client().pull(t, new long[] {0, 3, 5, 7});
+      double[] pulled =
+          master.client().pull(t, new long[] {0, 3, 5, 7}, ReadMode.latest()).values();
       return new Object[] {pulled, relay.seen()};
     } finally {
       shard.close();

@@ -3,6 +3,7 @@ package io.trimtab.ps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trimtab.ps.client.NettyPsClient;
+import io.trimtab.ps.master.PsMaster;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.ps.protocol.Request;
 import java.util.ArrayList;
@@ -68,8 +69,8 @@ class ExactlyOnceTest {
   private void step(TableHandle t, int w, long c, boolean exact) throws Exception {
     double[] v =
         exact
-            ? client.pullAtClockAsync(t, KEYS, c).get(10, TimeUnit.SECONDS).values()
-            : client.pullWithClock(t, KEYS, c).values();
+            ? client.pullAsync(t, KEYS, ReadMode.exactly(c)).get(10, TimeUnit.SECONDS).values()
+            : client.pull(t, KEYS, ReadMode.atLeast(c)).values();
     client.push(t, Push.atClock(w, c, 1, KEYS, gradient(w, c, v)));
   }
 
@@ -79,7 +80,7 @@ class ExactlyOnceTest {
       step(t, 0, c, true);
       step(t, 1, c, true);
     }
-    return client.pull(t, KEYS, 4);
+    return client.pull(t, KEYS, ReadMode.atLeast(4)).values();
   }
 
   /**
@@ -91,7 +92,8 @@ class ExactlyOnceTest {
     step(t, 0, 0, true);
     step(t, 1, 0, true);
     step(t, 1, 1, true);
-    double[] read = client.pullAtClockAsync(t, KEYS, 1).get(10, TimeUnit.SECONDS).values();
+    double[] read =
+        client.pullAsync(t, KEYS, ReadMode.exactly(1)).get(10, TimeUnit.SECONDS).values();
     double[] g = gradient(0, 1, read);
     ShardAddress first = t.shards().get(t.partitioner().shardOf(0));
     List<Long> keys = new ArrayList<>();
@@ -129,7 +131,7 @@ class ExactlyOnceTest {
     assertThat(master.stats(t).duplicatePushes())
         .as("clock 0 on both shards, clock 1 on the first")
         .isEqualTo(3);
-    return client.pull(t, KEYS, 4);
+    return client.pull(t, KEYS, ReadMode.atLeast(4)).values();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.trimtab.ps;
 
+import io.trimtab.ps.master.PsMaster;
 import io.trimtab.ps.server.ShardServer;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.trimtab.ps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.trimtab.ps.master.PsMaster;
 import io.trimtab.ps.partition.PartitionerKind;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
@@ -73,11 +74,12 @@ class RepartitionTest {
     assertThat(before.state()).as("Adagrad accumulators are part of the table").isNotEmpty();
 
     TableHandle after = master.repartition(moved, to, toShards, 2, StalenessBound.bsp());
-    assertThat(after.partitioner().kind()).isEqualTo(to);
+    assertThat(after.partitioner()).isEqualTo(to.create(a, toShards));
     assertThat(after.shards()).hasSize(toShards);
     assertThat(master.snapshot(after)).isEqualTo(before);
     assertThat(master.table("moved")).contains(after);
-    assertThatThrownBy(() -> master.client().pull(moved, new long[] {keys[0]}))
+    assertThatThrownBy(
+            () -> master.client().pull(moved, new long[] {keys[0]}, ReadMode.latest()).values())
         .hasMessageContaining("Unknown table id");
 
     for (int c = 3; c < 6; c++) {
@@ -103,6 +105,7 @@ class RepartitionTest {
     assertThatThrownBy(
             () -> master.repartition(t, PartitionerKind.RANGE, 4, 1, StalenessBound.bsp()))
         .hasMessageContaining("must be 1 .. 3");
-    assertThat(master.client().pull(t, new long[] {1, 2})).containsExactly(5, 6);
+    assertThat(master.client().pull(t, new long[] {1, 2}, ReadMode.latest()).values())
+        .containsExactly(5, 6);
   }
 }

@@ -2,6 +2,7 @@ package io.trimtab.ps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trimtab.ps.master.PsMaster;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.ps.server.ShardMetrics;
 import io.trimtab.ps.server.ShardServer;
@@ -35,10 +36,11 @@ class ShardMetricsTest {
     long bytesOutBefore = m.bytesOut();
 
     client.push(t, Push.atClock(0, 0, 1, new long[] {1, 2, 3}, new double[6]));
-    assertThat(client.pull(t, new long[] {1, 2}, 0)).hasSize(4);
+    assertThat(client.pull(t, new long[] {1, 2}, ReadMode.atLeast(0)).values()).hasSize(4);
     assertThat(m.waitedPulls()).isZero();
     // clock 1 needs worker 1's push of clock 0: this pull waits on the shard until it comes
-    CompletableFuture<double[]> waiting = client.pullAsync(t, new long[] {5}, 1);
+    CompletableFuture<double[]> waiting =
+        client.pullAsync(t, new long[] {5}, ReadMode.atLeast(1)).thenApply(Pulled::values);
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (server.waitingPulls() == 0 && System.nanoTime() < deadline) {
       Thread.onSpinWait();

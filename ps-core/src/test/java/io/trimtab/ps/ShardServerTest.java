@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.trimtab.ps.master.PsMaster;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.ps.server.ShardServer;
 import java.time.Duration;
@@ -55,8 +56,8 @@ class ShardServerTest {
       deltas[i] = i + 0.5;
     }
     client.push(t, Push.unclocked(keys, deltas));
-    assertThat(client.pull(t, keys)).containsExactly(deltas);
-    assertThat(client.pull(t, new long[] {4})).containsExactly(0, 0);
+    assertThat(client.pull(t, keys, ReadMode.latest()).values()).containsExactly(deltas);
+    assertThat(client.pull(t, new long[] {4}, ReadMode.latest()).values()).containsExactly(0, 0);
     assertThat(master.stats(t).numKeys()).isEqualTo(1000);
   }
 
@@ -104,7 +105,7 @@ class ShardServerTest {
     } finally {
       pool.shutdownNow();
     }
-    double[] sums = client.pull(t, keys);
+    double[] sums = client.pull(t, keys, ReadMode.latest()).values();
     for (double s : sums) {
       assertThat(s).isEqualTo((double) threads * pushes);
     }
@@ -115,7 +116,8 @@ class ShardServerTest {
     TableHandle t =
         master.createTable(TableSpec.sparse("emb", 4, UpdateRule.add()), PartitionerKind.HASH);
     long k = -123456789012345L;
-    assertThat(client.pull(t, new long[] {k})).containsExactly(0, 0, 0, 0);
+    assertThat(client.pull(t, new long[] {k}, ReadMode.latest()).values())
+        .containsExactly(0, 0, 0, 0);
     assertThat(master.stats(t).numKeys()).isZero();
     long[] many = new long[10_000];
     for (int i = 0; i < many.length; i++) {
@@ -134,7 +136,8 @@ class ShardServerTest {
     // w = 0 - 0.5 * (2 + 0.1 * 0) = -1
     client.push(sgd, new Push(new long[] {3}, new double[] {4.0}, 2, -1, 0, null));
     // g = 4 / 2 = 2; w = -1 - 0.5 * (2 + 0.1 * -1) = -1.95
-    assertThat(client.pull(sgd, new long[] {3})[0]).isCloseTo(-1.95, within(1e-12));
+    assertThat(client.pull(sgd, new long[] {3}, ReadMode.latest()).values()[0])
+        .isCloseTo(-1.95, within(1e-12));
 
     TableHandle ada =
         master.createTable(
@@ -143,7 +146,8 @@ class ShardServerTest {
     client.push(ada, Push.unclocked(new long[] {1}, new double[] {4.0}));
     double w1 = -0.1 * 3 / (3 + 1e-8);
     double w2 = w1 - 0.1 * 4 / (5 + 1e-8);
-    assertThat(client.pull(ada, new long[] {1})[0]).isCloseTo(w2, within(1e-12));
+    assertThat(client.pull(ada, new long[] {1}, ReadMode.latest()).values()[0])
+        .isCloseTo(w2, within(1e-12));
     // Adagrad keeps one accumulator per value: the same layout, the same bytes
     assertThat(master.stats(ada).stateBytes())
         .isEqualTo(master.stats(ada).parameterBytes())
@@ -158,8 +162,9 @@ class ShardServerTest {
     master.setWorkers(t, 2);
     long[] keys = {0, 1, 2, 3, 4, 5};
     client.push(t, Push.atClock(0, 0, 1, new long[] {0, 1}, new double[] {1, 1}));
-    CompletableFuture<double[]> waiting = client.pullAsync(t, keys, 1);
-    assertThat(client.pull(t, keys, 0))
+    CompletableFuture<double[]> waiting =
+        client.pullAsync(t, keys, ReadMode.atLeast(1)).thenApply(Pulled::values);
+    assertThat(client.pull(t, keys, ReadMode.atLeast(0)).values())
         .as("clock 0 not applied before worker 1 pushed")
         .containsOnly(0.0);
     assertThat(waiting).isNotDone();
@@ -174,7 +179,8 @@ class ShardServerTest {
     // a repeat of a clock already pushed (a retried or speculative task attempt) is dropped and
     // counted
     client.push(t, Push.atClock(1, 0, 1, new long[] {0}, new double[] {1}));
-    assertThat(client.pull(t, keys, 0)).containsExactly(-0.25, -1.0, 0, 0, 0, -0.75);
+    assertThat(client.pull(t, keys, ReadMode.atLeast(0)).values())
+        .containsExactly(-0.25, -1.0, 0, 0, 0, -0.75);
     assertThat(master.stats(t).duplicatePushes())
         .as("one repeat, sent to each of the 3 shards")
         .isEqualTo(3);
@@ -187,7 +193,8 @@ class ShardServerTest {
     // same
     client.push(t, Push.atClock(1, 1, 5, new long[] {0}, new double[] {7}));
     client.push(t, Push.atClock(0, 1, 1, new long[] {0}, new double[] {1}));
-    assertThat(client.pull(t, keys, 2)).containsExactly(-1.25, -1.0, 0, 0, 0, -0.75);
+    assertThat(client.pull(t, keys, ReadMode.atLeast(2)).values())
+        .containsExactly(-1.25, -1.0, 0, 0, 0, -0.75);
     assertThat(master.stats(t).duplicatePushes()).isEqualTo(6);
     assertThatThrownBy(
             () -> client.push(t, Push.atClock(2, 1, 1, new long[] {0}, new double[] {1})))
@@ -228,7 +235,8 @@ class ShardServerTest {
       for (CompletableFuture<Void> a : acks) {
         a.get(10, TimeUnit.SECONDS);
       }
-      assertThat(client.pull(t, keys, clock + 1)).containsExactly(expected);
+      assertThat(client.pull(t, keys, ReadMode.atLeast(clock + 1)).values())
+          .containsExactly(expected);
     }
     assertThat(master.stats(t).clock()).isEqualTo(6);
   }
@@ -241,13 +249,13 @@ class ShardServerTest {
     long[] keys = {0, 1, 2, 3};
     // worker 0 runs ahead: its pushes are visible at once (divided by count x workers = 2 x 2)
     client.push(t, Push.atClock(0, 0, 2, keys, new double[] {4, 4, 4, 4}));
-    Pulled p1 = client.pullWithClock(t, keys, StalenessBound.ssp(1).minReadClock(1));
+    Pulled p1 = client.pull(t, keys, ReadMode.atLeast(StalenessBound.ssp(1).minReadClock(1)));
     assertThat(p1.values()).containsOnly(1.0);
     assertThat(p1.clock()).isZero();
     client.push(t, Push.atClock(0, 1, 2, keys, new double[] {4, 4, 4, 4}));
     // at clock 2 worker 0 may read only once every worker completed clock 0
     CompletableFuture<Pulled> ahead =
-        client.pullWithClockAsync(t, keys, StalenessBound.ssp(1).minReadClock(2));
+        client.pullAsync(t, keys, ReadMode.atLeast(StalenessBound.ssp(1).minReadClock(2)));
     assertThat(ahead).isNotDone();
     client.push(t, Push.atClock(1, 0, 2, keys, new double[] {8, 8, 8, 8}));
     Pulled p2 = ahead.get(10, TimeUnit.SECONDS);
@@ -266,7 +274,8 @@ class ShardServerTest {
     master.setWorkers(t, 3);
     long[] keys = {0, 1, 2, 3};
     client.push(t, Push.combined(new int[] {0, 2}, 0, 3, keys, new double[] {3, 3, 3, 3}));
-    CompletableFuture<double[]> next = client.pullAsync(t, keys, 1);
+    CompletableFuture<double[]> next =
+        client.pullAsync(t, keys, ReadMode.atLeast(1)).thenApply(Pulled::values);
     assertThat(next).isNotDone();
     client.push(t, Push.atClock(1, 0, 1, keys, new double[] {1, 1, 1, 1}));
     // one averaged step over all 4 examples: w = -(3 + 1) / 4
@@ -277,7 +286,7 @@ class ShardServerTest {
     // worker 0 pushed clock 0 (combined with 2), worker 1 did too: a regrouped retry of both is a
     // repeat
     client.push(t, Push.combined(new int[] {1, 0}, 0, 1, keys, new double[] {9, 9, 9, 9}));
-    assertThat(client.pull(t, keys, 1)).containsOnly(-1.0);
+    assertThat(client.pull(t, keys, ReadMode.atLeast(1)).values()).containsOnly(-1.0);
     client.push(t, Push.atClock(1, 1, 1, keys, new double[4]));
     // but a combined push of worker 1's repeat with worker 0's new clock 1 cannot be split
     assertThatThrownBy(
@@ -297,7 +306,7 @@ class ShardServerTest {
       master.setWorkers(t, 3, StalenessBound.ssp(0));
       impatient.push(t, Push.atClock(0, 0, 1, new long[] {0}, new double[] {1}));
       impatient.push(t, Push.atClock(2, 0, 1, new long[] {0}, new double[] {1}));
-      assertThatThrownBy(() -> impatient.pull(t, new long[] {0, 1}, 1))
+      assertThatThrownBy(() -> impatient.pull(t, new long[] {0, 1}, ReadMode.atLeast(1)).values())
           .isInstanceOf(PsException.class)
           .hasMessageContaining("waited 1350 ms for clock 1 but the table is at clock 0")
           .hasMessageContaining("slowest worker 1 has completed 0 clocks");
@@ -326,13 +335,13 @@ class ShardServerTest {
   void badRequests_giveClearErrors() {
     TableHandle t =
         master.createTable(TableSpec.dense("w", 10, 2, UpdateRule.add()), PartitionerKind.RANGE);
-    assertThatThrownBy(() -> client.pull(t, new long[] {10}))
+    assertThatThrownBy(() -> client.pull(t, new long[] {10}, ReadMode.latest()).values())
         .isInstanceOf(PsException.class)
         .hasMessageContaining("Unknown key 10 for dense table 'w'")
         .hasMessageContaining("(expected 0 .. 9)");
-    assertThatThrownBy(() -> client.pull(t, new long[] {-1}))
+    assertThatThrownBy(() -> client.pull(t, new long[] {-1}, ReadMode.latest()).values())
         .hasMessageContaining("Unknown key -1");
-    assertThatThrownBy(() -> client.pull(t, new long[0]))
+    assertThatThrownBy(() -> client.pull(t, new long[0], ReadMode.latest()).values())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Pull from table 'w' with no keys (expected at least one)");
     assertThatThrownBy(() -> client.push(t, Push.unclocked(new long[0], new double[0])))
@@ -344,10 +353,10 @@ class ShardServerTest {
     TableHandle stale =
         new TableHandle(
             t.id(), t.spec(), new io.trimtab.ps.partition.HashPartitioner(3), t.shards());
-    assertThatThrownBy(() -> client.pull(stale, new long[] {1}))
+    assertThatThrownBy(() -> client.pull(stale, new long[] {1}, ReadMode.latest()).values())
         .hasMessageContaining("Key 1 of table 'w' (id " + t.id() + ") shard 1 belongs to shard 0");
     TableHandle unknown = new TableHandle(77, t.spec(), t.partitioner(), t.shards());
-    assertThatThrownBy(() -> client.pull(unknown, new long[] {1}))
+    assertThatThrownBy(() -> client.pull(unknown, new long[] {1}, ReadMode.latest()).values())
         .hasMessageContaining("Unknown table id 77");
     assertThatThrownBy(
             () ->
@@ -371,10 +380,11 @@ class ShardServerTest {
     TableHandle t =
         master.createTable(TableSpec.dense("d", 4, 1, UpdateRule.add()), PartitionerKind.HASH);
     master.setWorkers(t, 1);
-    CompletableFuture<double[]> waiting = client.pullAsync(t, new long[] {0}, 5);
+    CompletableFuture<double[]> waiting =
+        client.pullAsync(t, new long[] {0}, ReadMode.atLeast(5)).thenApply(Pulled::values);
     master.dropTable(t);
     assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).hasMessageContaining("was dropped");
-    assertThatThrownBy(() -> client.pull(t, new long[] {0}))
+    assertThatThrownBy(() -> client.pull(t, new long[] {0}, ReadMode.latest()).values())
         .hasMessageContaining("Unknown table id " + t.id());
   }
 
@@ -382,14 +392,14 @@ class ShardServerTest {
   void closedServer_givesConnectionErrorNamingTheShard() {
     TableHandle t =
         master.createTable(TableSpec.dense("w", 9, 1, UpdateRule.add()), PartitionerKind.RANGE);
-    client.pull(t, new long[] {0, 4, 8});
+    client.pull(t, new long[] {0, 4, 8}, ReadMode.latest()).values();
     ShardServer second = servers.get(1);
     second.close();
     second.close();
-    assertThatThrownBy(() -> client.pull(t, new long[] {4}))
+    assertThatThrownBy(() -> client.pull(t, new long[] {4}, ReadMode.latest()).values())
         .isInstanceOf(PsException.class)
         .hasMessageContaining("shard " + second.address());
-    assertThat(client.pull(t, new long[] {0})).containsExactly(0.0);
+    assertThat(client.pull(t, new long[] {0}, ReadMode.latest()).values()).containsExactly(0.0);
   }
 
   @Test

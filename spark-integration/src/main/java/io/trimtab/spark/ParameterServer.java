@@ -1,11 +1,11 @@
 package io.trimtab.spark;
 
 import io.trimtab.ps.PsClient;
-import io.trimtab.ps.PsMaster;
 import io.trimtab.ps.ShardAddress;
 import io.trimtab.ps.ShardInfo;
 import io.trimtab.ps.TableHandle;
 import io.trimtab.ps.TableSpec;
+import io.trimtab.ps.master.PsMaster;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.spark.plugin.ShardRegistration;
 import io.trimtab.spark.plugin.ShardRegistry;

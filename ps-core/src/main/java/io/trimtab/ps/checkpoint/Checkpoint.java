@@ -28,7 +28,9 @@ import java.util.zip.CheckedOutputStream;
  */
 public record Checkpoint(TableSpec spec, long epoch, TableSnapshot snapshot) {
   private static final long MAGIC = 0x5452494D54414243L; // "TRIMTABC"
-  private static final int VERSION = 1;
+
+  /** Version 2 names the update rule with its parameters; version 1 (read too) had a fixed set. */
+  private static final int VERSION = 2;
 
   public Checkpoint {
     if (spec == null || snapshot == null) {
@@ -80,9 +82,12 @@ public record Checkpoint(TableSpec spec, long epoch, TableSnapshot snapshot) {
     d.writeUTF(spec.kind().name());
     d.writeLong(spec.dimension());
     d.writeInt(spec.width());
-    d.writeUTF(spec.rule().kind().name());
-    d.writeDouble(spec.rule().learningRate());
-    d.writeDouble(spec.rule().l2());
+    d.writeUTF(spec.rule().name());
+    d.writeInt(spec.rule().params().size());
+    for (java.util.Map.Entry<String, Double> p : spec.rule().params().entrySet()) {
+      d.writeUTF(p.getKey());
+      d.writeDouble(p.getValue());
+    }
     d.writeLong(epoch);
     d.writeLong(snapshot.clock());
     d.writeInt(snapshot.keys().length);
@@ -123,14 +128,14 @@ public record Checkpoint(TableSpec spec, long epoch, TableSnapshot snapshot) {
                 + "Trimtab's checkpoints; its first bytes differ)");
       }
       int version = d.readInt();
-      if (version != VERSION) {
+      if (version != VERSION && version != 1) {
         throw new IllegalArgumentException(
             "Checkpoint "
                 + source
                 + " has format version "
                 + version
                 + " (this "
-                + "Trimtab reads version "
+                + "Trimtab reads versions 1 .. "
                 + VERSION
                 + ")");
       }
@@ -138,8 +143,7 @@ public record Checkpoint(TableSpec spec, long epoch, TableSnapshot snapshot) {
       TableKind kind = TableKind.valueOf(d.readUTF());
       long dimension = d.readLong();
       int width = d.readInt();
-      UpdateRule rule =
-          new UpdateRule(UpdateRule.Kind.valueOf(d.readUTF()), d.readDouble(), d.readDouble());
+      UpdateRule rule = version == 1 ? readRuleV1(d) : readRule(d);
       long epoch = d.readLong();
       long clock = d.readLong();
       int n = d.readInt();
@@ -184,5 +188,32 @@ public record Checkpoint(TableSpec spec, long epoch, TableSnapshot snapshot) {
       throw new IllegalArgumentException(
           "Checkpoint " + source + " is corrupt: " + e.getMessage(), e);
     }
+  }
+
+  private static UpdateRule readRule(DataInputStream d) throws IOException {
+    String name = d.readUTF();
+    int n = d.readInt();
+    java.util.Map<String, Double> params = new java.util.TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      params.put(d.readUTF(), d.readDouble());
+    }
+    return UpdateRule.of(name, params);
+  }
+
+  /** Version 1: ADD, SGD or ADAGRAD, then a learning rate and an L2 strength (unused by ADD). */
+  private static UpdateRule readRuleV1(DataInputStream d) throws IOException {
+    String kind = d.readUTF();
+    double learningRate = d.readDouble();
+    double l2 = d.readDouble();
+    return switch (kind) {
+      case "ADD" -> UpdateRule.add();
+      case "SGD" -> UpdateRule.sgd(learningRate, l2);
+      case "ADAGRAD" -> UpdateRule.adagrad(learningRate, l2);
+      default ->
+          throw new IllegalArgumentException(
+              "Unknown update rule in a version 1 checkpoint: '"
+                  + kind
+                  + "' (expected ADD, SGD or ADAGRAD)");
+    };
   }
 }

@@ -8,12 +8,14 @@ import io.trimtab.ps.PsClient;
 import io.trimtab.ps.PsException;
 import io.trimtab.ps.Pulled;
 import io.trimtab.ps.Push;
+import io.trimtab.ps.ReadMode;
 import io.trimtab.ps.ShardAddress;
 import io.trimtab.ps.TableHandle;
-import io.trimtab.ps.partition.KeyPartitioner;
+import io.trimtab.ps.partition.KeySlices;
 import io.trimtab.ps.protocol.Request;
 import io.trimtab.ps.protocol.Response;
 import io.trimtab.ps.transport.TransportClient;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link PsClient} over Netty TCP: one connection per shard address, shared by all threads,
@@ -70,51 +73,33 @@ public final class NettyPsClient implements PsClient {
   }
 
   @Override
-  public CompletableFuture<Pulled> pullWithClockAsync(
-      TableHandle table, long[] keys, long minClock) {
-    return pull(table, keys, minClock, false);
-  }
-
-  @Override
-  public CompletableFuture<Pulled> pullAtClockAsync(TableHandle table, long[] keys, long clock) {
-    return pull(table, keys, clock, true);
-  }
-
-  private CompletableFuture<Pulled> pull(
-      TableHandle table, long[] keys, long minClock, boolean exact) {
+  public CompletableFuture<Pulled> pullAsync(TableHandle table, long[] keys, ReadMode mode) {
     if (keys.length == 0) {
       throw new IllegalArgumentException(
           "Pull from table '" + table.name() + "' with no keys (expected at least one)");
     }
     int width = table.spec().width();
-    Split split = Split.of(table.partitioner(), keys);
+    KeySlices slices = KeySlices.of(table.partitioner(), keys);
     double[] out = new double[keys.length * width];
-    java.util.concurrent.atomic.AtomicLong readClock =
-        new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+    AtomicLong readClock = new AtomicLong(Long.MAX_VALUE);
     int waitMs = serverWaitMs();
-    CompletableFuture<?>[] parts = new CompletableFuture<?>[split.shardCount()];
+    CompletableFuture<?>[] parts = new CompletableFuture<?>[slices.shardCount()];
     int n = 0;
-    for (int s = 0; s < split.shardCount(); s++) {
-      if (split.keys[s].length == 0) {
+    for (int s = 0; s < slices.shardCount(); s++) {
+      if (slices.keys(s).length == 0) {
         continue;
       }
       int shard = s;
       parts[n++] =
-          send(
-                  table.shards().get(s),
-                  new Request.Pull(table.id(), minClock, waitMs, split.keys[s], exact))
+          send(table.shards().get(s), new Request.Pull(table.id(), mode, waitMs, slices.keys(s)))
               .thenAccept(
                   r -> {
                     Response.Values values = (Response.Values) r;
                     readClock.accumulateAndGet(values.clock(), Math::min);
-                    double[] v = values.values();
-                    int[] pos = split.positions[shard];
-                    for (int i = 0; i < pos.length; i++) {
-                      System.arraycopy(v, i * width, out, pos[i] * width, width);
-                    }
+                    slices.scatter(shard, values.values(), out, width);
                   });
     }
-    return CompletableFuture.allOf(java.util.Arrays.copyOf(parts, n))
+    return CompletableFuture.allOf(Arrays.copyOf(parts, n))
         .thenApply(x -> new Pulled(out, readClock.get()));
   }
 
@@ -149,14 +134,14 @@ public final class NettyPsClient implements PsClient {
       throw new IllegalArgumentException(
           "Push to table '" + table.name() + "' with no keys (expected at least one)");
     }
-    Split split = Split.of(table.partitioner(), keys);
-    CompletableFuture<?>[] parts = new CompletableFuture<?>[split.shardCount()];
+    KeySlices slices = KeySlices.of(table.partitioner(), keys);
+    CompletableFuture<?>[] parts = new CompletableFuture<?>[slices.shardCount()];
     int n = 0;
-    for (int s = 0; s < split.shardCount(); s++) {
-      if (split.keys[s].length == 0 && !push.clocked()) {
+    for (int s = 0; s < slices.shardCount(); s++) {
+      if (slices.keys(s).length == 0 && !push.clocked()) {
         continue;
       }
-      double[] deltas = split.gather(s, push.deltas(), width);
+      double[] deltas = slices.gather(s, push.deltas(), width);
       parts[n++] =
           send(
               table.shards().get(s),
@@ -165,23 +150,23 @@ public final class NettyPsClient implements PsClient {
                   push.worker(),
                   push.clock(),
                   push.count(),
-                  split.keys[s],
+                  slices.keys(s),
                   deltas,
                   push.coWorkers()));
     }
-    return CompletableFuture.allOf(java.util.Arrays.copyOf(parts, n));
+    return CompletableFuture.allOf(Arrays.copyOf(parts, n));
   }
 
   @Override
-  public Pulled pullWithClock(TableHandle table, long[] keys, long minClock) {
+  public Pulled pull(TableHandle table, long[] keys, ReadMode mode) {
     return await(
-        pullWithClockAsync(table, keys, minClock),
+        pullAsync(table, keys, mode),
         "Pull of "
             + keys.length
             + " keys from table '"
             + table.name()
             + "'"
-            + (minClock > 0 ? " at clock " + minClock : ""));
+            + (mode.clock() > 0 ? " at clock " + mode.clock() : ""));
   }
 
   @Override
@@ -252,63 +237,6 @@ public final class NettyPsClient implements PsClient {
     connections.values().forEach(TransportClient::close);
     connections.clear();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-  }
-
-  /** Keys grouped by shard, with each key's position in the request. */
-  private static final class Split {
-    final long[][] keys;
-    final int[][] positions;
-
-    private Split(long[][] keys, int[][] positions) {
-      this.keys = keys;
-      this.positions = positions;
-    }
-
-    static Split of(KeyPartitioner p, long[] keys) {
-      int shards = p.numShards();
-      if (shards == 1) {
-        int[] all = new int[keys.length];
-        for (int i = 0; i < all.length; i++) {
-          all[i] = i;
-        }
-        return new Split(new long[][] {keys}, new int[][] {all});
-      }
-      int[] owner = new int[keys.length];
-      int[] counts = new int[shards];
-      for (int i = 0; i < keys.length; i++) {
-        owner[i] = p.shardOf(keys[i]);
-        counts[owner[i]]++;
-      }
-      long[][] k = new long[shards][];
-      int[][] pos = new int[shards][];
-      for (int s = 0; s < shards; s++) {
-        k[s] = new long[counts[s]];
-        pos[s] = new int[counts[s]];
-      }
-      int[] fill = new int[shards];
-      for (int i = 0; i < keys.length; i++) {
-        int s = owner[i];
-        k[s][fill[s]] = keys[i];
-        pos[s][fill[s]++] = i;
-      }
-      return new Split(k, pos);
-    }
-
-    int shardCount() {
-      return keys.length;
-    }
-
-    double[] gather(int shard, double[] deltas, int width) {
-      int[] pos = positions[shard];
-      if (keys.length == 1) {
-        return deltas;
-      }
-      double[] out = new double[pos.length * width];
-      for (int i = 0; i < pos.length; i++) {
-        System.arraycopy(deltas, pos[i] * width, out, i * width, width);
-      }
-      return out;
-    }
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.trimtab.ps.partition;
 
+import io.trimtab.ps.KeyPartitioner;
+
 /**
  * Spark's hash partitioning rule on 64-bit keys: shard = floorMod(Long.hashCode(key), n). Dense
  * keys are below 2^31, where Long.hashCode(k) == k, so a dense key k lives on shard k mod n at
@@ -46,8 +48,14 @@ public final class HashPartitioner implements KeyPartitioner {
   }
 
   @Override
-  public PartitionerKind kind() {
-    return PartitionerKind.HASH;
+  public String name() {
+    return Partitioners.HASH;
+  }
+
+  /** The shard count. */
+  @Override
+  public long[] params() {
+    return new long[] {numShards};
   }
 
   @Override

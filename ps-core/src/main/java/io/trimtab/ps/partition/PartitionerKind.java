@@ -1,30 +1,44 @@
 package io.trimtab.ps.partition;
 
+import io.trimtab.ps.KeyPartitioner;
+import io.trimtab.ps.PartitionerFactory;
 import io.trimtab.ps.TableKind;
 import io.trimtab.ps.TableSpec;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** The key partitioners Trimtab offers. */
-public enum PartitionerKind {
+/**
+ * The two layouts Trimtab chooses between (the tuner's partitioner knob). Other layouts plug in as
+ * another {@link PartitionerFactory} and a partitioner registered in {@link Partitioners}.
+ */
+public enum PartitionerKind implements PartitionerFactory {
   /** Contiguous key ranges, one per shard. */
-  RANGE,
+  RANGE {
+    @Override
+    KeyPartitioner build(TableSpec spec, int numShards) {
+      return spec.kind() == TableKind.DENSE
+          ? RangePartitioner.evenDense(numShards, spec.dimension())
+          : RangePartitioner.evenFullRange(numShards);
+    }
+  },
   /** Spark's HashPartitioner rule: {@code floorMod(Long.hashCode(key), n)}. */
-  HASH;
+  HASH {
+    @Override
+    KeyPartitioner build(TableSpec spec, int numShards) {
+      return new HashPartitioner(numShards);
+    }
+  };
 
   /** Builds this partitioner for {@code spec} over {@code numShards} shards. */
+  @Override
   public KeyPartitioner create(TableSpec spec, int numShards) {
     if (numShards < 1) {
       throw new IllegalArgumentException("Invalid shard count: " + numShards + " (must be >= 1)");
     }
-    return switch (this) {
-      case HASH -> new HashPartitioner(numShards);
-      case RANGE ->
-          spec.kind() == TableKind.DENSE
-              ? RangePartitioner.evenDense(numShards, spec.dimension())
-              : RangePartitioner.evenFullRange(numShards);
-    };
+    return build(spec, numShards);
   }
+
+  abstract KeyPartitioner build(TableSpec spec, int numShards);
 
   /** Parses a name such as "hash" or "RANGE". */
   public static PartitionerKind parse(String name) {

@@ -1,5 +1,6 @@
 package io.trimtab.ps.partition;
 
+import io.trimtab.ps.KeyPartitioner;
 import java.util.Arrays;
 
 /**
@@ -91,8 +92,14 @@ public final class RangePartitioner implements KeyPartitioner {
   }
 
   @Override
-  public PartitionerKind kind() {
-    return PartitionerKind.RANGE;
+  public String name() {
+    return Partitioners.RANGE;
+  }
+
+  /** The shard starts. */
+  @Override
+  public long[] params() {
+    return starts.clone();
   }
 
   /** First key of each shard (a copy). */

@@ -1,13 +1,15 @@
 package io.trimtab.ps.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.trimtab.ps.KeyPartitioner;
+import io.trimtab.ps.ReadMode;
 import io.trimtab.ps.TableKind;
 import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.UpdateRule;
-import io.trimtab.ps.partition.HashPartitioner;
-import io.trimtab.ps.partition.KeyPartitioner;
-import io.trimtab.ps.partition.RangePartitioner;
+import io.trimtab.ps.partition.Partitioners;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Binary encoding of requests and responses (no Java serialization). A frame body is {@code
@@ -50,10 +52,9 @@ public final class Codec {
     } else if (r instanceof Request.Pull p) {
       header(out, PULL, id);
       out.writeInt(p.tableId());
-      out.writeLong(p.minClock());
+      writeReadMode(out, p.mode());
       out.writeInt(p.waitMs());
       writeKeys(out, p.keys());
-      out.writeBoolean(p.exact());
     } else if (r instanceof Request.Push p) {
       header(out, PUSH, id);
       out.writeInt(p.tableId());
@@ -97,9 +98,7 @@ public final class Codec {
           case EXPORT -> new Request.Export(in.readInt());
           case IMPORT ->
               new Request.Import(in.readInt(), readKeys(in), readDoubles(in), readDoubles(in));
-          case PULL ->
-              new Request.Pull(
-                  in.readInt(), in.readLong(), in.readInt(), readKeys(in), in.readBoolean());
+          case PULL -> new Request.Pull(in.readInt(), readReadMode(in), in.readInt(), readKeys(in));
           case PUSH ->
               new Request.Push(
                   in.readInt(),
@@ -287,9 +286,12 @@ public final class Codec {
     out.writeByte(s.kind().ordinal());
     out.writeLong(s.dimension());
     out.writeInt(s.width());
-    out.writeByte(s.rule().kind().ordinal());
-    out.writeDouble(s.rule().learningRate());
-    out.writeDouble(s.rule().l2());
+    writeString(out, s.rule().name());
+    out.writeInt(s.rule().params().size());
+    for (Map.Entry<String, Double> p : s.rule().params().entrySet()) {
+      writeString(out, p.getKey());
+      out.writeDouble(p.getValue());
+    }
   }
 
   private static TableSpec readSpec(ByteBuf in) {
@@ -297,41 +299,51 @@ public final class Codec {
     TableKind kind = TableKind.values()[in.readByte()];
     long dim = in.readLong();
     int width = in.readInt();
-    UpdateRule rule =
-        new UpdateRule(UpdateRule.Kind.values()[in.readByte()], in.readDouble(), in.readDouble());
-    return new TableSpec(name, kind, dim, width, rule);
+    String rule = readString(in);
+    int n = in.readInt();
+    checkCount(n, in.readableBytes(), 12, "rule parameters");
+    Map<String, Double> params = new TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      params.put(readString(in), in.readDouble());
+    }
+    return new TableSpec(name, kind, dim, width, UpdateRule.of(rule, params));
   }
 
   private static void writePartitioner(ByteBuf out, KeyPartitioner p) {
-    if (p instanceof HashPartitioner h) {
-      out.writeByte(0);
-      out.writeInt(h.numShards());
-    } else if (p instanceof RangePartitioner r) {
-      out.writeByte(1);
-      long[] starts = r.starts();
-      out.writeInt(starts.length);
-      for (long s : starts) {
-        out.writeLong(s);
-      }
-    } else {
-      throw new IllegalArgumentException(
-          "Cannot send partitioner "
-              + p.getClass().getName()
-              + " (expected HashPartitioner or RangePartitioner)");
+    writeString(out, p.name());
+    long[] params = p.params();
+    out.writeInt(params.length);
+    for (long v : params) {
+      out.writeLong(v);
     }
   }
 
   private static KeyPartitioner readPartitioner(ByteBuf in) {
-    byte type = in.readByte();
+    String name = readString(in);
     int n = in.readInt();
-    if (type == 0) {
-      return new HashPartitioner(n);
-    }
-    checkCount(n, in.readableBytes(), 8, "range starts");
-    long[] starts = new long[n];
+    checkCount(n, in.readableBytes(), 8, "partitioner parameters");
+    long[] params = new long[n];
     for (int i = 0; i < n; i++) {
-      starts[i] = in.readLong();
+      params[i] = in.readLong();
     }
-    return new RangePartitioner(starts);
+    return Partitioners.byName(name, params);
+  }
+
+  /** A tag (0 latest, 1 at least, 2 exactly) and the clock. */
+  private static void writeReadMode(ByteBuf out, ReadMode mode) {
+    out.writeByte(mode instanceof ReadMode.Exactly ? 2 : mode instanceof ReadMode.AtLeast ? 1 : 0);
+    out.writeLong(mode.clock());
+  }
+
+  private static ReadMode readReadMode(ByteBuf in) {
+    byte tag = in.readByte();
+    long clock = in.readLong();
+    return switch (tag) {
+      case 0 -> ReadMode.latest();
+      case 1 -> ReadMode.atLeast(clock);
+      case 2 -> ReadMode.exactly(clock);
+      default ->
+          throw new IllegalArgumentException("Unknown read mode " + tag + " (expected 0 .. 2)");
+    };
   }
 }

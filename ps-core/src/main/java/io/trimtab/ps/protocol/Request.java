@@ -1,7 +1,8 @@
 package io.trimtab.ps.protocol;
 
+import io.trimtab.ps.KeyPartitioner;
+import io.trimtab.ps.ReadMode;
 import io.trimtab.ps.TableSpec;
-import io.trimtab.ps.partition.KeyPartitioner;
 
 /** Messages a client sends to a shard server. Internal to Trimtab. */
 public sealed interface Request {
@@ -29,18 +30,10 @@ public sealed interface Request {
   record Import(int tableId, long[] keys, double[] values, double[] state) implements Request {}
 
   /**
-   * Read the values of {@code keys}, once the table's clock has reached {@code minClock}; fail with
-   * the slowest worker named if that takes longer than {@code waitMs}. With {@code exact}, read
-   * them as of clock {@code minClock} itself where the shard still can: a BSP table one clock ahead
-   * answers from the values before its last clock (a retried task re-reading a clock its first
-   * attempt already completed on this shard).
+   * Read the values of {@code keys} at the clock {@code mode} asks for; fail with the slowest
+   * worker named if waiting for it takes longer than {@code waitMs}.
    */
-  record Pull(int tableId, long minClock, int waitMs, long[] keys, boolean exact)
-      implements Request {
-    public Pull(int tableId, long minClock, int waitMs, long[] keys) {
-      this(tableId, minClock, waitMs, keys, false);
-    }
-  }
+  record Pull(int tableId, ReadMode mode, int waitMs, long[] keys) implements Request {}
 
   /**
    * Deltas for {@code keys} ({@code keys.length * width} values). {@code worker < 0}: apply at

@@ -1,6 +1,6 @@
 package io.trimtab.ps.server;
 
-import io.trimtab.ps.TableKind;
+import io.trimtab.ps.ReadMode;
 import io.trimtab.ps.protocol.Request;
 import io.trimtab.ps.protocol.Response;
 import io.trimtab.ps.transport.RequestHandler;
@@ -69,10 +69,7 @@ final class Shard implements RequestHandler, AutoCloseable {
       responder.reply(ACK);
       ready.forEach(Runnable::run);
     } else if (request instanceof Request.CreateTable c) {
-      TablePart part =
-          c.spec().kind() == TableKind.DENSE
-              ? new DenseTablePart(c.tableId(), c.spec(), c.shard(), c.partitioner())
-              : new SparseTablePart(c.tableId(), c.spec(), c.shard(), c.partitioner());
+      TablePart part = new TablePart(c.tableId(), c.spec(), c.shard(), c.partitioner());
       TablePart previous = parts.putIfAbsent(c.tableId(), part);
       if (previous != null) {
         throw new IllegalStateException(
@@ -139,19 +136,20 @@ final class Shard implements RequestHandler, AutoCloseable {
     TablePart part = part(p.tableId());
     metrics.pull(p.keys().length);
     Response immediate = null;
+    ReadMode mode = p.mode();
     synchronized (part) {
-      if (p.minClock() <= part.clock()) {
+      if (mode.clock() <= part.clock()) {
         immediate =
-            p.exact()
-                ? part.readAt(p.minClock(), p.keys())
+            mode instanceof ReadMode.Exactly
+                ? part.readAt(mode.clock(), p.keys())
                 : new Response.Values(part.clock(), part.read(p.keys()));
       } else {
         long parked = System.nanoTime();
-        Object handle =
+        WaitingPulls.Waiting handle =
             part.await(
-                p.minClock(),
+                mode.clock(),
                 p.keys(),
-                new TablePart.ReadyPull() {
+                new WaitingPulls.ReadyPull() {
                   @Override
                   public void ready(long clock, double[] values) {
                     metrics.waited(System.nanoTime() - parked);
@@ -167,8 +165,7 @@ final class Shard implements RequestHandler, AutoCloseable {
         int waitMs = Math.max(1, p.waitMs());
         // scheduled under the part's lock, so the pull cannot be answered before its expiry is
         // attached
-        part.attachExpiry(
-            handle,
+        handle.attachExpiry(
             timer.schedule(
                 () -> {
                   Runnable fail;

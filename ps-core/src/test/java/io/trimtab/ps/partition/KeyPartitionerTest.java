@@ -3,6 +3,7 @@ package io.trimtab.ps.partition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.trimtab.ps.KeyPartitioner;
 import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.UpdateRule;
 import java.util.BitSet;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.trimtab.ps.ReadMode;
 import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.UpdateRule;
 import io.trimtab.ps.partition.RangePartitioner;
@@ -67,6 +68,20 @@ class CodecTest {
     Codec.encodeResponse(5, new Response.Failure("Unknown key 7 (expected 0 .. 3)"), buf);
     assertThat(((Response.Failure) Codec.decodeResponse(buf).message()).message())
         .isEqualTo("Unknown key 7 (expected 0 .. 3)");
+    assertThat(buf.readableBytes()).isZero();
+  }
+
+  @Test
+  void pulls_carryTheirReadMode() {
+    ByteBuf buf = Unpooled.buffer();
+    for (ReadMode mode :
+        new ReadMode[] {ReadMode.latest(), ReadMode.atLeast(3), ReadMode.exactly(7)}) {
+      Codec.encodeRequest(1, new Request.Pull(4, mode, 250, new long[] {9, 2}), buf);
+      Request.Pull back = (Request.Pull) Codec.decodeRequest(buf).message();
+      assertThat(back.mode()).isEqualTo(mode);
+      assertThat(back.waitMs()).isEqualTo(250);
+      assertThat(back.keys()).containsExactly(9, 2);
+    }
     assertThat(buf.readableBytes()).isZero();
   }
 }

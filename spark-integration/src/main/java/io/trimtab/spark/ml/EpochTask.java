@@ -4,6 +4,7 @@ import io.trimtab.ps.ClientOptions;
 import io.trimtab.ps.PsClient;
 import io.trimtab.ps.Pulled;
 import io.trimtab.ps.Push;
+import io.trimtab.ps.ReadMode;
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.TableHandle;
 import io.trimtab.spark.plugin.ExecutorClients;
@@ -127,8 +128,9 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<do
       Pulled pulled =
           await(
               staleness.aggregatesPerClock()
-                  ? client.pullAtClockAsync(table, batch.keys(), clock)
-                  : client.pullWithClockAsync(table, batch.keys(), staleness.minReadClock(clock)),
+                  ? client.pullAsync(table, batch.keys(), ReadMode.exactly(clock))
+                  : client.pullAsync(
+                      table, batch.keys(), ReadMode.atLeast(staleness.minReadClock(clock))),
               context,
               () ->
                   "Pull of "

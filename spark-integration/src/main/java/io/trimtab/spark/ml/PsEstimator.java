@@ -3,10 +3,12 @@ package io.trimtab.spark.ml;
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.UpdateRule;
 import io.trimtab.ps.partition.PartitionerKind;
+import io.trimtab.ps.update.Updaters;
 import io.trimtab.tuner.Aggregation;
 import io.trimtab.tuner.Setting;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -581,7 +583,9 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
 
   /** The update rule the Params give. */
   UpdateRule rule() {
-    return new UpdateRule(updaterKind(getUpdater()), getStepSize(), getRegParam());
+    return UpdateRule.of(
+        updaterKind(getUpdater()),
+        Map.of(Updaters.LEARNING_RATE, getStepSize(), Updaters.L2, getRegParam()));
   }
 
   /**
@@ -653,13 +657,13 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
     return self();
   }
 
-  static UpdateRule.Kind updaterKind(String name) {
-    String n = name == null ? "" : name.trim().toUpperCase(Locale.ROOT);
-    if (!n.equals("SGD") && !n.equals("ADAGRAD")) {
+  static String updaterKind(String name) {
+    String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+    if (!n.equals("sgd") && !n.equals("adagrad")) {
       throw new IllegalArgumentException(
           "Unknown updater: '" + name + "' (expected sgd or adagrad)");
     }
-    return UpdateRule.Kind.valueOf(n);
+    return n;
   }
 
   private static void checkTarget(double loss) {

@@ -1,6 +1,7 @@
 package io.trimtab.spark.ml;
 
 import io.trimtab.ps.Push;
+import io.trimtab.ps.ReadMode;
 import io.trimtab.ps.TableHandle;
 import io.trimtab.spark.ParameterServer;
 import io.trimtab.tuner.Aggregation;
@@ -24,8 +25,8 @@ import scala.reflect.ClassTag$;
  * The state of one {@code fit}: the model table, the prepared mini-batches, the current setting and
  * clock. Runs epochs under any setting and switches settings between epochs without losing model
  * state: a new shard layout moves every value and optimizer state exactly ({@link
- * io.trimtab.ps.PsMaster#repartition}), a new worker count re-cuts the data, a new staleness or
- * aggregation resets the workers' clocks at the common epoch boundary. Driver-side; not
+ * io.trimtab.ps.master.PsMaster#repartition}), a new worker count re-cuts the data, a new staleness
+ * or aggregation resets the workers' clocks at the common epoch boundary. Driver-side; not
  * thread-safe.
  */
 final class TrainingRun implements AutoCloseable {
@@ -307,7 +308,8 @@ final class TrainingRun implements AutoCloseable {
     for (int b = 0; b < batches; b++) {
       long c = clock + b;
       long t0 = System.nanoTime();
-      Broadcast<double[]> w = jsc.broadcast(ps.client().pull(table, all, c));
+      Broadcast<double[]> w =
+          jsc.broadcast(ps.client().pull(table, all, ReadMode.atLeast(c)).values());
       long t1 = System.nanoTime();
       int step = b;
       GradientSum sum =
@@ -489,7 +491,7 @@ final class TrainingRun implements AutoCloseable {
    */
   double[] values() {
     // every worker pushes every clock of an epoch, so the table clock reaches `clock` in every mode
-    return ps.client().pull(table, allKeys(), clock);
+    return ps.client().pull(table, allKeys(), ReadMode.atLeast(clock)).values();
   }
 
   private long[] allKeys() {

@@ -1,4 +1,4 @@
-package io.trimtab.ps.partition;
+package io.trimtab.ps;
 
 import java.io.Serializable;
 
@@ -7,6 +7,9 @@ import java.io.Serializable;
  * partitioner also gives each key's index inside its shard, so that a shard stores its keys in a
  * flat array: for each shard s, {@code denseLocalIndex} is a bijection from the keys of s in {@code
  * [0, dimension)} onto {@code [0, denseShardSize(s, dimension))}.
+ *
+ * <p>A partitioner travels to the shards as its {@link #name()} and {@link #params()}, from which
+ * the partitioner registry ({@code io.trimtab.ps.partition.Partitioners}) rebuilds an equal one.
  *
  * <p>Implementations are immutable and thread-safe; they travel inside table handles to Spark
  * tasks.
@@ -30,6 +33,9 @@ public interface KeyPartitioner extends Serializable {
   /** Number of keys in {@code [0, dimension)} owned by {@code shard}. */
   long denseShardSize(int shard, long dimension);
 
-  /** Which partitioner this is, for logs and configuration. */
-  PartitionerKind kind();
+  /** The name it is registered under, for the protocol, logs and configuration. */
+  String name();
+
+  /** The parameters that rebuild it under {@link #name()} (a copy). */
+  long[] params();
 }

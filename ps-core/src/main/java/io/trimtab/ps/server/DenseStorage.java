@@ -1,15 +1,17 @@
 package io.trimtab.ps.server;
 
+import io.trimtab.ps.KeyPartitioner;
 import io.trimtab.ps.TableSpec;
-import io.trimtab.ps.partition.KeyPartitioner;
 
-/** A shard's slice of a dense table: paged primitive storage, keys implicit in the position. */
-final class DenseTablePart extends TablePart {
+/**
+ * Storage of a shard's slice of a dense table: paged primitive arrays, keys implicit in the slot.
+ */
+final class DenseStorage extends Storage {
   private final Pages values;
   private final Pages state;
   private final int localSize;
 
-  DenseTablePart(int tableId, TableSpec spec, int shard, KeyPartitioner partitioner) {
+  DenseStorage(int tableId, TableSpec spec, int shard, KeyPartitioner partitioner) {
     super(tableId, spec, shard, partitioner);
     long size = partitioner.denseShardSize(shard, spec.dimension());
     if (size > Integer.MAX_VALUE - 16) {

@@ -1,19 +1,19 @@
 package io.trimtab.ps.server;
 
+import io.trimtab.ps.KeyPartitioner;
 import io.trimtab.ps.TableSpec;
-import io.trimtab.ps.partition.KeyPartitioner;
 
 /**
- * A shard's slice of a sparse table: a {@link LongSlotIndex} from 64-bit key to slot and paged
- * values (no per-entry objects, nothing copied when values grow). A key gets a slot on its first
- * push; pulling a key that was never pushed reads zeros and creates nothing.
+ * Storage of a shard's slice of a sparse table: a {@link LongSlotIndex} from 64-bit key to slot and
+ * paged values (no per-entry objects, nothing copied when values grow). A key gets a slot on its
+ * first push; pulling a key that was never pushed reads zeros and creates nothing.
  */
-final class SparseTablePart extends TablePart {
+final class SparseStorage extends Storage {
   private final LongSlotIndex slots = new LongSlotIndex();
   private final Pages values;
   private final Pages state;
 
-  SparseTablePart(int tableId, TableSpec spec, int shard, KeyPartitioner partitioner) {
+  SparseStorage(int tableId, TableSpec spec, int shard, KeyPartitioner partitioner) {
     super(tableId, spec, shard, partitioner);
     values = new Pages(width);
     state = spec.rule().stateWidth() > 0 ? new Pages(width * spec.rule().stateWidth()) : null;

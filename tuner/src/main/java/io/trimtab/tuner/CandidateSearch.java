@@ -3,7 +3,6 @@ package io.trimtab.tuner;
 import io.trimtab.tuner.search.ExpectedImprovement;
 import io.trimtab.tuner.search.GaussianProcess;
 import io.trimtab.tuner.search.Prediction;
-import io.trimtab.tuner.search.SearchSpace;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -72,7 +71,9 @@ final class CandidateSearch {
       ToDoubleFunction<Setting> switchCost) {
     List<Candidate> out = new ArrayList<>();
     scores.forEach(
-        (s, r) -> out.add(new Candidate(s, r + switchCost.applyAsDouble(s), "measured", 0)));
+        (s, r) ->
+            out.add(
+                new Candidate(s, r + switchCost.applyAsDouble(s), Candidate.Source.MEASURED, 0)));
     double anchor = anchorScore(scores);
     if (Double.isFinite(anchor)) {
       List<double[]> xs = new ArrayList<>();
@@ -105,7 +106,7 @@ final class CandidateSearch {
               new Candidate(
                   s,
                   Math.exp(anchor + p.mean()) + switchCost.applyAsDouble(s),
-                  fromHistory ? "history" : "model",
+                  fromHistory ? Candidate.Source.HISTORY : Candidate.Source.MODEL,
                   ei));
         }
       }

@@ -5,7 +5,6 @@ import io.trimtab.tuner.progress.ProgressEstimator;
 import io.trimtab.tuner.progress.ProgressFit;
 import io.trimtab.tuner.progress.Target;
 import io.trimtab.tuner.search.LatinHypercube;
-import io.trimtab.tuner.search.SearchSpace;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -724,7 +723,7 @@ public final class Tuner implements TuningPolicy {
         Math.min(
             horizon(),
             cands.stream()
-                .filter(c -> c.source().equals("measured"))
+                .filter(c -> c.measured())
                 .mapToDouble(Candidate::predictedSeconds)
                 .min()
                 .orElse(Double.POSITIVE_INFINITY));
@@ -769,13 +768,13 @@ public final class Tuner implements TuningPolicy {
       double margin = config.noise() * lastEpochSeconds * config.trialEpochs();
       Setting best =
           cands.stream()
-              .filter(c -> c.source().equals("measured"))
+              .filter(c -> c.measured())
               .findFirst()
               .map(Candidate::setting)
               .orElse(current);
       Candidate top =
           cands.stream()
-              .filter(c -> !c.source().equals("measured"))
+              .filter(c -> !c.measured())
               .max(Comparator.comparingDouble(c -> netGain(c, bestR, best)))
               .orElse(null);
       if (top == null || netGain(top, bestR, best) <= margin) {
@@ -835,7 +834,7 @@ public final class Tuner implements TuningPolicy {
     lastComparison = scores(lastLoss);
     Candidate best =
         cands.stream()
-            .filter(c -> c.source().equals("measured"))
+            .filter(c -> c.measured())
             .min(Comparator.comparingDouble(Candidate::predictedSeconds))
             .orElse(null);
     Measured cur = measured.get(current);
@@ -1035,7 +1034,7 @@ public final class Tuner implements TuningPolicy {
     List<Candidate> out = new ArrayList<>();
     int model = 0;
     for (Candidate c : all) {
-      if (c.source().equals("measured") || model++ < REPORTED_MODEL_CANDIDATES) {
+      if (c.measured() || model++ < REPORTED_MODEL_CANDIDATES) {
         out.add(c);
       }
     }

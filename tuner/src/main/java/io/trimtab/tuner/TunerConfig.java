@@ -1,7 +1,6 @@
 package io.trimtab.tuner;
 
 import io.trimtab.tuner.progress.Target;
-import io.trimtab.tuner.search.Knob;
 import java.util.EnumSet;
 import java.util.Set;
 

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.tuner.progress.Target;
-import io.trimtab.tuner.search.Knob;
-import io.trimtab.tuner.search.SearchSpace;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;

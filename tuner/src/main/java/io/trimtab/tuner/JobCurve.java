@@ -41,6 +41,12 @@ final class JobCurve {
    */
   private static final double POWER_MARGIN = 0.8;
 
+  /**
+   * While exploiting, the curve is refitted every this many epochs (its fit is most of the tuner's
+   * own cost).
+   */
+  private static final int EXPLOIT_REFIT_EPOCHS = 5;
+
   /** Comparisons before the family may count as settled ({@link #settled()}). */
   private static final int SETTLE_AFTER = 6;
 
@@ -54,6 +60,9 @@ final class JobCurve {
   private int comparisons;
 
   private int unchanged;
+
+  /** Epochs since the last refit while exploiting. */
+  private int epochsSinceFit;
 
   /** The latest power fit's exponent (NaN before one). */
   private double exponent = Double.NaN;
@@ -114,6 +123,18 @@ final class JobCurve {
   }
 
   /**
+   * Whether the next epoch's clocks refit the curve: always while exploring; while {@code
+   * exploiting}, every {@value #EXPLOIT_REFIT_EPOCHS} epochs (or {@link #refit} in between).
+   */
+  boolean refitDue(boolean exploiting) {
+    if (!exploiting || ++epochsSinceFit >= EXPLOIT_REFIT_EPOCHS) {
+      epochsSinceFit = 0;
+      return true;
+    }
+    return false;
+  }
+
+  /**
    * Changes the target the settings are scored against (the tuner's target in the units of the
    * fitted trend). A loss target scores from now on; a convergence target from the next fit.
    */
@@ -129,6 +150,7 @@ final class JobCurve {
    * ahead needs a fit that includes the latest epoch).
    */
   void refit(double now) {
+    epochsSinceFit = 0;
     if (!losses.isEmpty()) {
       fitNow(settings.get(settings.size() - 1), false, now);
     }

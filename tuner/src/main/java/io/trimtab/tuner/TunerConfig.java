@@ -186,6 +186,14 @@ public record TunerConfig(
         maxEpochs);
   }
 
+  /**
+   * Whether the job is done after epoch {@code o}: its mean loss, what the job stops on, is at or
+   * below the target loss.
+   */
+  boolean reached(EpochObservation o) {
+    return target.hasLoss() && o.meanLoss() <= target.loss();
+  }
+
   private static void requireAtLeast(String what, int value, int min) {
     if (value < min) {
       throw new IllegalArgumentException(

@@ -10,9 +10,9 @@ import org.apache.commons.math3.stat.StatUtils;
  * The job's loss over the tuner's: how much higher an epoch's mean loss (what the job stops on) is
  * than the fitted trend of its clock losses. Fits drop outlying clocks by median absolute
  * deviation, and mini-batch losses are skewed (a few hard batches), so the trend runs below the
- * mean: by 20-45% late in training on SpamAssassin and Fashion-MNIST, 1-2% on synthetic clicks.
- * Unscaled, a loss target would be taken as reached before the job reaches it, and every remaining
- * time predicted near the target would be too short.
+ * mean, by a different amount per workload (docs/design-notes.md, "Tuner"). Unscaled, a loss target
+ * would be taken as reached before the job reaches it, and every remaining time predicted near the
+ * target would be too short.
  *
  * @param ratios the latest ratios of an epoch's mean loss to the mean of the fitted trend over its
  *     clocks, oldest first (at most {@value #EPOCHS})

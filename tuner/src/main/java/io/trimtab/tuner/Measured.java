@@ -152,8 +152,7 @@ final class Measured {
 
   /**
    * Median seconds per iteration of the timed epochs (robust to one slow epoch); NaN if none. Kept
-   * between changes: the tuner reads it for every setting at every decision (a tenth of its time
-   * when recomputed each time, profiled on the recorded grids).
+   * between changes: the tuner reads it for every setting at every decision.
    */
   double secondsPerIteration() {
     if (Double.isNaN(medianSpi) && !secondsPerIteration.isEmpty()) {

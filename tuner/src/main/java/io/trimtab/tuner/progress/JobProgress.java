@@ -30,9 +30,8 @@ import org.apache.commons.math3.optim.univariate.UnivariatePointValuePair;
  * Brent's method for Optimus. The power family z = (l - b2)^(-p) generalizes Optimus' (p = 1); its
  * floor and exponent are found by nested Brent searches. Fitting every segment jointly compares
  * settings measured at different phases of training on one curve, where separate per-segment fits
- * extrapolate each from its own phase (measured on scripted streams: per-segment scores mis-ranked
- * settings 15% apart when measured a few epochs apart). Outliers are dropped by median absolute
- * deviation of the log-loss residuals, as in the per-segment fits.
+ * extrapolate each from its own phase (and mis-rank settings measured a few epochs apart). Outliers
+ * are dropped by median absolute deviation of the log-loss residuals, as in the per-segment fits.
  *
  * <p>Immutable. Remaining iterations of setting s from loss l to a target T: (z(T) - z(l)) / a_s.
  */
@@ -310,8 +309,9 @@ public final class JobProgress {
   /**
    * The principal branch of Lambert's W at x > 0 (w e^w = x), by Newton's method on w + ln w = ln x
    * from ln(1 + x), an upper bound of W0; the function is concave in w, so after the first step the
-   * iterates rise monotonically to the root (at most a few dozen steps, usually 3 to 6). Evaluated
-   * once per clock and fit, where the bisection it replaced took 44 ms per fit of 400 clocks.
+   * iterates rise monotonically to the root (at most a few dozen steps, usually 3 to 6). It is
+   * evaluated once per clock and fit, so it must be cheap: a bracketing solver would dominate the
+   * fit's cost.
    */
   static double lambertW0(double x) {
     double lnx = Math.log(x);
@@ -389,10 +389,9 @@ public final class JobProgress {
       }
       return design.fit(Family.OPTIMUS, d, best.getPoint(), 1);
     }
-    // power family: for each exponent the best floor (Brent), and the best exponent (Brent on ln
-    // p),
-    // searched on at most SEARCH_POINTS of the kept clocks (evenly spread), then solved on all of
-    // them
+    // power family: for each exponent the best floor (Brent), and the best exponent (Brent on
+    // ln p), searched on at most SEARCH_POINTS of the kept clocks (evenly spread), then solved on
+    // all of them
     Design searched = thinned(design);
     double lo = Math.log(MIN_POWER);
     double hi = Math.log(MAX_POWER);
@@ -422,8 +421,8 @@ public final class JobProgress {
   /**
    * The design the power family's parameters are searched on: the kept clocks thinned evenly to at
    * most {@value #SEARCH_POINTS} (a clock's count of iterations per setting is still its place in
-   * the whole job). The nested search solves the least-squares problem a few hundred times; on 400
-   * clocks it took 21 ms per fit, most of the tuner's own cost.
+   * the whole job). The nested search solves the least-squares problem a few hundred times, and on
+   * every clock it would be most of the tuner's own cost.
    */
   private static Design thinned(Design all) {
     int kept = all.rows;

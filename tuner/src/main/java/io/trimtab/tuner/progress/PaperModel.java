@@ -17,11 +17,11 @@ import org.apache.commons.math3.stat.regression.SimpleRegression;
  * Outliers are dropped by the median-absolute-deviation rule on relative loss residuals and the
  * model refitted (see {@link Segments}), with d taken again over the points kept, so that a loss
  * spike cannot stay the curve's start; the first residuals come from a fit with d = the first loss,
- * since with d = the largest loss a spike above the start distorts the whole first fit (measured: h
- * off by 40% with one such spike). j0 stays the segment's first iteration. k(l) is strictly
- * decreasing on (0, d], so {@link ProgressFit#lossAt} inverts it: with {@code u = ln(d/l)} the
- * equation is {@code u e^u = d (k - j0) / h} (a Lambert-W equation), solved by commons-math3's
- * {@link BrentSolver} on the bracket {@code [0, 1 + ln(1 + z)]}.
+ * since with d = the largest loss a spike above the start distorts the whole first fit. j0 stays
+ * the segment's first iteration. k(l) is strictly decreasing on (0, d], so {@link
+ * ProgressFit#lossAt} inverts it: with {@code u = ln(d/l)} the equation is {@code u e^u = d (k -
+ * j0) / h} (a Lambert-W equation), solved by commons-math3's {@link BrentSolver} on the bracket
+ * {@code [0, 1 + ln(1 + z)]}.
  */
 final class PaperModel implements ProgressModel {
 

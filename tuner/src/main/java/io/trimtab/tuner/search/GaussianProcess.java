@@ -18,6 +18,7 @@ import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
 import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
 import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
 
+// Over 400 lines: fit, posterior and kernel share one private Cholesky factor.
 /**
  * Gaussian-process regression with an ARD Matérn-5/2 kernel, for small data sets (a few hundred
  * points at most) on inputs encoded in [0,1]^d. Immutable.

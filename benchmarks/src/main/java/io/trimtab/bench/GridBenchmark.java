@@ -34,12 +34,16 @@ import org.apache.spark.sql.SparkSession;
  *   <li>{@code grid-<workload>-surface.png} and {@code grid-<workload>-loss-vs-time.png} (XChart).
  * </ul>
  *
- * and prints the fastest and slowest settings, their ratio, and where the default setting falls.
+ * (the CSVs in {@code curves}, default {@code tuner/src/test/resources/curves}: the one copy of the
+ * recorded curves, which the tuner's tests replay; the charts in {@code out}, default {@code
+ * benchmarks/results})
+ *
+ * <p>and prints the fastest and slowest settings, their ratio, and where the default setting falls.
  *
  * <p>Usage: {@code benchmarks/run-grid <click|spam> [key=value ...]}, keys: rows, budget (s),
  * target (training loss), staleness, aggregation, shards, partitioner, workers (comma lists),
- * batches, step, master, out, defaultLast (run the default setting last instead of first); see
- * {@link GridOptions} for the defaults.
+ * batches, step, master, out (charts), curves (CSVs), defaultLast (run the default setting last
+ * instead of first); see {@link GridOptions} for the defaults.
  */
 public final class GridBenchmark {
 
@@ -53,6 +57,8 @@ public final class GridBenchmark {
     double step = opt.step;
     Path out = opt.out;
     Files.createDirectories(out);
+    Path curvesDir = opt.curves;
+    Files.createDirectories(curvesDir);
 
     SparkSession spark = BenchSession.start(opt.master, "trimtab-grid-" + workload);
     try {
@@ -128,7 +134,7 @@ public final class GridBenchmark {
             target,
             Double.isNaN(ttt) ? "not reached" : String.format(Locale.ROOT, "%.2f s", ttt));
       }
-      GridReport.write(out, workload, curves, defaults, target, budget, describe);
+      GridReport.write(curvesDir, out, workload, curves, defaults, target, budget, describe);
     } finally {
       spark.stop();
     }

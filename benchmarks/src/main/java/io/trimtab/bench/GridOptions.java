@@ -65,8 +65,15 @@ final class GridOptions implements Cli.Checked {
   @Option(
       names = "out",
       defaultValue = "benchmarks/results",
-      description = "Directory of the CSVs and charts (default ${DEFAULT-VALUE}).")
+      description = "Directory of the charts and the summary (default ${DEFAULT-VALUE}).")
   Path out;
+
+  @Option(
+      names = "curves",
+      defaultValue = "tuner/src/test/resources/curves",
+      description =
+          "Directory of the recorded curves' CSVs, which the tuner tests replay (default ${DEFAULT-VALUE}).")
+  Path curves;
 
   @Option(
       names = "defaultLast",

@@ -22,7 +22,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class GridReport {
   private GridReport() {}
 
+  /** Writes the CSVs into {@code curvesDir} and the charts into {@code dir}. */
   static void write(
+      Path curvesDir,
       Path dir,
       String workload,
       Map<Setting, List<EpochMetrics>> curves,
@@ -31,7 +33,7 @@ final class GridReport {
       double budget,
       String describe)
       throws IOException {
-    Path csv = dir.resolve("grid-" + workload + ".csv");
+    Path csv = curvesDir.resolve("grid-" + workload + ".csv");
     try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv))) {
       w.println("# " + describe);
       GridBenchmark.csvRow(
@@ -80,7 +82,7 @@ final class GridReport {
                     GridBenchmark.timeToTarget(c, target),
                     c.get(c.size() - 1).trainLoss(),
                     c.size())));
-    Path summary = dir.resolve("grid-" + workload + "-summary.csv");
+    Path summary = curvesDir.resolve("grid-" + workload + "-summary.csv");
     try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(summary))) {
       GridBenchmark.csvRow(
           w, "setting", "time_to_target_s", "target_loss", "final_loss", "epochs", "budget_s");

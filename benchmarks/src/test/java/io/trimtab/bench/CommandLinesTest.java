@@ -36,6 +36,7 @@ class CommandLinesTest {
     assertThat(o.step).isEqualTo(0.1);
     assertThat(o.master).isEqualTo("local-cluster[2,2,2048]");
     assertThat(o.out).isEqualTo(Path.of("benchmarks/results"));
+    assertThat(o.curves).isEqualTo(Path.of("tuner/src/test/resources/curves"));
     assertThat(o.defaultLast).isFalse();
     assertThat(o.knobs.staleness).isEqualTo("bsp,ssp:2,asp");
     assertThat(o.knobs.aggregation).isEqualTo("direct,executor-combine,driver-tree");

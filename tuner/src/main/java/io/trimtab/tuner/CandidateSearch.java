@@ -3,7 +3,6 @@ package io.trimtab.tuner;
 import io.trimtab.tuner.search.ExpectedImprovement;
 import io.trimtab.tuner.search.GaussianProcess;
 import io.trimtab.tuner.search.Prediction;
-import io.trimtab.tuner.search.SearchSpace;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -34,9 +33,9 @@ final class CandidateSearch {
 
   /**
    * Hyper-parameters are re-fitted only once the points have grown by this factor since the last
-   * fit; in between the last fit's are reused. A fit (then six BOBYQA starts on the marginal
-   * likelihood, now two) took 0.55 s in a warm-started live job on SpamAssassin (a 1-2 s job) whose
-   * history held 12 points, against well under a millisecond for a GP with given hyper-parameters.
+   * fit; in between the last fit's are reused: a fit of the marginal likelihood can cost a sizeable
+   * part of a short job, a GP with given hyper-parameters well under a millisecond
+   * (docs/design-notes.md, "Tuner").
    */
   private static final double REFIT_GROWTH = 1.5;
 
@@ -72,7 +71,9 @@ final class CandidateSearch {
       ToDoubleFunction<Setting> switchCost) {
     List<Candidate> out = new ArrayList<>();
     scores.forEach(
-        (s, r) -> out.add(new Candidate(s, r + switchCost.applyAsDouble(s), "measured", 0)));
+        (s, r) ->
+            out.add(
+                new Candidate(s, r + switchCost.applyAsDouble(s), Candidate.Source.MEASURED, 0)));
     double anchor = anchorScore(scores);
     if (Double.isFinite(anchor)) {
       List<double[]> xs = new ArrayList<>();
@@ -105,7 +106,7 @@ final class CandidateSearch {
               new Candidate(
                   s,
                   Math.exp(anchor + p.mean()) + switchCost.applyAsDouble(s),
-                  fromHistory ? "history" : "model",
+                  fromHistory ? Candidate.Source.HISTORY : Candidate.Source.MODEL,
                   ei));
         }
       }
@@ -118,11 +119,11 @@ final class CandidateSearch {
    * The GP of log relative times. Hyper-parameters are fitted by maximum marginal likelihood once
    * there are {@value #POINTS_PER_DIMENSION} points per input dimension. With fewer, the likelihood
    * explains the few differences as noise or as one long trend, which makes every untried setting
-   * look known (no expected improvement: measured, exploration stopped after 3 trials with EI
-   * around 0.001), so the GP uses prior hyper-parameters: length scale {@value #PRIOR_LENGTH} of
-   * the unit range, a signal standard deviation of at least {@value #PRIOR_SD} in log time (the
-   * recorded grids spread over 5x to 45x between settings; the few settings measured first may
-   * happen to be alike) and noise variance {@value #PRIOR_NOISE} (standardized).
+   * look known (no expected improvement, so exploration stops after a few trials), so the GP uses
+   * prior hyper-parameters: length scale {@value #PRIOR_LENGTH} of the unit range, a signal
+   * standard deviation of at least {@value #PRIOR_SD} in log time (the recorded grids' settings
+   * differ by large factors, while the few settings measured first may happen to be alike) and
+   * noise variance {@value #PRIOR_NOISE} (standardized).
    */
   private GaussianProcess gp(double[][] x, double[] y) {
     if (x.length >= POINTS_PER_DIMENSION * x[0].length) {
@@ -172,7 +173,7 @@ final class CandidateSearch {
    * One observation per setting: the mean loss level, relative score and time per iteration of its
    * observations in finished jobs. The history keeps several jobs per key, each with the settings
    * it measured, and the same setting seen in five jobs is one point of the landscape measured five
-   * times, not five points (a GP on every one grew to 40 points).
+   * times, not five points (which would also grow the GP with every job).
    */
   static List<PriorObservation> condensed(List<PriorObservation> priors) {
     java.util.Map<Setting, List<PriorObservation>> by = new java.util.LinkedHashMap<>();

@@ -10,6 +10,9 @@ import org.apache.commons.math3.stat.regression.SimpleRegression;
  * {@code epochs} epochs in a row. Package-private, mutable, driver-side only.
  */
 final class DriftCheck {
+  /** Epochs checked against the curve before a slowed convergence counts as drift. */
+  private static final int DRIFT_CALIBRATIONS = 5;
+
   private final double drift;
   private final int epochs;
   private double tolerance;
@@ -35,6 +38,32 @@ final class DriftCheck {
     count = 0;
     referenceSpi = m == null ? Double.NaN : m.secondsPerIteration();
     referenceNoise = m == null ? 0 : m.timeNoise();
+  }
+
+  /**
+   * Checks the epoch just run under {@code current} (measurements {@code m}) while exploiting,
+   * against the whole-job {@code curve}; never near the target ({@code eta} under three epochs of
+   * {@code epochSeconds}), where a re-tune cannot pay for itself.
+   *
+   * @return why it drifted, once it has for {@code epochs} epochs in a row; else null
+   */
+  String check(
+      EpochObservation o,
+      Measured m,
+      double before,
+      double eta,
+      double epochSeconds,
+      Setting current,
+      JobCurve curve) {
+    if (eta < 3 * epochSeconds) {
+      return null;
+    }
+    // progress is checked against the curve only once the curve's calibration has settled: an
+    // early fit is optimistic (its shape too flat), and its first checks read as a slowed
+    // convergence
+    ProgressFit predicted =
+        curve.calibrations() >= DRIFT_CALIBRATIONS ? curve.previousView(current, before) : null;
+    return check(o, m, predicted, curve.calibration(), before);
   }
 
   /**

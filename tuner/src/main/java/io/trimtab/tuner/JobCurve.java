@@ -26,20 +26,25 @@ final class JobCurve {
   /**
    * Optimus is chosen only with a held-out error below this fraction of the others'. Short held-out
    * windows favour Optimus, whose fitted floor predicts the next epoch well but stops far too early
-   * over long horizons (measured on the recorded grids: Spearman -0.18 on click when chosen by
-   * held-out error alone, 0.97 with the paper's model; its floor is above the later targets of most
-   * settings, RecordedCurvesExtrapolationTest). The power family, also with a floor but with a free
-   * exponent, extrapolates click curves 4-20x better than the paper's (same test), and held-out
-   * error picks well between those two from 6 epochs on.
+   * over long horizons (its floor is above the later targets of most settings of the recorded
+   * grids). The power family, also with a floor but with a free exponent, extrapolates the click
+   * curves better than the paper's, and held-out error picks well between those two after a few
+   * epochs. Figures: docs/design-notes.md, "Tuner".
    */
   private static final double OPTIMUS_MARGIN = 0.5;
 
   /**
    * The power family replaces the paper's with a held-out error below this fraction of its: it has
-   * two more parameters, and on scripted streams a power fit barely better on one held-out window
-   * (p at its bound, an early floor) predicted half the remaining time and stopped exploration.
+   * two more parameters, and a power fit barely better on one held-out window (p at its bound, an
+   * early floor) can predict far too little remaining time and stop exploration.
    */
   private static final double POWER_MARGIN = 0.8;
+
+  /**
+   * While exploiting, the curve is refitted every this many epochs (its fit is most of the tuner's
+   * own cost).
+   */
+  private static final int EXPLOIT_REFIT_EPOCHS = 5;
 
   /** Comparisons before the family may count as settled ({@link #settled()}). */
   private static final int SETTLE_AFTER = 6;
@@ -54,6 +59,9 @@ final class JobCurve {
   private int comparisons;
 
   private int unchanged;
+
+  /** Epochs since the last refit while exploiting. */
+  private int epochsSinceFit;
 
   /** The latest power fit's exponent (NaN before one). */
   private double exponent = Double.NaN;
@@ -91,8 +99,8 @@ final class JobCurve {
         && known < fitted
         && Double.isFinite(before)
         && Double.isFinite(now)) {
-      // how many iterations the fit expected this epoch's progress to take, against the clocks it
-      // took
+      // how many iterations the fit expected this epoch's progress to take, against the clocks
+      // it took
       double expected = fit.view(known, before).iterationAt(now);
       if (Double.isFinite(expected)) {
         double r =
@@ -114,6 +122,18 @@ final class JobCurve {
   }
 
   /**
+   * Whether the next epoch's clocks refit the curve: always while exploring; while {@code
+   * exploiting}, every {@value #EXPLOIT_REFIT_EPOCHS} epochs (or {@link #refit} in between).
+   */
+  boolean refitDue(boolean exploiting) {
+    if (!exploiting || ++epochsSinceFit >= EXPLOIT_REFIT_EPOCHS) {
+      epochsSinceFit = 0;
+      return true;
+    }
+    return false;
+  }
+
+  /**
    * Changes the target the settings are scored against (the tuner's target in the units of the
    * fitted trend). A loss target scores from now on; a convergence target from the next fit.
    */
@@ -129,6 +149,7 @@ final class JobCurve {
    * ahead needs a fit that includes the latest epoch).
    */
   void refit(double now) {
+    epochsSinceFit = 0;
     if (!losses.isEmpty()) {
       fitNow(settings.get(settings.size() - 1), false, now);
     }
@@ -171,9 +192,8 @@ final class JobCurve {
         && (target.hasLoss() && fit.floor() >= target.loss()
             || fit.family() == JobProgress.Family.POWER && fit.atBound())) {
       // a floor fitted above the target says no setting ever gets there: it compares nothing, and
-      // the
-      // user asked for that loss; an exponent at its bound is no fit either. The paper's family (no
-      // floor) still ranks the settings
+      // the user asked for that loss; an exponent at its bound is no fit either. The paper's
+      // family (no floor) still ranks the settings
       fit = JobProgress.fit(set, loss, fitted, JobProgress.Family.PAPER).orElse(null);
     }
     if (fit != null && previous != null && fit.family() != previous.family()) {
@@ -189,8 +209,8 @@ final class JobCurve {
   /**
    * Whether the family choice has settled: after {@value #SETTLE_AFTER} comparisons, the last
    * {@value #COMPARISONS} of which left it unchanged. Comparisons fit every family on the first
-   * three quarters of the curve, three fits for one; once settled they stop (they were most of the
-   * tuner's own cost: 8-16 ms per epoch on 400 clocks).
+   * three quarters of the curve, three fits for one; once settled they stop, since they are most of
+   * the tuner's own cost.
    */
   boolean settled() {
     return comparisons >= SETTLE_AFTER && unchanged >= COMPARISONS;
@@ -236,10 +256,9 @@ final class JobCurve {
   /**
    * Progress per iteration observed over progress predicted one epoch ahead, smoothed over the
    * job's epochs (1 = the fitted curve is right). A curve fitted early underestimates how much
-   * training slows down (measured on synthetic clicks: the paper's family predicted the target
-   * after 7-9 epochs where it took 14); every prediction of remaining iterations is divided by this
-   * factor, which leaves the ranking of settings unchanged but corrects the ETA, the guard and the
-   * weighing of gains against switch costs.
+   * training slows down (docs/design-notes.md, "Tuner"); every prediction of remaining iterations
+   * is divided by this factor, which leaves the ranking of settings unchanged but corrects the ETA,
+   * the guard and the weighing of gains against switch costs.
    */
   double calibration() {
     return calibration;

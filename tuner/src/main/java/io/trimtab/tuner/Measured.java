@@ -4,15 +4,17 @@ import io.trimtab.tuner.progress.ProgressFit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.apache.commons.math3.stat.StatUtils;
 
 /**
  * What the tuner has measured of one setting: its latest contiguous segment of the job's loss curve
  * (the paper fits each segment on its own: d is the segment's largest loss, j0 its first step), its
- * time per iteration, and the fit of the segment. Package-private, mutable, driver-side only.
+ * time per iteration, and the fit of the segment. It accumulates an epoch at a time, so it is
+ * mutable; only its own methods change it. Package-private, driver-side only.
  */
 final class Measured {
-  final Setting setting;
+  private final Setting setting;
   private final List<Double> iterations = new ArrayList<>();
   private final List<Double> losses = new ArrayList<>();
   private final List<Double> secondsPerIteration = new ArrayList<>();
@@ -22,21 +24,61 @@ final class Measured {
   private double medianSpi = Double.NaN;
 
   private boolean open;
-  boolean stale;
+  private boolean stale;
 
   /** Loss level (fraction of the job's first loss) at the end of the latest segment. */
-  double level = Double.NaN;
+  private double level = Double.NaN;
 
   /** The fit of the latest segment, or null when it could not be fitted. */
-  ProgressFit fit;
+  private ProgressFit fit;
 
   /**
    * Iteration (on the fit's axis) at which the target or convergence is reached; infinite if never.
    */
-  double doneIteration = Double.POSITIVE_INFINITY;
+  private double doneIteration = Double.POSITIVE_INFINITY;
 
   Measured(Setting setting) {
-    this.setting = setting;
+    this.setting = Objects.requireNonNull(setting, "setting");
+  }
+
+  Setting setting() {
+    return setting;
+  }
+
+  /** Whether the measurements predate a drift (they no longer say how the setting runs). */
+  boolean stale() {
+    return stale;
+  }
+
+  void stale(boolean value) {
+    stale = value;
+  }
+
+  /** Loss level (fraction of the job's first loss) at the end of the latest segment. */
+  double level() {
+    return level;
+  }
+
+  void level(double value) {
+    level = value;
+  }
+
+  /** The fit of the latest segment, or null when it could not be fitted. */
+  ProgressFit fit() {
+    return fit;
+  }
+
+  /**
+   * Iteration (on the fit's axis) at which the target or convergence is reached; infinite if never.
+   */
+  double doneIteration() {
+    return doneIteration;
+  }
+
+  /** Takes the latest fit of the segment (null if none) and where it reaches the target. */
+  void fitted(ProgressFit segmentFit, double done) {
+    fit = segmentFit;
+    doneIteration = done;
   }
 
   /**
@@ -110,8 +152,7 @@ final class Measured {
 
   /**
    * Median seconds per iteration of the timed epochs (robust to one slow epoch); NaN if none. Kept
-   * between changes: the tuner reads it for every setting at every decision (a tenth of its time
-   * when recomputed each time, profiled on the recorded grids).
+   * between changes: the tuner reads it for every setting at every decision.
    */
   double secondsPerIteration() {
     if (Double.isNaN(medianSpi) && !secondsPerIteration.isEmpty()) {

@@ -17,8 +17,8 @@ final class SwitchCosts {
 
   /**
    * The time the job took to cut its data the first time: a re-cut for a new worker count costs
-   * about as much (measured on synthetic clicks, 900k rows: guessed at half an epoch, 0.2 s, it
-   * took 2.96 s), so it replaces the guess until a re-cut is measured.
+   * about as much, far more than the guess of half an epoch on a large data set
+   * (docs/design-notes.md, "Tuner"), so it replaces the guess until a re-cut is measured.
    */
   void dataCut(double seconds) {
     cutSeconds = seconds;

@@ -1,7 +1,6 @@
 package io.trimtab.tuner;
 
 import io.trimtab.tuner.progress.Target;
-import io.trimtab.tuner.search.Knob;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -185,6 +184,14 @@ public record TunerConfig(
         driftEpochs,
         s,
         maxEpochs);
+  }
+
+  /**
+   * Whether the job is done after epoch {@code o}: its mean loss, what the job stops on, is at or
+   * below the target loss.
+   */
+  boolean reached(EpochObservation o) {
+    return target.hasLoss() && o.meanLoss() <= target.loss();
   }
 
   private static void requireAtLeast(String what, int value, int min) {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.tuner.progress.RecordedGrid;
 import io.trimtab.tuner.progress.Target;
-import io.trimtab.tuner.search.Knob;
-import io.trimtab.tuner.search.SearchSpace;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.tuner.progress.Target;
-import io.trimtab.tuner.search.Knob;
-import io.trimtab.tuner.search.SearchSpace;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -95,6 +93,7 @@ class TunerTest {
   @Test
   void aTrialFasterPerIterationButPredictedSlower_isBracketedByAControlWindowOfTheBestSetting() {
     int controls = 0;
+    int seedsWithControl = 0;
     for (long seed = 1; seed <= 10; seed++) {
       SimulatedJob job = job(0.03, 0.01, 0.05, seed);
       SimulatedJob.Run r = job.run(tuner(config(seed), List.of()), TARGET, MAX_EPOCHS);
@@ -106,33 +105,64 @@ class TunerTest {
           continue;
         }
         controls++;
+        if (bracketed.isEmpty()) {
+          seedsWithControl++;
+        }
         // decisions.get(i) is made after epoch i, which ran under decisions.get(i - 1)'s setting:
         // the trial
         Setting trial = before.setting();
-        assertThat(d.setting())
-            .as("control after the trial of " + trial + ", seed " + seed)
-            .isNotEqualTo(trial);
+        String where = "control after the trial of " + trial + ", seed " + seed;
+        assertThat(d.setting()).as(where).isNotEqualTo(trial);
         assertThat(r.settings.subList(0, i - 1))
-            .as("the control setting was measured before the trial")
+            .as("the control setting was measured before the trial: " + where)
             .contains(d.setting());
-        // (as measured: with the stream's 3% time noise, an equally fast trial can measure faster)
+        // faster per iteration (as measured: with the stream's 3% time noise, an equally fast
+        // trial can measure faster) ...
         assertThat(job.secondsPerIteration.applyAsDouble(trial))
-            .as("only a trial faster per iteration than the control is bracketed")
+            .as("only a trial faster per iteration than the control is bracketed: " + where)
             .isLessThanOrEqualTo(1.1 * job.secondsPerIteration.applyAsDouble(d.setting()));
+        // ... but predicted slower: the control runs the best measured setting, which the
+        // decision predicts faster than the trial (the control's time includes the switch back)
+        Candidate control = measured(d, d.setting());
+        Candidate tried = measured(d, trial);
+        assertThat(tried.predictedSeconds())
+            .as("the trial is predicted slower than the control: " + where)
+            .isGreaterThan(control.predictedSeconds() - 0.05);
+        assertThat(
+                d.candidates().stream()
+                    .filter(c -> c.measured() && !c.setting().equals(trial))
+                    .mapToDouble(Candidate::predictedSeconds)
+                    .min()
+                    .orElseThrow())
+            .as("the control is the best measured setting other than the trial: " + where)
+            .isCloseTo(control.predictedSeconds(), org.assertj.core.data.Offset.offset(0.05));
         assertThat(bracketed.add(trial))
             .as("one control window per trial setting, seed " + seed)
             .isTrue();
-        // the control window runs its two epochs (unless the target comes first)
-        for (int k = i + 1; k < Math.min(i + 2, r.decisions.size()); k++) {
-          assertThat(r.decisions.get(k).setting()).isEqualTo(d.setting());
+        // the control window runs its two epochs (unless the target comes first): the trial falls
+        // between two windows of the control setting
+        for (int k = i; k < Math.min(i + 2, r.decisions.size()); k++) {
+          assertThat(r.decisions.get(k).setting())
+              .as(where + ", decision " + k)
+              .isEqualTo(d.setting());
+          assertThat(r.decisions.get(k).action())
+              .as(where + ", decision " + k)
+              .isEqualTo(Decision.Action.CONTROL);
         }
       }
     }
-    // measured: 9 control windows over the 10 seeds (after trials of ASP and SSP settings, which
-    // run
-    // faster per iteration than BSP but make less progress per iteration)
-    System.out.println("control windows over 10 seeds: " + controls);
-    assertThat(controls).isPositive();
+    // measured: 12 control windows in 10 of the 10 seeds (after trials of ASP and SSP settings,
+    // which run faster per iteration than BSP but make less progress per iteration)
+    System.out.println(
+        "control windows over 10 seeds: " + controls + " in " + seedsWithControl + " seeds");
+    assertThat(seedsWithControl).as("seeds with a control window").isGreaterThanOrEqualTo(8);
+  }
+
+  private static Candidate measured(Decision d, Setting s) {
+    return d.candidates().stream()
+        .filter(c -> c.measured() && c.setting().equals(s))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(s + " is not a measured candidate of " + d));
   }
 
   @Test
@@ -363,6 +393,19 @@ class TunerTest {
     assertThat(t.tunerSeconds()).isPositive();
     assertThat(r.decisions.stream().mapToDouble(Decision::tunerSeconds).sum())
         .isCloseTo(t.tunerSeconds(), org.assertj.core.data.Offset.offset(1e-9));
+    double slowest = r.decisions.stream().mapToDouble(Decision::tunerSeconds).max().orElseThrow();
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "own cost: %.3f s over %d decisions (slowest %.3f s), job %.1f s%n",
+        t.tunerSeconds(),
+        r.decisions.size(),
+        slowest,
+        r.seconds);
+    // measured: 0.03 s over 47 decisions in the whole suite, 0.86 s run alone (cold JIT; slowest
+    // decision 0.18 s), for a 24 s job; the bounds
+    // leave room for a loaded machine
+    assertThat(t.tunerSeconds()).as("own cost against the job's time").isLessThan(0.1 * r.seconds);
+    assertThat(slowest).as("slowest decision (s)").isLessThan(1.0);
   }
 
   /** A policy that never switches: the untuned baseline. */

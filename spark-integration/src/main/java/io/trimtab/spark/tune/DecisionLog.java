@@ -68,7 +68,7 @@ public final class DecisionLog implements AutoCloseable {
       ObjectNode n = cands.addObject();
       n.put("setting", c.setting().toString());
       n.put("predictedSeconds", c.predictedSeconds());
-      n.put("source", c.source());
+      n.put("source", c.source().label());
       n.put("expectedImprovement", c.expectedImprovement());
     }
     ObjectNode d = line.putObject("decision");

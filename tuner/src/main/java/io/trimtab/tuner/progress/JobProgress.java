@@ -4,35 +4,24 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.commons.math3.exception.MathIllegalArgumentException;
-import org.apache.commons.math3.exception.MathIllegalStateException;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.ArrayRealVector;
-import org.apache.commons.math3.linear.DecompositionSolver;
-import org.apache.commons.math3.linear.QRDecomposition;
-import org.apache.commons.math3.optim.MaxEval;
-import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
-import org.apache.commons.math3.optim.univariate.BrentOptimizer;
-import org.apache.commons.math3.optim.univariate.SearchInterval;
-import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
-import org.apache.commons.math3.optim.univariate.UnivariatePointValuePair;
 
 /**
  * The whole job's loss curve under several settings, with one progress rate per setting: the
  * statistical efficiency the tuner compares settings by, measured across phases of training.
  *
- * <p>Design note. Both curve families of this package become linear in a transform z of the loss:
- * the paper's k(l) = (h/l) ln(d/l) + j0 is k = j0 + h z with z = (1/l) ln(d/l) (d the job's largest
- * loss), and Optimus' l = 1/(b0 k + b1) + b2 is z = 1/(l - b2) = b0 k + b1. If each iteration under
- * setting s moves z by its own rate a_s (a setting that makes less progress per iteration, e.g. a
- * stale one, has a smaller rate), then at clock i, z(l_i) = c + sum_s a_s n_s(i), n_s(i) being the
- * clocks run under s so far: a linear least-squares problem (commons-math3 QR), with b2 found by
- * Brent's method for Optimus. The power family z = (l - b2)^(-p) generalizes Optimus' (p = 1); its
- * floor and exponent are found by nested Brent searches. Fitting every segment jointly compares
- * settings measured at different phases of training on one curve, where separate per-segment fits
- * extrapolate each from its own phase (measured on scripted streams: per-segment scores mis-ranked
- * settings 15% apart when measured a few epochs apart). Outliers are dropped by median absolute
- * deviation of the log-loss residuals, as in the per-segment fits.
+ * <p>Design note. Every {@link CurveFamily} (shared with the per-segment models) is linear in a
+ * transform z of the loss: the paper's k(l) = (h/l) ln(d/l) + j0 is k = j0 + h z with z = (1/l)
+ * ln(d/l) (d the job's largest loss), and Optimus' l = 1/(b0 k + b1) + b2 is z = 1/(l - b2) = b0 k
+ * + b1. If each iteration under setting s moves z by its own rate a_s (a setting that makes less
+ * progress per iteration, e.g. a stale one, has a smaller rate), then at clock i, z(l_i) = c +
+ * sum_s a_s n_s(i), n_s(i) being the clocks run under s so far: a linear least-squares problem
+ * (commons-math3 QR), with b2 found by Brent's method for Optimus. The power family z = (l -
+ * b2)^(-p) generalizes Optimus' (p = 1); its floor and exponent are found by nested Brent searches
+ * ({@link FamilySearch}, each trial solved on one {@link JobDesign}). Fitting every segment jointly
+ * compares settings measured at different phases of training on one curve, where separate
+ * per-segment fits extrapolate each from its own phase (and mis-rank settings measured a few epochs
+ * apart). Outliers are dropped by median absolute deviation of the log-loss residuals, as in the
+ * per-segment fits.
  *
  * <p>Immutable. Remaining iterations of setting s from loss l to a target T: (z(T) - z(l)) / a_s.
  */
@@ -40,58 +29,61 @@ public final class JobProgress {
   private static final double MAD_CUTOFF = 3;
   private static final int REFITS = 3;
 
-  /** Curve families, as in {@link ProgressModel#paper()} and {@link ProgressModel#optimus()}. */
+  /**
+   * Curve families ({@link CurveFamily}), as in {@link ProgressModel#paper()} and {@link
+   * ProgressModel#optimus()}; each searches its own parameters.
+   */
   public enum Family {
-    PAPER,
-    OPTIMUS,
+    /** The paper's family, started at the largest kept loss: nothing to search. */
+    PAPER {
+      @Override
+      JobProgress search(JobDesign design, double max, double min, double hint) {
+        return design.fit(this, CurveFamily.paper(max));
+      }
+    },
+    /** Optimus' family: the floor by Brent's method. */
+    OPTIMUS {
+      @Override
+      JobProgress search(JobDesign design, double max, double min, double hint) {
+        return FamilySearch.optimus(design, min * (1 - 1e-6));
+      }
+    },
     /**
      * Power law with a floor, l = b2 + (b0 k + b1)^(-1/p), so z = (l - b2)^(-p): Optimus' family is
      * p = 1. Logistic regression's training loss falls like k^(-1/p) with p of 1.5-6 on the
      * recorded grids, which neither the paper's family (too fast) nor Optimus' (floor too high)
-     * extrapolates from a few epochs.
+     * extrapolates from a few epochs. Floor and exponent by nested Brent searches.
      */
-    POWER
+    POWER {
+      @Override
+      JobProgress search(JobDesign design, double max, double min, double hint) {
+        return FamilySearch.power(design, min * (1 - 1e-6), hint);
+      }
+    };
+
+    /**
+     * The family's best fit to the kept clocks of {@code design}, whose losses span [{@code min},
+     * {@code max}]; {@code hint} is a previous fit's exponent (NaN for none). Null if none fits.
+     */
+    abstract JobProgress search(JobDesign design, double max, double min, double hint);
   }
 
   /** Exponents p the power family may take. */
-  private static final double MIN_POWER = 0.2;
+  static final double MIN_POWER = 0.2;
 
-  private static final double MAX_POWER = 10;
-
-  /**
-   * Tolerance of the search for ln p (relative and absolute): p within about 0.1% (the floor moves
-   * with it).
-   */
-  private static final double EXPONENT_TOLERANCE = 1e-3;
-
-  /** The exponent is first searched within this factor of a previous fit's. */
-  private static final double HINT_SPAN = 1.5;
-
-  /** Clocks the power family's exponent and floor are searched on at most. */
-  private static final int SEARCH_POINTS = 100;
+  static final double MAX_POWER = 10;
 
   private final Family family;
-  private final double d;
-  private final double b2;
-  private final double p;
+  private final CurveFamily curve;
   private final double c;
   private final double[] rates;
   private final double rmse;
   private final int dropped;
 
-  private JobProgress(
-      Family family,
-      double d,
-      double b2,
-      double p,
-      double c,
-      double[] rates,
-      double rmse,
-      int dropped) {
+  JobProgress(
+      Family family, CurveFamily curve, double c, double[] rates, double rmse, int dropped) {
     this.family = family;
-    this.d = d;
-    this.b2 = b2;
-    this.p = p;
+    this.curve = curve;
     this.c = c;
     this.rates = rates;
     this.rmse = rmse;
@@ -130,7 +122,7 @@ public final class JobProgress {
         return Optional.ofNullable(fit);
       }
       fit = next;
-      hint = fit.p;
+      hint = fit.power();
       double[] residuals = fit.logResiduals(setting, losses, settings);
       boolean[] k2 = Segments.keep(residuals, MAD_CUTOFF, 1e-9);
       if (Arrays.equals(k2, keep) || Segments.count(k2) < settings + 3) {
@@ -188,6 +180,11 @@ public final class JobProgress {
     return family;
   }
 
+  /** The fitted curve of the family. */
+  CurveFamily curve() {
+    return curve;
+  }
+
   /**
    * z-units per iteration of setting {@code s} (NaN if it ran no clock; <= 0 means no progress).
    */
@@ -205,17 +202,18 @@ public final class JobProgress {
 
   /** The curve's floor: b2 for Optimus' and the power family, 0 for the paper's. */
   public double floor() {
-    return b2;
+    return curve.floor();
   }
 
   /** Whether the power family's exponent is at (within 1% of) one of its bounds, 0.2 and 10. */
   public boolean atBound() {
+    double p = power();
     return family == Family.POWER && (p < MIN_POWER * 1.01 || p > MAX_POWER * 0.99);
   }
 
   /** The power family's exponent p (z = (l - b2)^(-p)); 1 for Optimus, NaN for the paper's. */
   public double power() {
-    return p;
+    return curve instanceof CurveFamily.Power w ? w.p() : Double.NaN;
   }
 
   /**
@@ -228,10 +226,10 @@ public final class JobProgress {
       return Double.POSITIVE_INFINITY;
     }
     if (target.hasLoss()) {
-      if (target.loss() <= b2) {
+      if (target.loss() <= curve.floor()) {
         return Double.POSITIVE_INFINITY;
       }
-      return Math.max(0, (z(target.loss()) - z(Math.max(from, b2 + 1e-12))) / a);
+      return Math.max(0, (z(target.loss()) - z(Math.max(from, curve.floor() + 1e-12))) / a);
     }
     ProgressFit view = view(a, from);
     double k = ProgressEstimator.convergenceIteration(view, 0, target.threshold(), target.window());
@@ -262,7 +260,7 @@ public final class JobProgress {
 
       @Override
       public double iterationAt(double targetLoss) {
-        if (targetLoss <= b2 || !(a > 0)) {
+        if (targetLoss <= curve.floor() || !(a > 0)) {
           return Double.POSITIVE_INFINITY;
         }
         return (z(targetLoss) - z0) / a;
@@ -280,56 +278,17 @@ public final class JobProgress {
     };
   }
 
-  /**
-   * z of a loss: (1/l) ln(d/l) for the paper's family, (l - b2)^(-p) for Optimus' (p = 1) and the
-   * power family.
-   */
+  /** z of a loss under this fit's curve ({@link CurveFamily#z}). */
   double z(double l) {
-    if (family == Family.PAPER) {
-      return Math.log(d / l) / l;
-    }
-    return p == 1 ? 1 / (l - b2) : Math.exp(-p * Math.log(l - b2));
+    return curve.z(l);
   }
 
-  /** The loss at z (inverse of {@link #z}, on the branch l <= d for the paper's family). */
+  /** The loss at z ({@link CurveFamily#loss}). */
   double loss(double z) {
-    if (family != Family.PAPER) {
-      return z > 0 ? b2 + (p == 1 ? 1 / z : Math.exp(-Math.log(z) / p)) : Double.POSITIVE_INFINITY;
-    }
-    // z = ln(d/l)/l is decreasing in l on (0, d]: with u = ln(d/l), u e^u = d z, so u = W0(d z)
-    if (z <= 0) {
-      return d;
-    }
-    double x = d * z;
-    if (x == Double.POSITIVE_INFINITY) {
-      return 0;
-    }
-    return d * Math.exp(-lambertW0(x));
+    return curve.loss(z);
   }
 
-  /**
-   * The principal branch of Lambert's W at x > 0 (w e^w = x), by Newton's method on w + ln w = ln x
-   * from ln(1 + x), an upper bound of W0; the function is concave in w, so after the first step the
-   * iterates rise monotonically to the root (at most a few dozen steps, usually 3 to 6). Evaluated
-   * once per clock and fit, where the bisection it replaced took 44 ms per fit of 400 clocks.
-   */
-  static double lambertW0(double x) {
-    double lnx = Math.log(x);
-    double w = Math.log1p(x);
-    for (int i = 0; i < 100; i++) {
-      double next = w - (w + Math.log(w) - lnx) * w / (w + 1);
-      if (!(next > 0)) {
-        next = 0.5 * w;
-      }
-      if (Math.abs(next - w) <= 1e-15 * w) {
-        return next;
-      }
-      w = next;
-    }
-    return w;
-  }
-
-  private double[] predict(int[] setting, int settings) {
+  double[] predict(int[] setting, int settings) {
     double[] out = new double[setting.length];
     double z = c;
     for (int i = 0; i < setting.length; i++) {
@@ -361,240 +320,11 @@ public final class JobProgress {
         min = Math.min(min, losses[i]);
       }
     }
-    Design design = Design.of(setting, losses, settings, keep);
+    JobDesign design = JobDesign.of(setting, losses, settings, keep);
     if (design == null) {
       return null;
     }
-    if (family == Family.PAPER) {
-      return design.fit(Family.PAPER, max, 0, Double.NaN);
-    }
-    double top = min * (1 - 1e-6);
-    double d = max;
-    if (family == Family.OPTIMUS) {
-      UnivariatePointValuePair best;
-      try {
-        best =
-            new BrentOptimizer(1e-8, 1e-12)
-                .optimize(
-                    new MaxEval(200),
-                    GoalType.MINIMIZE,
-                    new SearchInterval(0, top, 0.5 * top),
-                    new UnivariateObjectiveFunction(
-                        b -> {
-                          JobProgress f = design.fit(Family.OPTIMUS, d, b, 1);
-                          return f == null ? Double.MAX_VALUE : f.rmse;
-                        }));
-      } catch (MathIllegalArgumentException e) {
-        return null;
-      }
-      return design.fit(Family.OPTIMUS, d, best.getPoint(), 1);
-    }
-    // power family: for each exponent the best floor (Brent), and the best exponent (Brent on ln
-    // p),
-    // searched on at most SEARCH_POINTS of the kept clocks (evenly spread), then solved on all of
-    // them
-    Design searched = thinned(design);
-    double lo = Math.log(MIN_POWER);
-    double hi = Math.log(MAX_POWER);
-    Double lnP = null;
-    if (hint > MIN_POWER && hint < MAX_POWER) {
-      double a = Math.max(lo, Math.log(hint / HINT_SPAN));
-      double b = Math.min(hi, Math.log(hint * HINT_SPAN));
-      Double near = bestExponent(searched, d, top, a, b);
-      boolean atEdge =
-          near != null
-              && (near - a < 2 * EXPONENT_TOLERANCE && a > lo
-                  || b - near < 2 * EXPONENT_TOLERANCE && b < hi);
-      lnP = atEdge ? null : near;
-    }
-    if (lnP == null) {
-      lnP = bestExponent(searched, d, top, lo, hi);
-    }
-    if (lnP == null) {
-      return null;
-    }
-    JobProgress best = bestFloor(searched, d, top, Math.exp(lnP));
-    return best == null
-        ? null
-        : searched == design ? best : design.fit(Family.POWER, d, best.b2, best.p);
-  }
-
-  /**
-   * The design the power family's parameters are searched on: the kept clocks thinned evenly to at
-   * most {@value #SEARCH_POINTS} (a clock's count of iterations per setting is still its place in
-   * the whole job). The nested search solves the least-squares problem a few hundred times; on 400
-   * clocks it took 21 ms per fit, most of the tuner's own cost.
-   */
-  private static Design thinned(Design all) {
-    int kept = all.rows;
-    if (kept <= SEARCH_POINTS) {
-      return all;
-    }
-    boolean[] some = new boolean[all.keep.length];
-    for (int i = 0, k = 0; i < some.length; i++) {
-      if (all.keep[i]) {
-        some[i] = (long) k * SEARCH_POINTS / kept != (long) (k + 1) * SEARCH_POINTS / kept;
-        k++;
-      }
-    }
-    Design d = Design.of(all.setting, all.losses, all.settings, some);
-    return d != null ? d : all;
-  }
-
-  /**
-   * ln p of the power family's best exponent in [e^lo, e^hi] (each with its best floor), null if
-   * none.
-   */
-  private static Double bestExponent(Design searched, double d, double top, double lo, double hi) {
-    try {
-      return new BrentOptimizer(EXPONENT_TOLERANCE, EXPONENT_TOLERANCE)
-          .optimize(
-              new MaxEval(100),
-              GoalType.MINIMIZE,
-              new SearchInterval(lo, hi, 0.5 * (lo + hi)),
-              new UnivariateObjectiveFunction(
-                  lnP -> {
-                    JobProgress f = bestFloor(searched, d, top, Math.exp(lnP));
-                    return f == null ? Double.MAX_VALUE : f.rmse;
-                  }))
-          .getPoint();
-    } catch (MathIllegalArgumentException | MathIllegalStateException e) {
-      return null;
-    }
-  }
-
-  /** The power family's fit with exponent {@code p} and the floor in [0, top) that fits best. */
-  private static JobProgress bestFloor(Design design, double d, double top, double p) {
-    UnivariatePointValuePair best;
-    try {
-      best =
-          new BrentOptimizer(1e-5, 1e-9)
-              .optimize(
-                  new MaxEval(100),
-                  GoalType.MINIMIZE,
-                  new SearchInterval(0, top, 0.5 * top),
-                  new UnivariateObjectiveFunction(
-                      b -> {
-                        JobProgress f = design.fit(Family.POWER, d, b, p);
-                        return f == null ? Double.MAX_VALUE : f.rmse;
-                      }));
-    } catch (MathIllegalArgumentException | MathIllegalStateException e) {
-      return null;
-    }
-    return design.fit(Family.POWER, d, best.getPoint(), p);
-  }
-
-  /**
-   * The least-squares problem of one set of kept clocks: z(l_i) on the clocks run under each
-   * setting so far. Its design (the clock counts) does not depend on the family's parameters, so it
-   * is decomposed once (commons-math3 QR, as its OLS regression does) and solved for each transform
-   * the Brent searches try: the searches evaluate hundreds of floors and exponents per fit.
-   */
-  private static final class Design {
-    final int[] setting;
-    final double[] losses;
-    final int settings;
-    final boolean[] keep;
-    final int rows;
-    final int[] used;
-    final DecompositionSolver solver;
-
-    private Design(
-        int[] setting,
-        double[] losses,
-        int settings,
-        boolean[] keep,
-        int rows,
-        int[] used,
-        DecompositionSolver solver) {
-      this.setting = setting;
-      this.losses = losses;
-      this.settings = settings;
-      this.keep = keep;
-      this.rows = rows;
-      this.used = used;
-      this.solver = solver;
-    }
-
-    /** The design of the kept clocks; null if too few points or singular. */
-    static Design of(int[] setting, double[] losses, int settings, boolean[] keep) {
-      int[] used = new int[settings];
-      Arrays.fill(used, -1);
-      int cols = 0;
-      for (int i = 0; i < setting.length; i++) {
-        if (keep[i] && used[setting[i]] < 0) {
-          used[setting[i]] = cols++;
-        }
-      }
-      int rows = Segments.count(keep);
-      if (rows < cols + 3) {
-        return null;
-      }
-      double[][] x = new double[rows][cols + 1];
-      double[] n = new double[settings];
-      for (int i = 0, r = 0; i < setting.length; i++) {
-        n[setting[i]]++;
-        if (!keep[i]) {
-          continue;
-        }
-        x[r][0] = 1;
-        for (int s = 0; s < settings; s++) {
-          if (used[s] >= 0) {
-            x[r][1 + used[s]] = n[s];
-          }
-        }
-        r++;
-      }
-      DecompositionSolver solver =
-          new QRDecomposition(new Array2DRowRealMatrix(x, false), 0).getSolver();
-      if (!solver.isNonSingular()) {
-        return null;
-      }
-      return new Design(setting, losses, settings, keep, rows, used, solver);
-    }
-
-    /** The fit for one transform; null if it is not finite. */
-    JobProgress fit(Family family, double d, double b2, double p) {
-      JobProgress shape = new JobProgress(family, d, b2, p, 0, new double[settings], 0, 0);
-      double[] y = new double[rows];
-      for (int i = 0, r = 0; i < losses.length; i++) {
-        if (keep[i]) {
-          y[r++] = shape.z(losses[i]);
-        }
-      }
-      double[] beta;
-      try {
-        beta = solver.solve(new ArrayRealVector(y, false)).toArray();
-      } catch (MathIllegalArgumentException e) { // singular design included
-        return null;
-      }
-      double[] rates = new double[settings];
-      Arrays.fill(rates, Double.NaN);
-      for (int s = 0; s < settings; s++) {
-        if (used[s] >= 0) {
-          rates[s] = beta[1 + used[s]];
-        }
-      }
-      JobProgress fit = new JobProgress(family, d, b2, p, beta[0], rates, 0, losses.length - rows);
-      double[] predicted = fit.predict(setting, settings);
-      double sum = 0;
-      for (int i = 0; i < losses.length; i++) {
-        if (keep[i]) {
-          double r = predicted[i] - losses[i];
-          sum += r * r;
-        }
-      }
-      double rmse = Math.sqrt(sum / rows);
-      return new JobProgress(
-          family,
-          d,
-          b2,
-          p,
-          beta[0],
-          rates,
-          Double.isFinite(rmse) ? rmse : Double.MAX_VALUE,
-          losses.length - rows);
-    }
+    return family.search(design, max, min, hint);
   }
 
   private static void validate(int[] setting, double[] losses, int settings) {

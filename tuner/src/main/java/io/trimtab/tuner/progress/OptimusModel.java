@@ -123,10 +123,11 @@ final class OptimusModel implements ProgressModel {
   /** b0 and b1 from a linear fit of 1 / (l - b2) on t, kept positive. */
   private static double[] start(double[] t, double[] losses, double b2) {
     SimpleRegression regression = new SimpleRegression();
+    CurveFamily.Power curve = CurveFamily.optimus(b2);
     for (int i = 0; i < t.length; i++) {
-      regression.addData(t[i], 1 / (losses[i] - b2));
+      regression.addData(t[i], curve.z(losses[i]));
     }
-    double first = 1 / (losses[0] - b2);
+    double first = curve.z(losses[0]);
     double b0 = regression.getSlope();
     double b1 = regression.getIntercept();
     if (!(b0 > 0) || !Double.isFinite(b0)) {
@@ -206,8 +207,7 @@ final class OptimusModel implements ProgressModel {
 
     @Override
     public double lossAt(double iteration) {
-      double denominator = b0 * (iteration - k0) + b1;
-      return denominator > 0 ? 1 / denominator + b2 : Double.POSITIVE_INFINITY;
+      return CurveFamily.optimus(b2).loss(b0 * (iteration - k0) + b1);
     }
 
     @Override
@@ -215,7 +215,7 @@ final class OptimusModel implements ProgressModel {
       if (!(targetLoss > b2)) {
         return Double.POSITIVE_INFINITY;
       }
-      double t = (1 / (targetLoss - b2) - b1) / b0;
+      double t = (CurveFamily.optimus(b2).z(targetLoss) - b1) / b0;
       return k0 + Math.max(0, t);
     }
   }

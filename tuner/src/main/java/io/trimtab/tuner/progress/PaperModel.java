@@ -1,7 +1,6 @@
 package io.trimtab.tuner.progress;
 
 import java.util.Optional;
-import org.apache.commons.math3.analysis.solvers.BrentSolver;
 import org.apache.commons.math3.stat.regression.SimpleRegression;
 
 /**
@@ -17,11 +16,10 @@ import org.apache.commons.math3.stat.regression.SimpleRegression;
  * Outliers are dropped by the median-absolute-deviation rule on relative loss residuals and the
  * model refitted (see {@link Segments}), with d taken again over the points kept, so that a loss
  * spike cannot stay the curve's start; the first residuals come from a fit with d = the first loss,
- * since with d = the largest loss a spike above the start distorts the whole first fit (measured: h
- * off by 40% with one such spike). j0 stays the segment's first iteration. k(l) is strictly
- * decreasing on (0, d], so {@link ProgressFit#lossAt} inverts it: with {@code u = ln(d/l)} the
- * equation is {@code u e^u = d (k - j0) / h} (a Lambert-W equation), solved by commons-math3's
- * {@link BrentSolver} on the bracket {@code [0, 1 + ln(1 + z)]}.
+ * since with d = the largest loss a spike above the start distorts the whole first fit. j0 stays
+ * the segment's first iteration. k(l) is strictly decreasing on (0, d], so {@link
+ * ProgressFit#lossAt} inverts it: k = j0 + h z with z the paper family's transform ({@link
+ * CurveFamily.Paper}, shared with the whole-job fit), whose inverse solves a Lambert-W equation.
  */
 final class PaperModel implements ProgressModel {
 
@@ -64,9 +62,10 @@ final class PaperModel implements ProgressModel {
   /** The least-squares fit, or null when no loss is below d (no decrease to fit). */
   private static PaperFit fitH(double[] iterations, double[] losses, double j0, double d) {
     SimpleRegression regression = new SimpleRegression(false);
+    CurveFamily.Paper curve = CurveFamily.paper(d);
     boolean decrease = false;
     for (int i = 0; i < iterations.length; i++) {
-      double x = x(losses[i], d);
+      double x = curve.z(losses[i]);
       decrease |= x > 0;
       regression.addData(x, iterations[i] - j0);
     }
@@ -83,10 +82,6 @@ final class PaperModel implements ProgressModel {
       max = Math.max(max, v);
     }
     return max;
-  }
-
-  private static double x(double loss, double d) {
-    return Math.log(d / loss) / loss;
   }
 
   /**
@@ -130,13 +125,7 @@ final class PaperModel implements ProgressModel {
       if (!(h > 0) || iteration <= j0) {
         return d;
       }
-      double z = d * (iteration - j0) / h;
-      if (z == Double.POSITIVE_INFINITY) {
-        return 0;
-      }
-      double upper = 1 + Math.log1p(z);
-      double u = new BrentSolver(1e-14, 1e-12).solve(1000, v -> v * Math.exp(v) - z, 0, upper);
-      return d * Math.exp(-u);
+      return CurveFamily.paper(d).loss((iteration - j0) / h);
     }
 
     @Override
@@ -147,7 +136,7 @@ final class PaperModel implements ProgressModel {
       if (targetLoss >= d) {
         return j0;
       }
-      return h / targetLoss * Math.log(d / targetLoss) + j0;
+      return h * CurveFamily.paper(d).z(targetLoss) + j0;
     }
   }
 }

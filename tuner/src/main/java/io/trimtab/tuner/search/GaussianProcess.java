@@ -18,6 +18,7 @@ import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
 import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
 import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
 
+// Over 400 lines: fit, posterior and kernel share one private Cholesky factor.
 /**
  * Gaussian-process regression with an ARD Matérn-5/2 kernel, for small data sets (a few hundred
  * points at most) on inputs encoded in [0,1]^d. Immutable.
@@ -31,10 +32,10 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
  * sd 1) before fitting, so the hyper-parameter bounds are unit-free: length scales in [0.05, 5]
  * (inputs span [0,1]), signal variance in [0.05, 20], noise variance in [1e-6, 1]. The log marginal
  * likelihood is maximized over the log-parameters with BOBYQA (derivative-free, bounded) from a
- * default start and 5 seeded random starts; the best point any start evaluated wins. If a Cholesky
- * factorization fails the diagonal gets a growing jitter (1e-8 to 1e-2 times the signal variance)
- * before the parameters are given up. Inputs outside [0,1] are accepted, but the length-scale
- * bounds assume the unit cube.
+ * default start and {@value #RANDOM_STARTS} seeded random start; the best point any start evaluated
+ * wins. If a Cholesky factorization fails the diagonal gets a growing jitter (1e-8 to 1e-2 times
+ * the signal variance) before the parameters are given up. Inputs outside [0,1] are accepted, but
+ * the length-scale bounds assume the unit cube.
  */
 public final class GaussianProcess {
   static final double MIN_LENGTH = 0.05;
@@ -46,9 +47,9 @@ public final class GaussianProcess {
 
   /**
    * Random restarts of the likelihood maximization besides the default start, and its precision
-   * (trust-region radius in log hyper-parameter units at which BOBYQA stops). On random 6-input
-   * data sets of 12-32 points, one restart stopping at 0.01 reached the same log likelihood (to
-   * 0.001) as five stopping at 1e-4, at 70-100 ms a fit in a warm JVM instead of 180-450 ms.
+   * (trust-region radius in log hyper-parameter units at which BOBYQA stops): on the small data
+   * sets the tuner fits, one restart at a coarse radius reaches the same likelihood as several at a
+   * fine one, at a fraction of the cost (docs/design-notes.md, "Tuner").
    */
   private static final int RANDOM_STARTS = 1;
 

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Ranking static settings by predicted time to a target loss, from a prefix of each setting's REAL
- * recorded curve (benchmarks/results/grid-click.csv and grid-spam.csv, copied to test resources):
- * predicted time = elapsed time of the prefix + estimated remaining epochs x the prefix's mean
- * epoch time; settings the estimator cannot fit, and settings that never reached the target in the
- * recording, count as slowest (+infinity).
+ * recorded curve (test resources curves/grid-click.csv and grid-spam.csv, written by
+ * benchmarks/run-grid): predicted time = elapsed time of the prefix + estimated remaining epochs x
+ * the prefix's mean epoch time; settings the estimator cannot fit, and settings that never reached
+ * the target in the recording, count as slowest (+infinity).
  *
  * <p>Each run prints: Spearman rank correlation between predicted and true times, whether the
  * predicted fastest setting is the truly fastest, its true time relative to the true best, and the

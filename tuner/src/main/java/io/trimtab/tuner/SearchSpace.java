@@ -1,9 +1,8 @@
-package io.trimtab.tuner.search;
+package io.trimtab.tuner;
 
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.partition.PartitionerKind;
-import io.trimtab.tuner.Aggregation;
-import io.trimtab.tuner.Setting;
+import io.trimtab.tuner.search.LatinHypercube;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

@@ -1,10 +1,11 @@
-package io.trimtab.tuner.search;
+package io.trimtab.tuner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.trimtab.ps.partition.PartitionerKind;
-import io.trimtab.tuner.Setting;
+import io.trimtab.tuner.search.ExpectedImprovement;
+import io.trimtab.tuner.search.GaussianProcess;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package io.trimtab.tuner.search;
+package io.trimtab.tuner;
 
 import java.util.Arrays;
 import java.util.Locale;

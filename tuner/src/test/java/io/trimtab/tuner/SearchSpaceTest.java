@@ -1,4 +1,4 @@
-package io.trimtab.tuner.search;
+package io.trimtab.tuner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.partition.PartitionerKind;
-import io.trimtab.tuner.Aggregation;
-import io.trimtab.tuner.Setting;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;

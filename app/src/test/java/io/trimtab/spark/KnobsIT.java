@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trimtab.app.data.BuiltinDatasets;
+import io.trimtab.ps.ShardInfo;
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.spark.ml.EpochMetrics;
@@ -49,6 +50,7 @@ class KnobsIT {
   void bspExactness_holdsForEveryAggregationStrategy(String aggregation) {
     double lr = 0.5;
     int epochs = 10;
+    long pushesBefore = pushesReceived();
     PsLogisticRegressionModel model =
         new PsLogisticRegression()
             .setEpochs(epochs)
@@ -67,6 +69,23 @@ class KnobsIT {
         .isLessThan(1e-6);
     assertThat(model.epochs())
         .allSatisfy(m -> assertThat(m.setting()).contains("/" + aggregation + "/"));
+    // per clock, each shard hears from every worker (direct), from each executor once, its two
+    // workers' updates combined (executor-combine), or from the driver alone (driver-tree)
+    int pushersPerClock =
+        switch (aggregation) {
+          case "direct" -> 4;
+          case "executor-combine" -> 2;
+          default -> 1;
+        };
+    assertThat(pushesReceived() - pushesBefore)
+        .as("pushes the 2 shards received over %d clocks with %s", epochs, aggregation)
+        .isEqualTo(2L * epochs * pushersPerClock);
+  }
+
+  private static long pushesReceived() {
+    return Trimtab.parameterServer(spark).shardInfo().stream()
+        .mapToLong(ShardInfo::pushesReceived)
+        .sum();
   }
 
   /**

@@ -261,7 +261,7 @@ public final class PsMaster implements AutoCloseable {
     for (ShardAddress s : shards) {
       Response.Status st =
           (Response.Status) client.call(s, new Request.Status(-1), "Status of shard " + s);
-      out.add(new ShardInfo(s, st.pid(), st.tables()));
+      out.add(new ShardInfo(s, st.pid(), st.tables(), st.pushes()));
     }
     return out;
   }

@@ -127,6 +127,7 @@ public final class Codec {
       header(out, STATUS_REPLY, id);
       out.writeLong(s.pid());
       out.writeInt(s.tables());
+      out.writeLong(s.pushes());
       out.writeLong(s.clock());
       out.writeLong(s.numKeys());
       out.writeLong(s.parameterBytes());
@@ -157,6 +158,7 @@ public final class Codec {
               new Response.Status(
                   in.readLong(),
                   in.readInt(),
+                  in.readLong(),
                   in.readLong(),
                   in.readLong(),
                   in.readLong(),

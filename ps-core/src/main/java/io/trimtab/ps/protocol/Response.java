@@ -9,10 +9,14 @@ public sealed interface Response {
   /** Values of the pulled keys, in request order, and the clock they were read at. */
   record Values(long clock, double[] values) implements Response {}
 
-  /** Facts about the server and, if asked, one table part. */
+  /**
+   * Facts about the server ({@code pushes}: push requests it received, all tables, since it
+   * started) and, if asked, one table part.
+   */
   record Status(
       long pid,
       int tables,
+      long pushes,
       long clock,
       long numKeys,
       long parameterBytes,

@@ -111,7 +111,7 @@ final class Shard implements RequestHandler, AutoCloseable {
       responder.reply(ACK);
     } else if (request instanceof Request.Status s) {
       if (s.tableId() < 0) {
-        responder.reply(new Response.Status(PID, parts.size(), 0, 0, 0, 0, 0));
+        responder.reply(new Response.Status(PID, parts.size(), metrics.pushes(), 0, 0, 0, 0, 0));
         return;
       }
       TablePart part = part(s.tableId());
@@ -120,6 +120,7 @@ final class Shard implements RequestHandler, AutoCloseable {
             new Response.Status(
                 PID,
                 parts.size(),
+                metrics.pushes(),
                 part.clock(),
                 part.numKeys(),
                 part.parameterBytes(),

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.spark.data.BuiltinDatasets;
-import io.trimtab.spark.ml.EpochMetrics;
 import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;
+import io.trimtab.spark.tune.EpochMetrics;
 import io.trimtab.tuner.Aggregation;
 import io.trimtab.tuner.Setting;
 import java.util.ArrayList;
@@ -70,7 +70,7 @@ class KnobsIT {
         .as("relative error vs single-threaded full-batch GD with %s", aggregation)
         .isLessThan(1e-6);
     assertThat(model.epochs())
-        .allSatisfy(m -> assertThat(m.setting()).contains("/" + aggregation + "/"));
+        .allSatisfy(m -> assertThat(m.setting().toString()).contains("/" + aggregation + "/"));
   }
 
   /**
@@ -119,7 +119,7 @@ class KnobsIT {
     assertThat(switches).hasSize(8);
     assertThat(seen).hasSize(9);
     for (EpochMetrics m : seen) {
-      assertThat(m.setting())
+      assertThat(m.setting().toString())
           .isEqualTo(m.epoch() == 1 ? start.toString() : plan.get(m.epoch()).toString());
       assertThat(m.clock()).isEqualTo(4L * m.epoch());
     }

@@ -10,9 +10,10 @@ import org.apache.spark.api.java.JavaRDD;
 
 /**
  * How one aggregation path runs the clocks of an epoch against the parameter server: one task per
- * worker pushing to the shards ({@link TaskEpochRunner}: direct, or combined per executor), or the
- * driver aggregating the workers' gradients with {@code treeAggregate} ({@link TreeEpochRunner}).
- * Driver-side.
+ * worker pushing to the shards ({@link TaskEpochRunner} with a {@link PushPath}: direct, or
+ * combined per executor), or the driver aggregating the workers' gradients with {@code
+ * treeAggregate} ({@link TreeEpochRunner}). {@link #of} is the one place that maps the tuner's
+ * {@link Aggregation} to a runner. Driver-side.
  */
 interface EpochRunner {
 
@@ -47,8 +48,11 @@ interface EpochRunner {
   /** The runner of {@code aggregation}'s path. */
   static EpochRunner of(
       Aggregation aggregation, ParameterServer ps, Objective objective, Faults faults) {
-    return aggregation == Aggregation.DRIVER_TREE
-        ? new TreeEpochRunner(ps, objective)
-        : new TaskEpochRunner(ps, objective, faults, aggregation);
+    return switch (aggregation) {
+      case DIRECT -> new TaskEpochRunner(ps, objective, faults, PushPath.direct());
+      case EXECUTOR_COMBINE ->
+          new TaskEpochRunner(ps, objective, faults, PushPath.executorCombine());
+      case DRIVER_TREE -> new TreeEpochRunner(ps, objective);
+    };
   }
 }

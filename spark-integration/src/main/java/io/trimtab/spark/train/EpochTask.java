@@ -3,14 +3,12 @@ package io.trimtab.spark.train;
 import io.trimtab.ps.ClientOptions;
 import io.trimtab.ps.PsClient;
 import io.trimtab.ps.Pulled;
-import io.trimtab.ps.Push;
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.TableHandle;
 import io.trimtab.spark.objective.MiniBatch;
 import io.trimtab.spark.objective.Objective;
 import io.trimtab.spark.plugin.ExecutorClients;
 import io.trimtab.spark.plugin.TrimtabMetrics;
-import io.trimtab.tuner.Aggregation;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +55,7 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<Ta
   private final long orderSeed;
   private final StalenessBound staleness;
   private final Faults faults;
-  private final boolean combine;
+  private final PushPath pushPath;
   private final Objective objective;
 
   /** Which run of this epoch's stage this is (0: the first; more after a failed barrier stage). */
@@ -70,12 +68,12 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<Ta
       long orderSeed,
       StalenessBound staleness,
       Faults faults,
-      Aggregation aggregation,
+      PushPath pushPath,
       int attempt,
       Objective objective) {
     this.objective = objective;
     this.attempt = attempt;
-    this.combine = aggregation == Aggregation.EXECUTOR_COMBINE;
+    this.pushPath = pushPath;
     this.table = table;
     this.clientOptions = clientOptions;
     this.baseClock = baseClock;
@@ -91,7 +89,7 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<Ta
     List<MiniBatch> batches = new ArrayList<>();
     JavaConverters.asJavaIterator(it).forEachRemaining(batches::add);
     int[] order = order(batches.size(), orderSeed == 0 ? 0 : orderSeed * 31 + worker);
-    int[] group = combine ? localGroup(worker) : null;
+    PushPath.Sender sender = pushPath.open(worker);
     PsClient client = ExecutorClients.shared(clientOptions);
     double lossSum = 0;
     long examples = 0;
@@ -112,11 +110,7 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<Ta
       long t0 = System.nanoTime();
       if (batch.rows() == 0) {
         await(lastPush, context, () -> pushWhat(worker, clock - 1));
-        lastPush =
-            combine
-                ? ExecutorCombiner.shared()
-                    .add(client, table, clock, group, NO_KEYS, NO_VALUES, 0, objective.width())
-                : client.pushAsync(table, Push.atClock(worker, clock, 0, NO_KEYS, NO_VALUES));
+        lastPush = sender.push(client, table, clock, NO_KEYS, NO_VALUES, 0, objective.width());
         pushNs += System.nanoTime() - t0;
         failIfInjected(worker, clock, lastPush, context);
         continue;
@@ -150,19 +144,7 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<Ta
       long t2 = System.nanoTime();
       await(lastPush, context, () -> pushWhat(worker, clock - 1));
       lastPush =
-          combine
-              ? ExecutorCombiner.shared()
-                  .add(
-                      client,
-                      table,
-                      clock,
-                      group,
-                      batch.keys(),
-                      grad,
-                      batch.rows(),
-                      objective.width())
-              : client.pushAsync(
-                  table, Push.atClock(worker, clock, batch.rows(), batch.keys(), grad));
+          sender.push(client, table, clock, batch.keys(), grad, batch.rows(), objective.width());
       TrimtabMetrics.pushed();
       long t3 = System.nanoTime();
       pullNs += t1 - t0;
@@ -254,18 +236,6 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<Ta
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Worker interrupted", e);
     }
-  }
-
-  /**
-   * The workers of this barrier stage that run in the same executor as {@code worker}, ascending.
-   */
-  private static int[] localGroup(int worker) {
-    org.apache.spark.BarrierTaskInfo[] infos =
-        org.apache.spark.BarrierTaskContext.get().getTaskInfos();
-    String mine = infos[worker].address();
-    return java.util.stream.IntStream.range(0, infos.length)
-        .filter(i -> infos[i].address().equals(mine))
-        .toArray();
   }
 
   /** The order in which a worker visits its mini-batches in one epoch (identity for seed 0). */

@@ -3,7 +3,6 @@ package io.trimtab.spark.train;
 import io.trimtab.spark.ParameterServer;
 import io.trimtab.spark.UserErrors;
 import io.trimtab.spark.objective.Objective;
-import io.trimtab.tuner.Aggregation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -14,8 +13,8 @@ import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * Direct or executor-combined pushes: one {@link EpochTask} per worker runs the whole epoch against
- * the PS.
+ * One {@link EpochTask} per worker runs the whole epoch against the PS, pushing by its {@link
+ * PushPath} (direct, or combined per executor).
  *
  * <p>Bounded staleness needs every worker running at once: a barrier stage guarantees it. Spark
  * does not retry a failed barrier result stage (it aborts the job), so a failed epoch stage is run
@@ -31,13 +30,13 @@ final class TaskEpochRunner implements EpochRunner {
   private final ParameterServer ps;
   private final Objective objective;
   private final Faults faults;
-  private final Aggregation aggregation;
+  private final PushPath pushPath;
 
-  TaskEpochRunner(ParameterServer ps, Objective objective, Faults faults, Aggregation aggregation) {
+  TaskEpochRunner(ParameterServer ps, Objective objective, Faults faults, PushPath pushPath) {
     this.ps = ps;
     this.objective = objective;
     this.faults = faults;
-    this.aggregation = aggregation;
+    this.pushPath = pushPath;
   }
 
   @Override
@@ -73,7 +72,7 @@ final class TaskEpochRunner implements EpochRunner {
               epoch.orderSeed(),
               epoch.setting().staleness(),
               faults,
-              aggregation,
+              pushPath,
               attempt,
               objective);
       RDD<TaskResult> out =

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trimtab.app.data.BuiltinDatasets;
-import io.trimtab.spark.ml.EpochMetrics;
 import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;
+import io.trimtab.spark.tune.EpochMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -39,18 +39,24 @@ class ConsistencyIT {
 
   private static List<EpochMetrics> train(String staleness, int workers, long slowMs) {
     List<EpochMetrics> seen = new ArrayList<>();
-    PsLogisticRegressionModel model =
-        new PsLogisticRegression()
-            .setEpochs(2)
-            .setBatchesPerEpoch(BATCHES)
-            .setNumWorkers(workers)
-            .setStaleness(staleness)
-            .setUpdater("sgd")
-            .setStepSize(0.5)
-            .setSlowWorker(1, slowMs)
-            .setTuning("off")
-            .setEpochListener(seen::add)
-            .fit(heart);
+    // test-only fault injection, read by the engine from the session's settings
+    spark.conf().set("spark.trimtab.test.slowWorker", "1:" + slowMs);
+    PsLogisticRegressionModel model;
+    try {
+      model =
+          new PsLogisticRegression()
+              .setEpochs(2)
+              .setBatchesPerEpoch(BATCHES)
+              .setNumWorkers(workers)
+              .setStaleness(staleness)
+              .setUpdater("sgd")
+              .setStepSize(0.5)
+              .setTuning("off")
+              .setEpochListener(seen::add)
+              .fit(heart);
+    } finally {
+      spark.conf().unset("spark.trimtab.test.slowWorker");
+    }
     assertThat(model.epochs()).hasSize(2);
     assertThat(seen).allSatisfy(m -> assertThat(m.trainLoss()).isFinite());
     return seen;
@@ -66,7 +72,7 @@ class ConsistencyIT {
   void ssp_withASlowedWorker_readsAreNeverMoreThanTheBoundStale(int bound) {
     List<EpochMetrics> epochs = train("ssp:" + bound, 2, SLOW_MS);
     for (EpochMetrics m : epochs) {
-      assertThat(m.setting()).startsWith("ssp:" + bound + "/");
+      assertThat(m.setting().toString()).startsWith("ssp:" + bound + "/");
       assertThat(m.maxStaleness())
           .as("largest staleness of any read in epoch %d", m.epoch())
           .isEqualTo(bound);

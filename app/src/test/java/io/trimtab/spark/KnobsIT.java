@@ -7,9 +7,9 @@ import io.trimtab.app.data.BuiltinDatasets;
 import io.trimtab.ps.ShardInfo;
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.partition.PartitionerKind;
-import io.trimtab.spark.ml.EpochMetrics;
 import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;
+import io.trimtab.spark.tune.EpochMetrics;
 import io.trimtab.tuner.Aggregation;
 import io.trimtab.tuner.Setting;
 import java.util.ArrayList;
@@ -68,7 +68,7 @@ class KnobsIT {
         .as("relative error vs single-threaded full-batch GD with %s", aggregation)
         .isLessThan(1e-6);
     assertThat(model.epochs())
-        .allSatisfy(m -> assertThat(m.setting()).contains("/" + aggregation + "/"));
+        .allSatisfy(m -> assertThat(m.setting().toString()).contains("/" + aggregation + "/"));
     // per clock, each shard hears from every worker (direct), from each executor once, its two
     // workers' updates combined (executor-combine), or from the driver alone (driver-tree)
     int pushersPerClock =
@@ -134,7 +134,7 @@ class KnobsIT {
     assertThat(switches).hasSize(8);
     assertThat(seen).hasSize(9);
     for (EpochMetrics m : seen) {
-      assertThat(m.setting())
+      assertThat(m.setting().toString())
           .isEqualTo(m.epoch() == 1 ? start.toString() : plan.get(m.epoch()).toString());
       assertThat(m.clock()).isEqualTo(4L * m.epoch());
     }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trimtab.app.data.BuiltinDatasets;
 import io.trimtab.ps.ShardInfo;
-import io.trimtab.spark.ml.EpochMetrics;
 import io.trimtab.spark.ml.Evaluation;
 import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;
 import io.trimtab.spark.plugin.ShardRegistration;
+import io.trimtab.spark.tune.EpochMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

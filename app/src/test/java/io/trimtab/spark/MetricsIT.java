@@ -79,7 +79,7 @@ class MetricsIT {
         .isEqualTo("6");
     assertThat(
             lastValue(csv, "driver.plugin.io.trimtab.spark.plugin.TrimtabPlugin.tuner.setting.csv"))
-        .isEqualTo(model.epochs().get(5).setting());
+        .isEqualTo(model.epochs().get(5).setting().toString());
     assertThat(
             Double.parseDouble(
                 lastValue(

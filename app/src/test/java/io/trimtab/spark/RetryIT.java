@@ -96,7 +96,7 @@ class RetryIT {
     double lr = 0.5;
     int epochs = 10;
     // one clock per epoch: worker 1 dies after its push of clock 4 (epoch 5) reached both shards
-    PsLogisticRegressionModel model =
+    PsLogisticRegression trainer =
         new PsLogisticRegression()
             .setEpochs(epochs)
             .setBatchesPerEpoch(1)
@@ -105,9 +105,9 @@ class RetryIT {
             .setRegParam(0)
             .setNumWorkers(2)
             .setSeed(0)
-            .setTuning("off")
-            .setFailingWorker(1, 4)
-            .fit(data);
+            .setTuning("off");
+    // test-only fault injection, read by the engine from the session's settings
+    PsLogisticRegressionModel model = withFailingWorker("1:4", trainer::fit, data);
 
     assertThat(failures())
         .as("the injected failure")
@@ -140,7 +140,7 @@ class RetryIT {
     assertThat(failures()).isEmpty();
     // clock 7 is the third of epoch 2's five: the retry repeats clocks 5-7 (worker 0) and 5-8 at
     // most (worker 1)
-    PsLogisticRegressionModel retried = trainer.setFailingWorker(0, 7).fit(data);
+    PsLogisticRegressionModel retried = withFailingWorker("0:7", trainer::fit, data);
 
     assertThat(failures())
         .as("the injected failure")
@@ -163,5 +163,18 @@ class RetryIT {
     assertThat(retried.epochs().get(3).trainLoss())
         .isCloseTo(
             undisturbed.epochs().get(3).trainLoss(), org.assertj.core.data.Offset.offset(1e-12));
+  }
+
+  /** Fits with {@code spark.trimtab.test.failingWorker} (test-only: worker:clock) set. */
+  private static PsLogisticRegressionModel withFailingWorker(
+      String workerAndClock,
+      java.util.function.Function<Dataset<Row>, PsLogisticRegressionModel> fit,
+      Dataset<Row> data) {
+    spark.conf().set("spark.trimtab.test.failingWorker", workerAndClock);
+    try {
+      return fit.apply(data);
+    } finally {
+      spark.conf().unset("spark.trimtab.test.failingWorker");
+    }
   }
 }

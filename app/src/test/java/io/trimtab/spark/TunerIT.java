@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trimtab.app.data.BuiltinDatasets;
-import io.trimtab.spark.ml.EpochMetrics;
 import io.trimtab.spark.ml.Evaluation;
 import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;
-import io.trimtab.spark.ml.TuningResult;
+import io.trimtab.spark.tune.EpochMetrics;
+import io.trimtab.spark.tune.TuningResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -148,6 +148,6 @@ class TunerIT {
     assertThat(t.warmStarted()).isTrue();
     JsonNode first = JSON.readTree(Files.readAllLines(Path.of(t.decisionLog())).get(0));
     assertThat(first.get("reason").asText()).startsWith("warm start");
-    assertThat(first.at("/decision/setting").asText()).isEqualTo(seen.get(0).setting());
+    assertThat(first.at("/decision/setting").asText()).isEqualTo(seen.get(0).setting().toString());
   }
 }

@@ -1,6 +1,6 @@
 package io.trimtab.bench;
 
-import io.trimtab.spark.ml.EpochMetrics;
+import io.trimtab.spark.tune.EpochMetrics;
 import io.trimtab.tuner.Setting;
 import java.io.IOException;
 import java.io.PrintWriter;

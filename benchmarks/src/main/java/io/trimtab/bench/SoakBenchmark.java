@@ -7,7 +7,7 @@ import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.spark.ParameterServer;
 import io.trimtab.spark.Trimtab;
 import io.trimtab.spark.ml.PsLogisticRegression;
-import io.trimtab.spark.ml.SettingSchedule;
+import io.trimtab.spark.tune.SettingSchedule;
 import io.trimtab.tuner.Aggregation;
 import io.trimtab.tuner.Setting;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.trimtab.app.data;
 
-import io.trimtab.spark.ml.UserErrors;
+import io.trimtab.spark.UserErrors;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,5 +1,7 @@
 package io.trimtab.spark.ml;
 
+import io.trimtab.spark.objective.Examples;
+import io.trimtab.spark.objective.FmObjective;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;

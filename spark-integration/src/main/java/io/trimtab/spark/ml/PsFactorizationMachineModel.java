@@ -3,6 +3,9 @@ package io.trimtab.spark.ml;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
+import io.trimtab.spark.objective.FmObjective;
+import io.trimtab.spark.objective.LogisticLoss;
+import io.trimtab.spark.train.FitSummary;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.SparseVector;

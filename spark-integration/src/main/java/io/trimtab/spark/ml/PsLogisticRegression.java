@@ -1,5 +1,8 @@
 package io.trimtab.spark.ml;
 
+import io.trimtab.spark.objective.Examples;
+import io.trimtab.spark.objective.LogisticObjective;
+import io.trimtab.spark.tune.SettingSchedule;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;

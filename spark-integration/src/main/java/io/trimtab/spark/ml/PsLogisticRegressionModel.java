@@ -3,6 +3,13 @@ package io.trimtab.spark.ml;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
+import io.trimtab.spark.objective.Example;
+import io.trimtab.spark.objective.Examples;
+import io.trimtab.spark.objective.LogisticLoss;
+import io.trimtab.spark.objective.LogisticObjective;
+import io.trimtab.spark.train.FitSummary;
+import io.trimtab.spark.tune.EpochMetrics;
+import io.trimtab.spark.tune.TuningResult;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;

@@ -1,5 +1,9 @@
 package io.trimtab.spark.ml;
 
+import io.trimtab.spark.objective.Objective;
+import io.trimtab.spark.train.FitSummary;
+import io.trimtab.spark.tune.EpochMetrics;
+import io.trimtab.spark.tune.TuningResult;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.Model;

@@ -1,6 +1,8 @@
 package io.trimtab.spark.ml;
 
 import io.trimtab.ps.TableSpec;
+import io.trimtab.spark.objective.Examples;
+import io.trimtab.spark.objective.MlpObjective;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.ParamMap;

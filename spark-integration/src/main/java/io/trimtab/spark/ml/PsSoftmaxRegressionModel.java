@@ -1,5 +1,7 @@
 package io.trimtab.spark.ml;
 
+import io.trimtab.spark.objective.SoftmaxObjective;
+import io.trimtab.spark.train.FitSummary;
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;

@@ -1,7 +1,6 @@
 package io.trimtab.spark.plugin;
 
 import io.trimtab.ps.server.ShardServer;
-import io.trimtab.spark.TrimtabConf;
 import java.util.Map;
 import org.apache.spark.api.plugin.ExecutorPlugin;
 import org.apache.spark.api.plugin.PluginContext;
@@ -19,10 +18,10 @@ final class TrimtabExecutorPlugin implements ExecutorPlugin {
 
   @Override
   public void init(PluginContext ctx, Map<String, String> extraConf) {
-    TrimtabConf conf = new TrimtabConf(ctx.conf());
+    ShardSettings settings = ShardSettings.of(ctx.conf());
     String host = hostname(ctx);
     io.trimtab.ps.PsSecurity security = PsSecret.local();
-    server = ShardServer.start(host, conf.shardPort(), conf.shardIoThreads(), security);
+    server = ShardServer.start(host, settings.port(), settings.ioThreads(), security);
     TrimtabMetrics.registerExecutor(ctx.metricRegistry(), server.metrics());
     ShardRegistration reg =
         new ShardRegistration(

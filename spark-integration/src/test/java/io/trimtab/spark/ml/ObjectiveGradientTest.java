@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.trimtab.spark.objective.Example;
+import io.trimtab.spark.objective.FmObjective;
+import io.trimtab.spark.objective.LogisticObjective;
+import io.trimtab.spark.objective.MiniBatch;
+import io.trimtab.spark.objective.MlpObjective;
+import io.trimtab.spark.objective.Objective;
+import io.trimtab.spark.objective.SoftmaxObjective;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -3,6 +3,7 @@ package io.trimtab.spark.ml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.trimtab.spark.tune.EpochMetrics;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -119,7 +120,7 @@ class PsEstimatorParamsTest {
     assertThat(copy.getTuning()).isEqualTo("off");
     assertThat(copy.getStepSize()).isEqualTo(0.5);
     assertThat(lr.getStepSize()).isEqualTo(0.1);
-    copy.epochListener().accept(null);
+    copy.hooks().onEpoch().accept(null);
     assertThat(seen).hasSize(1);
   }
 

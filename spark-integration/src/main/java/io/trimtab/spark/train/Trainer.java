@@ -1,0 +1,181 @@
+package io.trimtab.spark.train;
+
+import io.trimtab.ps.TableHandle;
+import io.trimtab.ps.TableSnapshot;
+import io.trimtab.ps.TableSpec;
+import io.trimtab.ps.UpdateRule;
+import io.trimtab.ps.checkpoint.Checkpoint;
+import io.trimtab.spark.ParameterServer;
+import io.trimtab.spark.SparkChecks;
+import io.trimtab.spark.Trimtab;
+import io.trimtab.spark.TrimtabConf;
+import io.trimtab.spark.checkpoint.Checkpoints;
+import io.trimtab.spark.objective.Examples;
+import io.trimtab.spark.objective.Objective;
+import io.trimtab.spark.tune.Tuning;
+import io.trimtab.spark.tune.TuningSession;
+import io.trimtab.tuner.Setting;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The training engine's entry point: one {@code fit} of any Trimtab model, driver-side. Checks the
+ * cluster and the model's size, creates the model table, cuts the data into mini-batches, restores
+ * a checkpoint or the objective's starting values, and hands the epochs to a {@link FitLoop} under
+ * the tuner or a schedule. The model's own part is its {@link Objective}; what to train with comes
+ * as a {@link TrainingSpec} and {@link TrainingHooks}. Holds configuration only; not thread-safe.
+ */
+public final class Trainer {
+  private final TrainingSpec spec;
+  private final TrainingHooks hooks;
+
+  public Trainer(TrainingSpec spec, TrainingHooks hooks) {
+    this.spec = java.util.Objects.requireNonNull(spec, "spec");
+    this.hooks = hooks != null ? hooks : TrainingHooks.NONE;
+  }
+
+  /**
+   * Trains {@code objective}'s model on {@code data}.
+   *
+   * @throws IllegalArgumentException naming the column, row or setting if the data or Params are
+   *     not usable
+   * @throws IllegalStateException naming the setting if the cluster cannot run the requested
+   *     workers
+   * @throws ShardLostException if a shard was lost and the fit could not recover
+   */
+  public Fitted fit(Dataset<Row> data, Objective objective) {
+    SparkSession spark = data.sparkSession();
+    ParameterServer ps = Trimtab.parameterServer(spark);
+    if (!ps.allShardsAnswer()) {
+      // an executor was lost since the last fit: use the shards that answer, and any replacements
+      ps.recover(ps.conf().registrationTimeout());
+    }
+    Setting initial = spec.first().resolve(ps.numShards(), ps.taskSlots());
+    TrainingRun.check(ps, initial);
+    int dim = Examples.numFeatures(data, spec.featuresCol());
+    UpdateRule rule = spec.rule();
+    long keys = objective.dimension(dim);
+    // the parameters and the optimizer's state of a key
+    int doublesPerKey = objective.width() * (1 + rule.stateWidth());
+    long executorHeap = SparkChecks.executorHeapBytes(spark.sparkContext().getConf());
+    SparkChecks.requireModelFits(
+        keys, doublesPerKey, initial.shards(), executorHeap, Runtime.getRuntime().maxMemory());
+    int minShards = SparkChecks.minShards(keys, doublesPerKey, executorHeap, ps.numShards());
+    DataCuts cuts = new DataCuts(ps, data, spec, dim, objective);
+    TableHandle table =
+        ps.createTable(
+            TableSpec.dense(
+                objective.name() + "-" + UUID.randomUUID(), keys, objective.width(), rule),
+            initial.partitioner(),
+            initial.shards());
+    Checkpoint resumed = null;
+    TrainingRun run;
+    try {
+      if (spec.resumeFrom() != null) {
+        resumed = Checkpoints.read(spec.resumeFrom(), spark.sparkContext().hadoopConfiguration());
+        checkResumable(resumed, table.spec(), dim);
+      }
+      Faults faults = Faults.from(k -> spark.conf().get(k, null));
+      run = new TrainingRun(ps, table, cuts, initial, objective, spec, faults);
+      if (resumed != null) {
+        run.resume(resumed.snapshot());
+      } else {
+        double[] start = objective.initialValues(dim, spec.seed());
+        if (start != null) {
+          run.resume(
+              new TableSnapshot(
+                  0, allKeys(keys), start, new double[start.length * rule.stateWidth()]));
+        }
+      }
+    } catch (RuntimeException e) {
+      ps.dropTable(table);
+      cuts.close();
+      throw e;
+    }
+    TrimtabConf conf = ps.conf();
+    Checkpointer checkpoints =
+        Checkpointer.of(spec.checkpointDir(), conf, spark.sparkContext().hadoopConfiguration());
+    int firstEpoch = resumed == null ? 1 : (int) resumed.epoch() + 1;
+    double target = Double.isNaN(spec.targetLoss()) ? conf.targetLoss() : spec.targetLoss();
+    TuningSession session = null;
+    try (run) {
+      if (hooks.schedule() == null) {
+        session =
+            Tuning.start(
+                spark,
+                ps,
+                conf,
+                spec.tuning(),
+                target,
+                initial,
+                objective,
+                dim,
+                run.rows(),
+                spec.batchesPerEpoch(),
+                spec.seed(),
+                spec.epochs(),
+                minShards);
+        if (session != null) {
+          session.dataCutSeconds(cuts.firstCutSeconds());
+        }
+      }
+      FitLoop loop = new FitLoop(ps, run, spec.epochs(), target, session, hooks, checkpoints);
+      FitSummary summary = loop.run(firstEpoch);
+      return new Fitted(run.values(), dim, objective.width(), summary);
+    } finally {
+      if (session != null) {
+        session.close();
+      }
+    }
+  }
+
+  /** Fails unless {@code c} holds a model this fit can continue: same features and update rule. */
+  private static void checkResumable(Checkpoint c, TableSpec spec, int numFeatures) {
+    if (c.spec().width() != spec.width()) {
+      throw new IllegalArgumentException(
+          "Cannot resume from the checkpoint of epoch "
+              + c.epoch()
+              + ": its model has "
+              + c.spec().width()
+              + " values per key, this one "
+              + spec.width()
+              + " (expected a checkpoint of the same kind "
+              + "of model, with the same classes or factors)");
+    }
+    if (c.spec().dimension() != spec.dimension()) {
+      // the model's own keys (intercept, biases) come after the features'
+      long own = spec.dimension() - numFeatures;
+      throw new IllegalArgumentException(
+          "Cannot resume from the checkpoint of epoch "
+              + c.epoch()
+              + ": it holds a "
+              + "model of "
+              + (c.spec().dimension() - own)
+              + " features, but the data have "
+              + numFeatures
+              + " (expected the same features as the run that wrote it)");
+    }
+    if (!c.spec().rule().equals(spec.rule())) {
+      throw new IllegalArgumentException(
+          "Cannot resume from the checkpoint of epoch "
+              + c.epoch()
+              + ": it was "
+              + "trained with "
+              + c.spec().rule()
+              + ", this fit uses "
+              + spec.rule()
+              + " (expected the same updater, "
+              + "step size and regularization)");
+    }
+  }
+
+  static long[] allKeys(long n) {
+    long[] keys = new long[Math.toIntExact(n)];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = i;
+    }
+    return keys;
+  }
+}

@@ -1,0 +1,121 @@
+package io.trimtab.spark.tune;
+
+import io.trimtab.spark.ParameterServer;
+import io.trimtab.spark.TrimtabConf;
+import io.trimtab.spark.objective.Objective;
+import io.trimtab.tuner.Knob;
+import io.trimtab.tuner.SearchSpace;
+import io.trimtab.tuner.Setting;
+import io.trimtab.tuner.TunerConfig;
+import io.trimtab.tuner.progress.Target;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.SparkSession;
+
+/** Turns configuration into a {@link TuningSession}. */
+public final class Tuning {
+  private static final AtomicInteger JOBS = new AtomicInteger();
+
+  private Tuning() {}
+
+  /**
+   * The knobs named by {@code spec}: {@code auto}/{@code all}, {@code off}/{@code none}, or a comma
+   * list of knob names.
+   *
+   * @throws IllegalArgumentException naming the unknown knob and the valid ones
+   */
+  public static Set<Knob> knobs(String spec) {
+    if (spec == null) {
+      throw new IllegalArgumentException(
+          "Invalid tuning: null (expected auto, off or a comma list of knobs)");
+    }
+    String s = spec.trim().toLowerCase(Locale.ROOT);
+    if (s.equals("auto") || s.equals("all") || s.equals("on")) {
+      return EnumSet.allOf(Knob.class);
+    }
+    if (s.equals("off") || s.equals("none") || s.isEmpty()) {
+      return EnumSet.noneOf(Knob.class);
+    }
+    Set<Knob> out = EnumSet.noneOf(Knob.class);
+    for (String k : s.split(",")) {
+      out.add(Knob.parse(k.trim()));
+    }
+    return out;
+  }
+
+  /**
+   * A tuning session for one fit, or null when tuning is off (no knob to tune).
+   *
+   * @param minShards the fewest shards whose share of the model fits in an executor
+   */
+  public static TuningSession start(
+      SparkSession spark,
+      ParameterServer ps,
+      TrimtabConf conf,
+      String spec,
+      double target,
+      Setting initial,
+      Objective objective,
+      int dim,
+      long rows,
+      int batches,
+      long seed,
+      int epochs,
+      int minShards) {
+    Set<Knob> knobs = knobs(spec != null ? spec : conf.tuning());
+    if (knobs.isEmpty()) {
+      return null;
+    }
+    Target t =
+        Double.isFinite(target)
+            ? Target.loss(target)
+            : Target.convergence(conf.convergence(), batches);
+    TunerConfig config =
+        TunerConfig.defaults(t)
+            .withKnobs(knobs)
+            .withTrialWindow(conf.trialEpochs(), 5)
+            .withTrials(Math.min(4, conf.maxTrials()), conf.maxTrials())
+            .withGuard(conf.guard())
+            .withDrift(conf.drift(), 2)
+            .withSeed(seed)
+            .withMaxEpochs(epochs);
+    SearchSpace space =
+        SearchSpace.of(
+                initial, knobs, ps.numShards(), ps.taskSlots(), SearchSpace.defaultStaleness())
+            .withMinShards(minShards);
+    String job =
+        objective.name()
+            + "-"
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+            + "-"
+            + JOBS.incrementAndGet();
+    Path dir = conf.tunerDir().resolve(spark.sparkContext().applicationId()).resolve(job);
+    Path historyDir = conf.tunerHistory();
+    TuningHistory history = historyDir == null ? null : new TuningHistory(historyDir);
+    String key =
+        TuningHistory.key(objective.name(), dim, rows, ps.numShards(), ps.taskSlots(), batches);
+    return new TuningSession(
+        config,
+        space,
+        initial,
+        dir,
+        history,
+        key,
+        String.format(
+            Locale.ROOT,
+            "%s, %d rows, %d clocks per epoch, %d executors with %d task slots, target %s",
+            objective.describe(dim),
+            rows,
+            batches,
+            ps.numShards(),
+            ps.taskSlots(),
+            t.hasLoss()
+                ? "loss " + t.loss()
+                : "convergence (relative improvement < " + t.threshold() + " over an epoch)"));
+  }
+}

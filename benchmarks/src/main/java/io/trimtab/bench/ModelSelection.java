@@ -56,6 +56,9 @@ public final class ModelSelection implements Callable<Integer> {
             new CommandLine(this), "Invalid model: " + m + " (expected softmax, fm or mlp)");
       }
     }
+    System.out.printf(
+        "# ModelsIT's hyper-parameters on validation splits (80/20 of each training set)%n"
+            + "model,library,params,validation score (accuracy: softmax, mlp; RMSE: fm)%n");
     spark =
         BenchSession.start(
             "local-cluster[2,1,2048]",

@@ -22,9 +22,7 @@ import io.trimtab.spark.train.TrainingSpec;
  * ({@code objective}), the parameter server's handle (this package) and the plugin. (The app, its
  * data sets and charts are the module above, checked by the app's own ArchitectureTest.)
  */
-@AnalyzeClasses(
-    packages = "io.trimtab.spark",
-    importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "io.trimtab.spark", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
   @ArchTest

@@ -6,17 +6,16 @@ import io.trimtab.app.data.BuiltinDatasets;
 import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Exactly-once updates under task retry on a real multi-process cluster ({@code
@@ -24,28 +23,19 @@ import org.junit.jupiter.api.Test;
  * mid-training, after its push was acknowledged, fails its barrier stage; the stage runs again
  * (Spark aborts a failed barrier result stage, Trimtab's epoch loop re-runs it), every worker's
  * task repeats the epoch's clocks from the start, the shards drop the repeated pushes, and the BSP
- * model is the one of an undisturbed run. The session runs with speculation on (BSP epochs are
- * barrier stages, which Spark never speculates: the model is unaffected).
+ * model is the one of an undisturbed run. (Speculation is SpeculationIT's: Spark never speculates
+ * barrier stages, nor on the host of the original, and a local cluster has one host.)
  */
 class RetryIT {
+  @RegisterExtension
+  static final SparkCluster cluster = SparkCluster.localCluster("local-cluster[2,1,1024]");
+
   private static SparkSession spark;
   private static final List<String> failedTasks = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void startCluster() {
-    spark =
-        ClusterSessions.localCluster(
-            "local-cluster[2,1,1024]",
-            "trimtab-retry-it",
-            Map.of(
-                "spark.speculation",
-                "true",
-                "spark.speculation.interval",
-                "50ms",
-                "spark.speculation.multiplier",
-                "1.1",
-                "spark.speculation.quantile",
-                "0.5"));
+    spark = cluster.spark();
     Trimtab.parameterServer(spark);
     spark
         .sparkContext()
@@ -66,13 +56,6 @@ class RetryIT {
                 }
               }
             });
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (spark != null) {
-      spark.stop();
-    }
   }
 
   @BeforeEach

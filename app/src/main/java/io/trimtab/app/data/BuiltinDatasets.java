@@ -4,10 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.when;
 
 import io.trimtab.app.data.SpamTokenizer.HashedTerms;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,26 +159,7 @@ public final class BuiltinDatasets {
    * @throws IllegalStateException if the ratings are missing from the data directory
    */
   public static Dataset<Row> movieLensOneHot(SparkSession spark) {
-    Dataset<Row> ratings = movieLens(spark);
-    org.apache.spark.ml.PipelineModel encode =
-        new org.apache.spark.ml.Pipeline()
-            .setStages(
-                new org.apache.spark.ml.PipelineStage[] {
-                  new org.apache.spark.ml.feature.StringIndexer()
-                      .setInputCols(new String[] {"userId", "movieId"})
-                      .setOutputCols(new String[] {"userIndex", "movieIndex"}),
-                  new org.apache.spark.ml.feature.OneHotEncoder()
-                      .setInputCols(new String[] {"userIndex", "movieIndex"})
-                      .setOutputCols(new String[] {"userVector", "movieVector"})
-                      .setDropLast(false),
-                  new org.apache.spark.ml.feature.VectorAssembler()
-                      .setInputCols(new String[] {"userVector", "movieVector"})
-                      .setOutputCol("features")
-                })
-            .fit(ratings);
-    return encode
-        .transform(ratings)
-        .select(col("rating").as("label"), col("features"), col("userId"), col("movieId"));
+    return MovieLens.oneHot(movieLens(spark));
   }
 
   /**
@@ -402,48 +379,7 @@ public final class BuiltinDatasets {
    *     run {@code bin/fetch-data})
    */
   public static Dataset<Row> movieLens(SparkSession spark) {
-    Path file = DataDir.require(MOVIELENS_FILE);
-    String header;
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      header = reader.readLine();
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "Cannot read the MovieLens ratings "
-              + file
-              + ": "
-              + e
-              + ". Delete "
-              + file.getParent()
-              + " and run bin/fetch-data again.",
-          e);
-    }
-    if (!MOVIELENS_HEADER.equals(header)) {
-      throw new IllegalStateException(
-          "Invalid MovieLens ratings "
-              + file
-              + ": first line is "
-              + (header == null ? "missing (empty file)" : "'" + header + "'")
-              + ", expected '"
-              + MOVIELENS_HEADER
-              + "'. Delete "
-              + file.getParent()
-              + " and run bin/fetch-data again.");
-    }
-    return spark
-        .read()
-        .schema(movieLensSchema())
-        .option("header", "true")
-        .option("mode", "FAILFAST")
-        .csv(file.toUri().toString());
-  }
-
-  /** The columns of {@link #movieLens}, in file order. */
-  static StructType movieLensSchema() {
-    return new StructType()
-        .add("userId", DataTypes.IntegerType, false)
-        .add("movieId", DataTypes.IntegerType, false)
-        .add("rating", DataTypes.DoubleType, false)
-        .add("timestamp", DataTypes.LongType, false);
+    return MovieLens.ratings(spark, MOVIELENS_FILE, MOVIELENS_HEADER);
   }
 
   /** The schema of every built-in data set: non-null {@code label} double, {@code features}. */

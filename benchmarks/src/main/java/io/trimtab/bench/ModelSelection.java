@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
@@ -17,7 +16,6 @@ import org.apache.spark.ml.regression.FMRegressor;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -31,12 +29,19 @@ import picocli.CommandLine.Parameters;
  * <p>Same cluster as the IT: {@code local-cluster[2,1,2048]}, executors of 2 GB.
  */
 @Command(
-    name = "run-select-models",
-    mixinStandardHelpOptions = true,
+    name = "benchmarks/run-select-models",
     description = "Picks ModelsIT's step sizes on validation splits of the training data.")
-public final class ModelSelection implements Callable<Integer> {
+public final class ModelSelection {
+  static final class Models extends Cli.OneOf {
+    Models() {
+      super("softmax", "fm", "mlp");
+    }
+  }
+
   @Parameters(
       arity = "0..*",
+      paramLabel = "<softmax|fm|mlp>",
+      converter = Models.class,
       description = "models to tune: softmax, fm, mlp (default: all three)",
       defaultValue = "softmax,fm,mlp",
       split = ",")
@@ -45,17 +50,10 @@ public final class ModelSelection implements Callable<Integer> {
   private SparkSession spark;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ModelSelection()).execute(args));
+    Cli.parseOrExit(new ModelSelection(), args).run();
   }
 
-  @Override
-  public Integer call() {
-    for (String m : models) {
-      if (!List.of("softmax", "fm", "mlp").contains(m)) {
-        throw new CommandLine.ParameterException(
-            new CommandLine(this), "Invalid model: " + m + " (expected softmax, fm or mlp)");
-      }
-    }
+  private void run() {
     System.out.printf(
         "# ModelsIT's hyper-parameters on validation splits (80/20 of each training set)%n"
             + "model,library,params,validation score (accuracy: softmax, mlp; RMSE: fm)%n");
@@ -75,7 +73,6 @@ public final class ModelSelection implements Callable<Integer> {
     } finally {
       spark.stop();
     }
-    return 0;
   }
 
   /** A grid point's validation score; higher is better for accuracy, lower for RMSE. */

@@ -306,4 +306,12 @@ class CommandLinesTest {
         .startsWith("Unmatched argument at index 2: '8'")
         .contains("expected [rows] [epochs]");
   }
+
+  @Test
+  void modelSelection_defaultsToAllModels_andRefusesAnUnknownOne() {
+    assertThat(Cli.parse(new ModelSelection()).models).containsExactly("softmax", "fm", "mlp");
+    assertThat(Cli.parse(new ModelSelection(), "fm,mlp").models).containsExactly("fm", "mlp");
+    assertThat(error(new ModelSelection(), "svm"))
+        .isEqualTo("Unmatched argument at index 0: 'svm' (expected [<softmax|fm|mlp>])");
+  }
 }

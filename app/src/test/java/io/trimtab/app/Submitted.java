@@ -24,8 +24,9 @@ public record Submitted(Process process, boolean done, String out) {
 
   /**
    * Runs {@code command} in {@code dir} with {@code env} added to this JVM's environment and {@code
-   * TRIMTAB_SKIP_BUILD=1} (the build that runs the tests has built everything), waiting up to
-   * {@code seconds}; a command still running then is killed.
+   * TRIMTAB_SKIP_BUILD=1} (the build that runs the tests has built everything) and {@link
+   * TestJvms#options()} as {@code JAVA_TOOL_OPTIONS}, waiting up to {@code seconds}; a command
+   * still running then is killed.
    */
   public static Submitted run(Path dir, Map<String, String> env, List<String> command, int seconds)
       throws IOException, InterruptedException {
@@ -36,6 +37,10 @@ public record Submitted(Process process, boolean done, String out) {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     builder.environment().put("TRIMTAB_SKIP_BUILD", "1");
+    if (!TestJvms.options().isEmpty()) {
+      // every JVM of the command (spark-submit's, its executors, javac) reads this variable
+      builder.environment().put("JAVA_TOOL_OPTIONS", TestJvms.options());
+    }
     builder.environment().putAll(env);
     Process p = builder.start();
     boolean done = p.waitFor(seconds, TimeUnit.SECONDS);

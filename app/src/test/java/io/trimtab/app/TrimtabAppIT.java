@@ -44,8 +44,9 @@ class TrimtabAppIT {
     assertThat(Files.readAllLines(reports.get(0).resolveSibling("decisions.jsonl"))).hasSize(7);
   }
 
+  /** The factorization machine is submitted by ReadmeIT (a README command), with its RMSE line. */
   @Test
-  void sparkSubmit_trainsTheOtherModels_andScoresEachAsItsKindCallsFor() throws Exception {
+  void sparkSubmit_trainsSoftmax_scoringItsAccuracy_andRefusesAnUnknownModel() throws Exception {
     Path tuningDir = Files.createTempDirectory("trimtab-submit-models");
     Submitted softmax =
         submit(
@@ -63,23 +64,6 @@ class TrimtabAppIT {
     assertThat(softmax.out())
         .containsPattern("epoch 3/3  train loss 0\\.\\d+")
         .containsPattern("test: log-loss 0\\.\\d+  accuracy 0\\.\\d+  rows \\d+");
-
-    Submitted fm =
-        submit(
-            tuningDir,
-            "--model",
-            "fm",
-            "--dataset",
-            "movielens",
-            "--epochs",
-            "2",
-            "--step-size",
-            "0.2",
-            "--tuning",
-            "off");
-    assertThat(fm.done()).as("finished; output:%n%s", fm.out()).isTrue();
-    assertThat(fm.process().exitValue()).as("exit code; output:%n%s", fm.out()).isZero();
-    assertThat(fm.out()).containsPattern("test: RMSE \\d\\.\\d+  MAE \\d\\.\\d+  rows \\d+");
 
     Submitted bad = submit(tuningDir, "--model", "svm", "--dataset", "heart_scale");
     assertThat(bad.done()).isTrue();

@@ -1,6 +1,7 @@
 package io.trimtab.spark;
 
 import io.trimtab.app.LocalCluster;
+import io.trimtab.app.TestJvms;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -29,6 +30,9 @@ final class ClusterSessions {
             .set(TrimtabConf.TUNER_DIR.name(), "target/tuning")
             .set(TrimtabConf.TUNER_HISTORY.name(), "none");
     extra.forEach(conf::set);
+    if (!TestJvms.options().isEmpty()) {
+      conf.setIfMissing("spark.executor.extraJavaOptions", TestJvms.options());
+    }
     LocalCluster.configure(conf, LocalCluster.currentClassPath());
     return SparkSession.builder().config(conf).getOrCreate();
   }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReadmeIT {
   private static final Pattern AUC = Pattern.compile("test AUC (\\d\\.\\d+)");
-  private static final Pattern RMSE = Pattern.compile("test: RMSE (\\d\\.\\d+)");
+  private static final Pattern RMSE =
+      Pattern.compile("test: RMSE (\\d\\.\\d+)  MAE \\d\\.\\d+  rows \\d+");
 
   @TempDir static Path home;
 

@@ -1,6 +1,7 @@
 package io.trimtab.spark;
 
 import io.trimtab.app.LocalCluster;
+import io.trimtab.app.TestJvms;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -103,6 +104,7 @@ final class StandaloneCluster implements AutoCloseable {
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports"))
         .forEach(cmd::add);
+    cmd.addAll(TestJvms.optionList());
     cmd.add("-Xmx512m");
     cmd.add("-cp");
     cmd.add(LocalCluster.currentClassPath());

@@ -26,8 +26,10 @@ final class ClusterSessions {
             .setAppName(appName)
             .set("spark.plugins", TrimtabConf.PLUGIN_CLASS)
             .set("spark.driver.host", "127.0.0.1")
-            // tuned fits write their decision log and report under target/, and start cold
-            .set(TrimtabConf.TUNER_DIR.name(), "target/tuning")
+            // tuned fits write their decision log and report under target/, and start cold; one
+            // directory per application name, as test classes run side by side and their
+            // local-cluster application ids (app-<second>-0000) may coincide
+            .set(TrimtabConf.TUNER_DIR.name(), "target/tuning/" + appName)
             .set(TrimtabConf.TUNER_HISTORY.name(), "none");
     extra.forEach(conf::set);
     if (!TestJvms.options().isEmpty()) {

@@ -3,6 +3,8 @@ package io.trimtab.spark;
 import io.trimtab.app.LocalCluster;
 import io.trimtab.app.TestJvms;
 import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** The multi-process test session: a local-cluster master with Trimtab's plugin, on loopback. */
@@ -37,5 +39,14 @@ final class ClusterSessions {
     }
     LocalCluster.configure(conf, LocalCluster.currentClassPath());
     return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /**
+   * {@code data} in one partition per task slot of its session, as a Spark user sizes MLlib's
+   * input: MLlib runs a task per partition in every iteration, and the built-in sets come in 16-60
+   * slices. Trimtab cuts its input into its workers' partitions itself.
+   */
+  static Dataset<Row> onePartitionPerTaskSlot(Dataset<Row> data) {
+    return data.coalesce(data.sparkSession().sparkContext().defaultParallelism());
   }
 }

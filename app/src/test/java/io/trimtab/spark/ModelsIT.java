@@ -70,7 +70,10 @@ class ModelsIT {
     double trimtabSeconds = (System.nanoTime() - t0) / 1e9;
     t0 = System.nanoTime();
     LogisticRegressionModel mllib =
-        new LogisticRegression().setFamily("multinomial").setMaxIter(30).fit(forMllib(train));
+        new LogisticRegression()
+            .setFamily("multinomial")
+            .setMaxIter(30)
+            .fit(ClusterSessions.onePartitionPerTaskSlot(train));
     double mllibSeconds = (System.nanoTime() - t0) / 1e9;
 
     MulticlassClassificationEvaluator accuracy =
@@ -163,7 +166,7 @@ class ModelsIT {
             .setMaxIter(50)
             .setStepSize(0.05)
             .setRegParam(0.003)
-            .fit(forMllib(train));
+            .fit(ClusterSessions.onePartitionPerTaskSlot(train));
     double mllibSeconds = (System.nanoTime() - t0) / 1e9;
     t0 = System.nanoTime();
     org.apache.spark.ml.recommendation.ALSModel als =
@@ -176,7 +179,7 @@ class ModelsIT {
             .setMaxIter(10)
             .setColdStartStrategy("drop")
             .setSeed(5)
-            .fit(forMllib(train));
+            .fit(ClusterSessions.onePartitionPerTaskSlot(train));
     double alsSeconds = (System.nanoTime() - t0) / 1e9;
 
     RegressionEvaluator rmse = new RegressionEvaluator().setMetricName("rmse");
@@ -237,7 +240,7 @@ class ModelsIT {
             .setLayers(new int[] {784, HIDDEN, 10})
             .setMaxIter(MLLIB_ITER)
             .setSeed(3)
-            .fit(forMllib(train));
+            .fit(ClusterSessions.onePartitionPerTaskSlot(train));
     double mllibSeconds = (System.nanoTime() - t0) / 1e9;
 
     MulticlassClassificationEvaluator accuracy =
@@ -270,15 +273,6 @@ class ModelsIT {
     assertThat(back.transform(test).select("prediction").limit(300).collectAsList())
         .isEqualTo(scored.select("prediction").limit(300).collectAsList());
     train.unpersist();
-  }
-
-  /**
-   * MLlib's input with one partition per task slot, as a Spark user sizes it (and as LocalClusterIT
-   * and the mllib-comparison note do): MLlib runs a task per partition in every iteration, and the
-   * built-in sets come in 16-60 slices. Trimtab cuts its input into its workers' partitions itself.
-   */
-  private static Dataset<Row> forMllib(Dataset<Row> train) {
-    return train.coalesce(spark.sparkContext().defaultParallelism());
   }
 
   private static final int HIDDEN = 32;

@@ -75,9 +75,7 @@ class PipelineIT {
                 new PipelineStage[] {
                   tokens, tf, new LogisticRegression().setMaxIter(25).setRegParam(1e-5)
                 })
-            // one partition per task slot, as a Spark user sizes MLlib's input (a task per
-            // partition in every iteration); Trimtab cuts its input into its workers' partitions
-            .fit(train.coalesce(spark.sparkContext().defaultParallelism()));
+            .fit(ClusterSessions.onePartitionPerTaskSlot(train));
     double mllibSeconds = (System.nanoTime() - t0) / 1e9;
 
     BinaryClassificationEvaluator auc = new BinaryClassificationEvaluator();

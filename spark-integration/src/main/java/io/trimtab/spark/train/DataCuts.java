@@ -9,12 +9,16 @@ import io.trimtab.spark.objective.Objective;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
 import scala.reflect.ClassTag$;
 
 /**
@@ -96,15 +100,81 @@ final class DataCuts implements AutoCloseable {
     int b = batches;
     long s = seed;
     long[] extraKeys = objective.extraKeys(numFeatures);
-    return Examples.toExamples(data, labelCol, featuresCol, numFeatures, objective)
-        .repartition(workers)
+    // Not repartition(workers): a shuffle reads its map outputs in the order they arrive, so each
+    // worker got its rows in a different order on every fit, and one seed gave different
+    // mini-batches (BSP's first-epoch loss on spam ranged over 0.18-0.33). Rows carry their input
+    // position instead, are dealt round-robin by it, and each worker sorts them back by it.
+    return JavaPairRDD.fromJavaRDD(
+            Examples.toExamples(data, labelCol, featuresCol, numFeatures, objective)
+                .mapPartitionsWithIndex(DataCuts::positioned, true))
+        .repartitionAndSortWithinPartitions(new RoundRobin(workers))
         .mapPartitions(
             it -> {
               List<Example> rows = new ArrayList<>();
-              it.forEachRemaining(rows::add);
+              it.forEachRemaining(row -> rows.add(row._2()));
               return MiniBatch.prepare(rows, b, s, extraKeys).iterator();
             },
             true);
+  }
+
+  /** Bits of a position that hold the row's index within its input partition. */
+  private static final int ROW_BITS = 40;
+
+  /** Each row of input partition {@code p} keyed by its position: {@code p} and its index. */
+  private static Iterator<Tuple2<Long, Example>> positioned(int p, Iterator<Example> rows) {
+    long base = (long) p << ROW_BITS;
+    return new Iterator<>() {
+      private long i;
+
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public Tuple2<Long, Example> next() {
+        if (i >= 1L << ROW_BITS) {
+          throw new IllegalStateException(
+              "More than 2^" + ROW_BITS + " rows in input partition " + p);
+        }
+        return new Tuple2<>(base | i++, rows.next());
+      }
+    };
+  }
+
+  /**
+   * Deals the rows of each input partition round-robin over the workers, starting at a worker that
+   * depends on the partition, as Spark's {@code repartition} does: worker sizes differ by at most
+   * one row per input partition.
+   */
+  static final class RoundRobin extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int workers;
+
+    RoundRobin(int workers) {
+      this.workers = workers;
+    }
+
+    @Override
+    public int numPartitions() {
+      return workers;
+    }
+
+    @Override
+    public int getPartition(Object position) {
+      long key = (Long) position;
+      return (int) (((key >>> ROW_BITS) + (key & ((1L << ROW_BITS) - 1))) % workers);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RoundRobin r && r.workers == workers;
+    }
+
+    @Override
+    public int hashCode() {
+      return workers;
+    }
   }
 
   private long count(JavaRDD<MiniBatch> cut, int workers) {

@@ -34,6 +34,8 @@ final class ClusterSessions {
             .set(TrimtabConf.TUNER_DIR.name(), "target/tuning/" + appName)
             .set(TrimtabConf.TUNER_HISTORY.name(), "none");
     extra.forEach(conf::set);
+    // no test reads the web UI; its Jetty server costs every session start CPU time
+    conf.setIfMissing("spark.ui.enabled", "false");
     if (!TestJvms.options().isEmpty()) {
       conf.setIfMissing("spark.executor.extraJavaOptions", TestJvms.options());
     }

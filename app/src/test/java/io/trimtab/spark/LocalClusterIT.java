@@ -37,6 +37,15 @@ class LocalClusterIT {
 
   private static SparkSession spark;
   private static ParameterServer ps;
+  private static Dataset<Row> spam;
+
+  /** SpamAssassin, hashed to 2^18 features (read and hashed on the driver once per class). */
+  private static Dataset<Row> spam() {
+    if (spam == null) {
+      spam = BuiltinDatasets.load(spark, BuiltinDatasets.SPAM).cache();
+    }
+    return spam;
+  }
 
   @BeforeAll
   static void startCluster() {
@@ -110,7 +119,7 @@ class LocalClusterIT {
    */
   @Test
   void bspFits_withOneSeed_cutTheSameMiniBatches_andTrainTheSameModel() {
-    Dataset<Row> spam = BuiltinDatasets.load(spark, BuiltinDatasets.SPAM).cache();
+    Dataset<Row> spam = spam();
     PsLogisticRegression lr =
         new PsLogisticRegression()
             .setEpochs(2)
@@ -137,7 +146,6 @@ class LocalClusterIT {
     }
     assertThat(norm).as("squared norm of the weights").isGreaterThan(1);
     assertThat(Math.sqrt(diff / norm)).as("relative L2 distance of the weights").isLessThan(1e-12);
-    spam.unpersist();
   }
 
   /**
@@ -150,8 +158,7 @@ class LocalClusterIT {
    */
   @Test
   void sparseLogisticRegression_onSpamAssassin_reachesMllibQuality() {
-    Dataset<Row>[] split =
-        BuiltinDatasets.load(spark, BuiltinDatasets.SPAM).randomSplit(new double[] {0.8, 0.2}, 7);
+    Dataset<Row>[] split = spam().randomSplit(new double[] {0.8, 0.2}, 7);
     // one partition per executor core, as a Spark user would size MLlib's input
     Dataset<Row> train = split[0].coalesce(2).cache();
     Dataset<Row> test = split[1].coalesce(2).cache();

@@ -159,6 +159,7 @@ class ModelsIT {
             .setTuning("off")
             .fit(train);
     double trimtabSeconds = (System.nanoTime() - t0) / 1e9;
+    int slots = spark.sparkContext().defaultParallelism();
     t0 = System.nanoTime();
     org.apache.spark.ml.regression.FMRegressionModel mllib =
         new FMRegressor()
@@ -179,6 +180,9 @@ class ModelsIT {
             .setMaxIter(10)
             .setColdStartStrategy("drop")
             .setSeed(5)
+            // one block of users and one of movies per task slot, as its input (default: 10 each)
+            .setNumUserBlocks(slots)
+            .setNumItemBlocks(slots)
             .fit(ClusterSessions.onePartitionPerTaskSlot(train));
     double alsSeconds = (System.nanoTime() - t0) / 1e9;
 

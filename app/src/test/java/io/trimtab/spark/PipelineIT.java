@@ -13,8 +13,7 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
-import org.apache.spark.ml.feature.HashingTF;
-import org.apache.spark.ml.feature.RegexTokenizer;
+import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
@@ -26,9 +25,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Trimtab's logistic regression as a Spark ML stage on the multi-process cluster: in a Pipeline
- * that tokenizes and hashes the SpamAssassin emails itself, next to MLlib's LogisticRegression in
- * the same Pipeline; saved and loaded (estimator, model, whole PipelineModel); with a ParamMap.
+ * Trimtab's logistic regression as a Spark ML stage on the multi-process cluster: behind an MLlib
+ * stage in a Pipeline, saved and loaded (estimator, model, whole PipelineModel); with a ParamMap.
+ * The text pipeline of the SpamAssassin emails (tokenizer, hashing, Trimtab; its AUC, and the same
+ * weights and AUC after a save and load) is the quickstart note's, which {@code NotebooksIT} runs;
+ * {@code examples/SpamPipeline.java} trains it through spark-submit ({@code ReadmeIT}); Trimtab and
+ * MLlib side by side on those emails are {@code LocalClusterIT}'s and the mllib-comparison note's.
  */
 class PipelineIT {
   @RegisterExtension
@@ -42,77 +44,67 @@ class PipelineIT {
   }
 
   @Test
-  void aPipelineOfTokenizerHashingAndTrimtab_trainsSpam_andSavesAndLoads_withTheSamePredictions(
-      @TempDir Path dir) throws Exception {
+  void aPipelineWithTrimtab_savesAndLoads_withTheSameModelAndPredictions(@TempDir Path dir)
+      throws Exception {
     Dataset<Row>[] split =
-        BuiltinDatasets.spamAssassinText(spark).randomSplit(new double[] {0.8, 0.2}, 7);
+        BuiltinDatasets.heartScale(spark).randomSplit(new double[] {0.8, 0.2}, 7);
     Dataset<Row> train = split[0].cache();
     Dataset<Row> test = split[1].cache();
-    RegexTokenizer tokens =
-        new RegexTokenizer()
-            .setInputCol("text")
-            .setOutputCol("words")
-            .setPattern("[^\\p{L}\\p{N}]+")
-            .setMinTokenLength(2);
-    HashingTF tf =
-        new HashingTF().setInputCol("words").setOutputCol("features").setNumFeatures(1 << 18);
+    // an MLlib estimator in front (its model is saved and loaded with the pipeline too)
+    StandardScaler scale =
+        new StandardScaler().setInputCol("features").setOutputCol("scaled").setWithMean(false);
+    // Trimtab at its defaults but for the epochs, next to MLlib's LogisticRegression at its own
     PsLogisticRegression trimtab =
         new PsLogisticRegression()
+            .setFeaturesCol("scaled")
             .setEpochs(10)
-            .setBatchesPerEpoch(10)
-            .setStepSize(0.5)
-            .setRegParam(1e-5)
             .setNumWorkers(2)
             .setTuning("off");
-    long t0 = System.nanoTime();
     PipelineModel fitted =
-        new Pipeline().setStages(new PipelineStage[] {tokens, tf, trimtab}).fit(train);
-    double trimtabSeconds = (System.nanoTime() - t0) / 1e9;
-    t0 = System.nanoTime();
+        new Pipeline().setStages(new PipelineStage[] {scale, trimtab}).fit(train);
     PipelineModel mllib =
         new Pipeline()
             .setStages(
-                new PipelineStage[] {
-                  tokens, tf, new LogisticRegression().setMaxIter(25).setRegParam(1e-5)
-                })
-            .fit(ClusterSessions.onePartitionPerTaskSlot(train));
-    double mllibSeconds = (System.nanoTime() - t0) / 1e9;
+                new PipelineStage[] {scale, new LogisticRegression().setFeaturesCol("scaled")})
+            .fit(train);
 
-    BinaryClassificationEvaluator auc = new BinaryClassificationEvaluator();
     Dataset<Row> scored = fitted.transform(test).cache();
-    double trimtabAuc = auc.setRawPredictionCol("probability").evaluate(scored);
-    double mllibAuc = auc.setRawPredictionCol("rawPrediction").evaluate(mllib.transform(test));
+    BinaryClassificationEvaluator evaluator = new BinaryClassificationEvaluator();
+    double auc = evaluator.setRawPredictionCol("probability").evaluate(scored);
+    double mllibAuc =
+        evaluator.setRawPredictionCol("rawPrediction").evaluate(mllib.transform(test));
     System.out.printf(
         Locale.ROOT,
-        "SpamAssassin text pipeline, %d train / %d test rows: test AUC Trimtab %.4f "
-            + "(fit %.1f s), MLlib LogisticRegression %.4f (fit %.1f s)%n",
+        "heart_scale pipeline, %d train / %d test rows: test AUC Trimtab %.4f, MLlib "
+            + "LogisticRegression %.4f%n",
         train.count(),
         test.count(),
-        trimtabAuc,
-        trimtabSeconds,
-        mllibAuc,
-        mllibSeconds);
-    assertThat(trimtabAuc).isGreaterThan(0.97);
-    assertThat(trimtabAuc).isGreaterThan(mllibAuc - 0.02);
+        auc,
+        mllibAuc);
+    assertThat(auc).isGreaterThan(0.8).isGreaterThan(mllibAuc - 0.02);
 
-    PsLogisticRegressionModel model = (PsLogisticRegressionModel) fitted.stages()[2];
+    PsLogisticRegressionModel model = (PsLogisticRegressionModel) fitted.stages()[1];
     assertThat(model.parent().uid()).isEqualTo(trimtab.uid());
     assertThat(model.epochs()).hasSize(10);
-    assertThat(model.numFeatures()).isEqualTo(1 << 18);
+    assertThat(model.numFeatures()).isEqualTo(BuiltinDatasets.HEART_SCALE_FEATURES);
+    assertThat(model.trainingRows()).isEqualTo(train.count());
 
     String path = dir.resolve("pipeline").toString();
     fitted.write().overwrite().save(path);
     PipelineModel loaded = PipelineModel.load(path);
-    PsLogisticRegressionModel back = (PsLogisticRegressionModel) loaded.stages()[2];
+    assertThat(loaded.stages()[0].uid()).isEqualTo(fitted.stages()[0].uid());
+    PsLogisticRegressionModel back = (PsLogisticRegressionModel) loaded.stages()[1];
     assertThat(back.uid()).isEqualTo(model.uid());
     assertThat(back.weights()).containsExactly(model.weights());
     assertThat(back.intercept()).isEqualTo(model.intercept());
     assertThat(back.trainingRows()).isEqualTo(model.trainingRows());
+    assertThat(back.getFeaturesCol()).isEqualTo("scaled");
     assertThat(back.epochs()).isEmpty();
     List<Row> before = scored.select("probability", "prediction").collectAsList();
     List<Row> after = loaded.transform(test).select("probability", "prediction").collectAsList();
     assertThat(after).hasSize(before.size()).isEqualTo(before);
-    assertThat(before.stream().filter(r -> r.getDouble(1) == 1.0).count()).isGreaterThan(0);
+    long positive = before.stream().filter(r -> r.getDouble(1) == 1.0).count();
+    assertThat(positive).isGreaterThan(0).isLessThan(before.size());
   }
 
   @Test

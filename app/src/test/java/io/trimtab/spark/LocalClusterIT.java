@@ -260,5 +260,28 @@ class LocalClusterIT {
         .hasMessageStartingWith(
             "The model does not fit in executor memory: 536870913 keys x 2 doubles (weights and "
                 + "optimizer state) need 8.0 GiB, 4.0 GiB per shard over 2 shards, but an executor has 1.0 GiB");
+    // 2^25 features fit as a table (256 MiB per shard) but not under driver-tree: an executor with
+    // 1 task slot needs 3 dense copies (768 MiB) beside its shard, more than its 1 GiB less 300 MB
+    Dataset<Row> wide =
+        spark.createDataFrame(
+            List.of(
+                org.apache.spark.sql.RowFactory.create(
+                    1.0,
+                    org.apache.spark.ml.linalg.Vectors.sparse(
+                        1 << 25, new int[] {7}, new double[] {1}))),
+            schema);
+    assertThatThrownBy(
+            () ->
+                new PsLogisticRegression()
+                    .setEpochs(1)
+                    .setAggregation("driver-tree")
+                    .setTuning("off")
+                    .fit(wide))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "Aggregation driver-tree does not fit this model: it sums dense gradients of all "
+                + "33554433 keys x 1 values (256.0 MiB a copy)")
+        .hasMessageContaining("an executor needs 1 + 2 x 1 cores copies")
+        .hasMessageContaining("Use aggregation direct or executor-combine");
   }
 }

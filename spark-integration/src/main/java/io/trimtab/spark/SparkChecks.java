@@ -162,6 +162,47 @@ public final class SparkChecks {
     }
   }
 
+  /**
+   * Why driver-tree aggregation cannot train a dense model of {@code keys} keys of {@code width}
+   * values here, or null if it can. It sums gradients that are dense over the whole key space: the
+   * driver holds the pulled weights, their broadcast and the summed gradient (3 copies); an
+   * executor holds the broadcast weights and, per task slot, a partition's gradient and one it
+   * merges (1 + 2 x cores copies), beside {@code shardBytes} of its shard's part of the table. Each
+   * side gets its heap less Spark's reserved 300 MB. Lower bounds, as in {@link #requireModelFits}.
+   */
+  public static String driverTreeProblem(
+      long keys,
+      int width,
+      long shardBytes,
+      long driverHeap,
+      long executorHeap,
+      int executorCores) {
+    long copy = keys * width * Double.BYTES;
+    long driverNeeds = 3 * copy;
+    long executorNeeds = (1 + 2L * executorCores) * copy + shardBytes;
+    if (driverNeeds <= driverHeap - SPARK_RESERVED_BYTES
+        && executorNeeds <= executorHeap - SPARK_RESERVED_BYTES) {
+      return null;
+    }
+    return String.format(
+        Locale.ROOT,
+        "Aggregation driver-tree does not fit this model: it sums dense gradients of all %d keys x "
+            + "%d values (%s a copy). The driver needs 3 copies (the weights, their broadcast, the "
+            + "summed gradient): %s of its %s heap less Spark's reserved 300 MB; an executor needs 1 + 2 "
+            + "x %d cores copies (the broadcast, and per task slot a partition's gradient and one it "
+            + "merges) and its shard's %s: %s of its %s heap less 300 MB. Use aggregation direct or "
+            + "executor-combine, which send only the keys a mini-batch touches",
+        keys,
+        width,
+        size(copy),
+        size(driverNeeds),
+        size(driverHeap),
+        executorCores,
+        size(shardBytes),
+        size(executorNeeds),
+        size(executorHeap));
+  }
+
   private static String size(long bytes) {
     return bytes >= 1L << 30
         ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))

@@ -8,6 +8,33 @@ import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
 class SparkChecksTest {
+  private static final long MIB = 1L << 20;
+  private static final long GIB = 1L << 30;
+
+  @Test
+  void driverTree_fitsUntilADenseCopyPerSideOverflowsTheHeapLessSparksReserve() {
+    // 2^20 keys: 8 MiB a copy; 24 MiB on the driver, 5 copies and the shard on a 2-core executor
+    assertThat(SparkChecks.driverTreeProblem(1 << 20, 1, 8 * MIB, GIB, GIB, 2)).isNull();
+    // the executor side at its limit: 724 MiB = (1 + 2 x 1) x 200 MiB + 124 MiB
+    long keys = 200 * MIB / 8;
+    assertThat(SparkChecks.driverTreeProblem(keys, 1, 124 * MIB, 4 * GIB, GIB, 1)).isNull();
+    assertThat(SparkChecks.driverTreeProblem(keys, 1, 124 * MIB + 1, 4 * GIB, GIB, 1))
+        .startsWith(
+            "Aggregation driver-tree does not fit this model: it sums dense gradients of all "
+                + keys
+                + " keys x 1 values (200.0 MiB a copy)")
+        .contains("an executor needs 1 + 2 x 1 cores copies")
+        .contains("its shard's 124.0 MiB: 724.0 MiB of its 1.0 GiB heap less 300 MB")
+        .endsWith(
+            "Use aggregation direct or executor-combine, which send only the keys a mini-batch touches");
+    // the driver side: 3 x 128 MiB against 512 MiB less 300 MB; the width counts
+    assertThat(SparkChecks.driverTreeProblem(1 << 24, 1, 0, 512 * MIB, 64 * GIB, 1))
+        .contains("The driver needs 3 copies")
+        .contains("384.0 MiB of its 512.0 MiB heap");
+    assertThat(SparkChecks.driverTreeProblem(1 << 20, 8, 0, 512 * MIB, 64 * GIB, 1)).isNull();
+    assertThat(SparkChecks.driverTreeProblem(1 << 21, 8, 0, 512 * MIB, 64 * GIB, 1))
+        .contains("2097152 keys x 8 values (128.0 MiB a copy)");
+  }
 
   @Test
   void pluginMissing_namesTheSettingAndTheFix() {

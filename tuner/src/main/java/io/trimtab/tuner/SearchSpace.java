@@ -206,6 +206,21 @@ public final class SearchSpace {
         candidates.stream().filter(c -> c.shards() >= minShards).toList());
   }
 
+  /**
+   * This space with only the candidates {@code feasible} accepts (e.g. without the driver-tree
+   * settings whose dense gradient would not fit in memory).
+   *
+   * @param why what the rule is, for the error
+   * @throws IllegalArgumentException if the base setting itself is not feasible
+   */
+  public SearchSpace retain(java.util.function.Predicate<Setting> feasible, String why) {
+    if (!feasible.test(base)) {
+      throw new IllegalArgumentException("Base setting " + base + " is not feasible: " + why);
+    }
+    return new SearchSpace(
+        base, tunable, executors, taskSlots, candidates.stream().filter(feasible).toList());
+  }
+
   /** The valid settings, in the deterministic order described in the class comment. */
   public List<Setting> candidates() {
     return candidates;

@@ -62,6 +62,26 @@ class SearchSpaceTest {
   }
 
   @Test
+  void retain_keepsOnlyTheFeasibleCandidates_andRefusesAnInfeasibleBase() {
+    Setting base =
+        new Setting(StalenessBound.bsp(), Aggregation.DIRECT, 2, PartitionerKind.HASH, 4);
+    SearchSpace all = SearchSpace.of(base, ALL, 2, 4);
+    SearchSpace noTree =
+        all.retain(s -> s.aggregation() != Aggregation.DRIVER_TREE, "no driver-tree here");
+    assertThat(all.candidates()).anyMatch(s -> s.aggregation() == Aggregation.DRIVER_TREE);
+    assertThat(noTree.candidates())
+        .contains(base)
+        .noneMatch(s -> s.aggregation() == Aggregation.DRIVER_TREE)
+        .hasSize(
+            (int)
+                all.candidates().stream()
+                    .filter(s -> s.aggregation() != Aggregation.DRIVER_TREE)
+                    .count());
+    assertThatThrownBy(() -> all.retain(s -> s.shards() > 2, "more than 2 shards"))
+        .hasMessage("Base setting " + base + " is not feasible: more than 2 shards");
+  }
+
+  @Test
   void space_untunedKnobsKeepTheBaseValue() {
     Setting base =
         new Setting(

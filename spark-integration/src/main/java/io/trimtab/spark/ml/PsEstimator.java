@@ -129,7 +129,8 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
 
   /**
    * How updates reach the shards: "direct" (default), "executor-combine" (bsp/ssp only) or
-   * "driver-tree" (MLlib's treeAggregate pattern, bsp only).
+   * "driver-tree" (MLlib's treeAggregate pattern, bsp only; {@code fit} refuses it when its dense
+   * gradients would not fit in the driver's or an executor's memory).
    */
   public S setAggregation(String name) {
     return put(aggregation(), name);

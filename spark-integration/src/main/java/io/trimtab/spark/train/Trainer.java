@@ -63,6 +63,17 @@ public final class Trainer {
     SparkChecks.requireModelFits(
         keys, doublesPerKey, initial.shards(), executorHeap, Runtime.getRuntime().maxMemory());
     int minShards = SparkChecks.minShards(keys, doublesPerKey, executorHeap, ps.numShards());
+    // task slots per executor, one shard per executor
+    int executorCores = Math.max(1, (ps.taskSlots() + ps.numShards() - 1) / ps.numShards());
+    DriverTreeMemory treeMemory =
+        new DriverTreeMemory(
+            keys,
+            objective.width(),
+            doublesPerKey,
+            Runtime.getRuntime().maxMemory(),
+            executorHeap,
+            executorCores);
+    treeMemory.require(initial);
     DataCuts cuts = new DataCuts(ps, data, spec, dim, objective);
     TableHandle table =
         ps.createTable(
@@ -78,7 +89,7 @@ public final class Trainer {
         checkResumable(resumed, table.spec(), dim);
       }
       Faults faults = Faults.from(k -> spark.conf().get(k, null));
-      run = new TrainingRun(ps, table, cuts, initial, objective, spec, faults);
+      run = new TrainingRun(ps, table, cuts, initial, objective, spec, faults, treeMemory);
       if (resumed != null) {
         run.resume(resumed.snapshot());
       } else {
@@ -116,7 +127,8 @@ public final class Trainer {
                 spec.batchesPerEpoch(),
                 spec.seed(),
                 spec.epochs(),
-                minShards);
+                minShards,
+                treeMemory::fits);
         if (session != null) {
           session.dataCutSeconds(cuts.firstCutSeconds());
         }

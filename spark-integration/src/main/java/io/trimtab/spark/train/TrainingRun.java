@@ -29,6 +29,7 @@ final class TrainingRun implements AutoCloseable {
   private final int batches;
   private final long seed;
   private final Faults faults;
+  private final DriverTreeMemory treeMemory;
 
   /** Repeated pushes the tables of earlier layouts dropped. */
   private long repeatedBefore;
@@ -45,7 +46,8 @@ final class TrainingRun implements AutoCloseable {
       Setting initial,
       Objective objective,
       TrainingSpec spec,
-      Faults faults) {
+      Faults faults,
+      DriverTreeMemory treeMemory) {
     this.ps = ps;
     this.table = table;
     this.cuts = cuts;
@@ -53,8 +55,9 @@ final class TrainingRun implements AutoCloseable {
     this.batches = spec.batchesPerEpoch();
     this.seed = spec.seed();
     this.faults = faults;
+    this.treeMemory = treeMemory;
     this.setting = initial;
-    check(ps, initial);
+    check(initial);
     ps.master().setWorkers(table, tableWorkers(initial), initial.staleness());
     prepared = cuts.cut(initial.workers());
   }
@@ -99,7 +102,7 @@ final class TrainingRun implements AutoCloseable {
     cuts.clear();
     prepared = cuts.cut(setting.workers());
     Setting s = setting.shards() > ps.numShards() ? setting.withShards(ps.numShards()) : setting;
-    check(ps, s);
+    check(s);
     table = ps.master().createTable(table.spec(), s.partitioner(), s.shards());
     setting = s;
     ps.master().setWorkers(table, tableWorkers(setting), setting.staleness());
@@ -120,7 +123,7 @@ final class TrainingRun implements AutoCloseable {
       return 0;
     }
     long start = System.nanoTime();
-    check(ps, next);
+    check(next);
     if (setting.layoutDiffers(next)) {
       repeatedBefore += ps.master().stats(table).duplicatePushes();
       table =
@@ -184,6 +187,12 @@ final class TrainingRun implements AutoCloseable {
     if (s.staleness().bounded()) {
       ps.requireWorkers(s.workers(), s.staleness());
     }
+  }
+
+  /** {@link #check(ParameterServer, Setting)}, and that {@code s}'s aggregation fits in memory. */
+  private void check(Setting s) {
+    check(ps, s);
+    treeMemory.require(s);
   }
 
   private EpochRunner runner(Setting s) {

@@ -52,6 +52,7 @@ public final class Tuning {
    * A tuning session for one fit, or null when tuning is off (no knob to tune).
    *
    * @param minShards the fewest shards whose share of the model fits in an executor
+   * @param fits the settings whose aggregation fits in memory (the tuner tries no other)
    */
   public static TuningSession start(
       SparkSession spark,
@@ -66,7 +67,8 @@ public final class Tuning {
       int batches,
       long seed,
       int epochs,
-      int minShards) {
+      int minShards,
+      java.util.function.Predicate<Setting> fits) {
     Set<Knob> knobs = knobs(spec != null ? spec : conf.tuning());
     if (knobs.isEmpty()) {
       return null;
@@ -87,7 +89,8 @@ public final class Tuning {
     SearchSpace space =
         SearchSpace.of(
                 initial, knobs, ps.numShards(), ps.taskSlots(), SearchSpace.defaultStaleness())
-            .withMinShards(minShards);
+            .withMinShards(minShards)
+            .retain(fits, "its aggregation does not fit in memory");
     String job =
         objective.name()
             + "-"

@@ -11,6 +11,7 @@ import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;
 import io.trimtab.spark.plugin.ShardRegistration;
 import io.trimtab.spark.tune.EpochMetrics;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -25,6 +26,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import scala.Tuple2;
 
 /**
@@ -146,6 +148,70 @@ class LocalClusterIT {
     }
     assertThat(norm).as("squared norm of the weights").isGreaterThan(1);
     assertThat(Math.sqrt(diff / norm)).as("relative L2 distance of the weights").isLessThan(1e-12);
+  }
+
+  /**
+   * A sparse model table (keys stored as pushes first touch them) trains exactly the model a dense
+   * one does: under BSP with two workers a shard adds a clock's two pushes, which is the same sum
+   * in either order, so the weights agree bit for bit.
+   */
+  @Test
+  void sparseTable_trainsTheDenseTablesModel_bitForBit() {
+    PsLogisticRegression lr =
+        new PsLogisticRegression()
+            .setEpochs(2)
+            .setBatchesPerEpoch(10)
+            .setStepSize(0.1)
+            .setRegParam(1e-4)
+            .setStaleness("bsp")
+            .setNumWorkers(2)
+            .setSeed(7)
+            .setTuning("off");
+    PsLogisticRegressionModel dense = lr.setTableLayout("dense").fit(spam());
+    PsLogisticRegressionModel sparse = lr.setTableLayout("sparse").fit(spam());
+    assertThat(sparse.epochs().get(1).trainLoss()).isEqualTo(dense.epochs().get(1).trainLoss());
+    assertThat(sparse.intercept()).isEqualTo(dense.intercept());
+    assertThat(sparse.weights()).containsExactly(dense.weights());
+    assertThat(java.util.Arrays.stream(dense.weights()).filter(w -> w != 0).count())
+        .as("weights the data moved")
+        .isGreaterThan(10_000);
+  }
+
+  /**
+   * A sparse table goes through what a dense one does: the tuner switching shard counts and workers
+   * (keys and AdaGrad state move to the new layout), checkpoints, and a resumed fit.
+   */
+  @Test
+  void sparseTable_isTuned_checkpointed_andResumed(@TempDir Path dir) {
+    List<EpochMetrics> seen = new ArrayList<>();
+    PsLogisticRegressionModel tuned =
+        new PsLogisticRegression()
+            .setEpochs(6)
+            .setTableLayout("sparse")
+            .setTuning("shards,workers,aggregation,partitioner")
+            .setCheckpointDir(dir.toString())
+            .setEpochListener(seen::add)
+            .fit(spam());
+    assertThat(seen).hasSize(6);
+    assertThat(seen)
+        .extracting(EpochMetrics::setting)
+        .as("no setting that needs a dense table")
+        .noneMatch(s -> s.toString().contains("range") || s.toString().contains("driver-tree"));
+    assertThat(seen.stream().map(EpochMetrics::setting).distinct().count())
+        .as("settings tried")
+        .isGreaterThan(1);
+    assertThat(seen.get(5).trainLoss()).isLessThan(seen.get(0).trainLoss());
+
+    PsLogisticRegressionModel resumed =
+        new PsLogisticRegression()
+            .setEpochs(8)
+            .setTableLayout("sparse")
+            .setTuning("off")
+            .setResumeFrom(dir.toString())
+            .fit(spam());
+    assertThat(resumed.epochs()).hasSize(2);
+    assertThat(resumed.epochs().get(1).trainLoss()).isLessThan(seen.get(0).trainLoss());
+    assertThat(resumed.weights()).isNotEqualTo(tuned.weights());
   }
 
   /**

@@ -129,7 +129,8 @@ class PipelineIT {
             .setTuning("staleness,workers")
             .setTargetLoss(0.2)
             .setCheckpointDir("/tmp/ck")
-            .setResumeFrom("/tmp/ck/latest");
+            .setResumeFrom("/tmp/ck/latest")
+            .setTableLayout("sparse");
     for (Param<?> p : lr.params()) {
       assertThat(lr.isSet(p)).as("set: " + p.name()).isTrue();
     }

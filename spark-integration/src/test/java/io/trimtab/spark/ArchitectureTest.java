@@ -12,6 +12,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import io.trimtab.spark.train.FitSummary;
 import io.trimtab.spark.train.Fitted;
+import io.trimtab.spark.train.TableLayout;
 import io.trimtab.spark.train.Trainer;
 import io.trimtab.spark.train.TrainingHooks;
 import io.trimtab.spark.train.TrainingSpec;
@@ -54,6 +55,7 @@ class ArchitectureTest {
                           belongToAnyOf(
                               Trainer.class,
                               TrainingSpec.class,
+                              TableLayout.class,
                               TrainingHooks.class,
                               Fitted.class,
                               FitSummary.class))));

@@ -177,6 +177,15 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
     return uri == null ? clearParam(resumeFrom()) : put(resumeFrom(), uri);
   }
 
+  /**
+   * How the shards store the model table: "dense" (every key), "sparse" (the keys the data touch,
+   * hash partitioner and direct or executor-combine aggregation only) or "auto" (default: sparse
+   * above 2^24 keys, unless the model starts from values for every key).
+   */
+  public S setTableLayout(String layout) {
+    return put(tableLayout(), layout);
+  }
+
   // --- training hooks: code, kept by copy, not saved ---
 
   /**

@@ -4,6 +4,7 @@ import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.UpdateRule;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.ps.update.Updaters;
+import io.trimtab.spark.train.TableLayout;
 import io.trimtab.spark.train.TrainingSpec;
 import io.trimtab.spark.tune.Tuning;
 import io.trimtab.tuner.Aggregation;
@@ -48,6 +49,7 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
   private final DoubleParam targetLoss;
   private final Param<String> checkpointDir;
   private final Param<String> resumeFrom;
+  private final Param<String> tableLayout;
 
   PsEstimatorParams(String uid) {
     this.uid = uid;
@@ -144,6 +146,13 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
             "resumeFrom",
             "checkpoint file or directory (its newest) to resume training from",
             Valid.of(v -> nonBlank("checkpoint to resume from", v)));
+    tableLayout =
+        new Param<>(
+            this,
+            "tableLayout",
+            "how the shards store the model: dense (every key), sparse (the keys the data touch), or auto "
+                + "(sparse above 2^24 keys unless the model starts from values for every key)",
+            Valid.<String>of(TableLayout::parse));
     setDefault(labelCol, Cols.LABEL);
     setDefault(featuresCol, Cols.FEATURES);
     setDefault(predictionCol, Cols.PREDICTION);
@@ -160,6 +169,7 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
     setDefault(staleness, "bsp");
     setDefault(aggregation, "direct");
     setDefault(targetLoss, Double.NaN);
+    setDefault(tableLayout, "auto");
   }
 
   @Override
@@ -248,6 +258,10 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
     return resumeFrom;
   }
 
+  public final Param<String> tableLayout() {
+    return tableLayout;
+  }
+
   // --- getters (Spark ML's getX convention) ---
 
   public String getLabelCol() {
@@ -330,6 +344,10 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
     return isDefined(resumeFrom) ? getOrDefault(resumeFrom) : null;
   }
 
+  public String getTableLayout() {
+    return getOrDefault(tableLayout);
+  }
+
   /** What the engine trains with: these Params, resolved. */
   final TrainingSpec spec() {
     return new TrainingSpec(
@@ -350,7 +368,8 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
         getTuning(),
         getTargetLoss(),
         getCheckpointDir(),
-        getResumeFrom());
+        getResumeFrom(),
+        TableLayout.parse(getTableLayout()));
   }
 
   static String updaterKind(String name) {

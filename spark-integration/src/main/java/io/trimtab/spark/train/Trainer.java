@@ -1,6 +1,7 @@
 package io.trimtab.spark.train;
 
 import io.trimtab.ps.TableHandle;
+import io.trimtab.ps.TableKind;
 import io.trimtab.ps.TableSnapshot;
 import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.UpdateRule;
@@ -60,9 +61,18 @@ public final class Trainer {
     // the parameters and the optimizer's state of a key
     int doublesPerKey = objective.width() * (1 + rule.stateWidth());
     long executorHeap = SparkChecks.executorHeapBytes(spark.sparkContext().getConf());
+    double[] start = objective.initialValues(dim, spec.seed());
+    boolean sparse = spec.layout().sparse(keys, start != null, initial);
+    // a sparse table's size follows the keys the data touch, unknown before the data are cut: only
+    // the driver, which receives the whole model, is checked for it
     SparkChecks.requireModelFits(
-        keys, doublesPerKey, initial.shards(), executorHeap, Runtime.getRuntime().maxMemory());
-    int minShards = SparkChecks.minShards(keys, doublesPerKey, executorHeap, ps.numShards());
+        keys,
+        doublesPerKey,
+        initial.shards(),
+        sparse ? Long.MAX_VALUE : executorHeap,
+        Runtime.getRuntime().maxMemory());
+    int minShards =
+        sparse ? 1 : SparkChecks.minShards(keys, doublesPerKey, executorHeap, ps.numShards());
     // task slots per executor, one shard per executor
     int executorCores = Math.max(1, (ps.taskSlots() + ps.numShards() - 1) / ps.numShards());
     DriverTreeMemory treeMemory =
@@ -75,10 +85,12 @@ public final class Trainer {
             executorCores);
     treeMemory.require(initial);
     DataCuts cuts = new DataCuts(ps, data, spec, dim, objective);
+    String name = objective.name() + "-" + UUID.randomUUID();
     TableHandle table =
         ps.createTable(
-            TableSpec.dense(
-                objective.name() + "-" + UUID.randomUUID(), keys, objective.width(), rule),
+            sparse
+                ? TableSpec.sparse(name, objective.width(), rule)
+                : TableSpec.dense(name, keys, objective.width(), rule),
             initial.partitioner(),
             initial.shards());
     Checkpoint resumed = null;
@@ -86,14 +98,13 @@ public final class Trainer {
     try {
       if (spec.resumeFrom() != null) {
         resumed = Checkpoints.read(spec.resumeFrom(), spark.sparkContext().hadoopConfiguration());
-        checkResumable(resumed, table.spec(), dim);
+        checkResumable(resumed, table.spec(), keys, dim);
       }
       Faults faults = Faults.from(k -> spark.conf().get(k, null));
-      run = new TrainingRun(ps, table, cuts, initial, objective, spec, faults, treeMemory);
+      run = new TrainingRun(ps, table, keys, cuts, initial, objective, spec, faults, treeMemory);
       if (resumed != null) {
         run.resume(resumed.snapshot());
       } else {
-        double[] start = objective.initialValues(dim, spec.seed());
         if (start != null) {
           run.resume(
               new TableSnapshot(
@@ -128,7 +139,7 @@ public final class Trainer {
                 spec.seed(),
                 spec.epochs(),
                 minShards,
-                treeMemory::fits);
+                s -> treeMemory.fits(s) && !(sparse && TableLayout.needsDense(s) != null));
         if (session != null) {
           session.dataCutSeconds(cuts.firstCutSeconds());
         }
@@ -144,7 +155,7 @@ public final class Trainer {
   }
 
   /** Fails unless {@code c} holds a model this fit can continue: same features and update rule. */
-  private static void checkResumable(Checkpoint c, TableSpec spec, int numFeatures) {
+  private static void checkResumable(Checkpoint c, TableSpec spec, long keys, int numFeatures) {
     if (c.spec().width() != spec.width()) {
       throw new IllegalArgumentException(
           "Cannot resume from the checkpoint of epoch "
@@ -156,9 +167,9 @@ public final class Trainer {
               + " (expected a checkpoint of the same kind "
               + "of model, with the same classes or factors)");
     }
-    if (c.spec().dimension() != spec.dimension()) {
-      // the model's own keys (intercept, biases) come after the features'
-      long own = spec.dimension() - numFeatures;
+    // the model's own keys (intercept, biases) come after the features'
+    long own = keys - numFeatures;
+    if (c.spec().kind() == TableKind.DENSE && c.spec().dimension() != keys) {
       throw new IllegalArgumentException(
           "Cannot resume from the checkpoint of epoch "
               + c.epoch()
@@ -167,6 +178,23 @@ public final class Trainer {
               + (c.spec().dimension() - own)
               + " features, but the data have "
               + numFeatures
+              + " (expected the same features as the run that wrote it)");
+    }
+    // a sparse checkpoint has no dimension: its keys must be the model's
+    long largest = -1;
+    for (long k : c.snapshot().keys()) {
+      largest = Math.max(largest, k);
+    }
+    if (largest >= keys) {
+      throw new IllegalArgumentException(
+          "Cannot resume from the checkpoint of epoch "
+              + c.epoch()
+              + ": it holds key "
+              + largest
+              + ", but a model of "
+              + numFeatures
+              + " features has keys 0 .. "
+              + (keys - 1)
               + " (expected the same features as the run that wrote it)");
     }
     if (!c.spec().rule().equals(spec.rule())) {

@@ -2,6 +2,7 @@ package io.trimtab.spark.train;
 
 import io.trimtab.ps.ReadMode;
 import io.trimtab.ps.TableHandle;
+import io.trimtab.ps.TableKind;
 import io.trimtab.ps.TableSnapshot;
 import io.trimtab.spark.ParameterServer;
 import io.trimtab.spark.objective.MiniBatch;
@@ -31,6 +32,9 @@ final class TrainingRun implements AutoCloseable {
   private final Faults faults;
   private final DriverTreeMemory treeMemory;
 
+  /** Keys of the model (a sparse table has no dimension of its own). */
+  private final long keys;
+
   /** Repeated pushes the tables of earlier layouts dropped. */
   private long repeatedBefore;
 
@@ -42,6 +46,7 @@ final class TrainingRun implements AutoCloseable {
   TrainingRun(
       ParameterServer ps,
       TableHandle table,
+      long keys,
       DataCuts cuts,
       Setting initial,
       Objective objective,
@@ -56,6 +61,7 @@ final class TrainingRun implements AutoCloseable {
     this.seed = spec.seed();
     this.faults = faults;
     this.treeMemory = treeMemory;
+    this.keys = keys;
     this.setting = initial;
     check(initial);
     ps.master().setWorkers(table, tableWorkers(initial), initial.staleness());
@@ -193,6 +199,10 @@ final class TrainingRun implements AutoCloseable {
   private void check(Setting s) {
     check(ps, s);
     treeMemory.require(s);
+    String dense = TableLayout.needsDense(s);
+    if (table.spec().kind() == TableKind.SPARSE && dense != null) {
+      throw new IllegalArgumentException("Setting " + s + " cannot train a sparse table: " + dense);
+    }
   }
 
   private EpochRunner runner(Setting s) {
@@ -215,9 +225,7 @@ final class TrainingRun implements AutoCloseable {
    */
   double[] values() {
     // every worker pushes every clock of an epoch, so the table clock reaches `clock` in every mode
-    return ps.client()
-        .pull(table, Trainer.allKeys(table.spec().dimension()), ReadMode.atLeast(clock))
-        .values();
+    return ps.client().pull(table, Trainer.allKeys(keys), ReadMode.atLeast(clock)).values();
   }
 
   @Override

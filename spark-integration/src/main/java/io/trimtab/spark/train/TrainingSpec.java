@@ -25,6 +25,7 @@ import java.util.Objects;
  *     spark.trimtab.tuner.targetLoss}
  * @param checkpointDir where to write checkpoints, or null for {@code spark.trimtab.checkpoint.dir}
  * @param resumeFrom the checkpoint to resume from, or null to start afresh
+ * @param layout how the shards store the model table
  */
 public record TrainingSpec(
     String labelCol,
@@ -37,7 +38,8 @@ public record TrainingSpec(
     String tuning,
     double targetLoss,
     String checkpointDir,
-    String resumeFrom)
+    String resumeFrom,
+    TableLayout layout)
     implements Serializable {
 
   public TrainingSpec {
@@ -45,6 +47,7 @@ public record TrainingSpec(
     Objects.requireNonNull(featuresCol, "featuresCol");
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(first, "first");
+    Objects.requireNonNull(layout, "layout");
     if (epochs < 1) {
       throw new IllegalArgumentException("Invalid epochs: " + epochs + " (must be >= 1)");
     }

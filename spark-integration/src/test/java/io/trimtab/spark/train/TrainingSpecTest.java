@@ -42,7 +42,8 @@ class TrainingSpecTest {
                     null,
                     Double.NaN,
                     null,
-                    null))
+                    null,
+                    TableLayout.AUTO))
         .hasMessage("Invalid epochs: 0 (must be >= 1)");
   }
 }

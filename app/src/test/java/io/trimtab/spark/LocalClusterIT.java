@@ -321,11 +321,26 @@ class LocalClusterIT {
                     org.apache.spark.ml.linalg.Vectors.sparse(
                         1 << 29, new int[] {7}, new double[] {1}))),
             schema);
-    assertThatThrownBy(() -> new PsLogisticRegression().setEpochs(1).fit(huge))
+    assertThatThrownBy(
+            () -> new PsLogisticRegression().setEpochs(1).setTableLayout("dense").fit(huge))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(
             "The model does not fit in executor memory: 536870913 keys x 2 doubles (weights and "
                 + "optimizer state) need 8.0 GiB, 4.0 GiB per shard over 2 shards, but an executor has 1.0 GiB");
+    // auto: a sparse table, whose size follows the data; the driver still receives the whole model
+    // (2^31 - 2 features: 32 GiB, more than any default driver heap)
+    Dataset<Row> widest =
+        spark.createDataFrame(
+            List.of(
+                org.apache.spark.sql.RowFactory.create(
+                    1.0,
+                    org.apache.spark.ml.linalg.Vectors.sparse(
+                        Integer.MAX_VALUE - 1, new int[] {7}, new double[] {1}))),
+            schema);
+    assertThatThrownBy(() -> new PsLogisticRegression().setEpochs(1).fit(widest))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "The model does not fit in driver memory: 2147483647 keys x 2 doubles need 32.0 GiB");
     // 2^25 features fit as a table (256 MiB per shard) but not under driver-tree: an executor with
     // 1 task slot needs 3 dense copies (768 MiB) beside its shard, more than its 1 GiB less 300 MB
     Dataset<Row> wide =

@@ -132,6 +132,11 @@ public final class FmObjective implements Objective {
   }
 
   @Override
+  public boolean startsFromValues() {
+    return true;
+  }
+
+  @Override
   public double[] initialValues(int numFeatures, long seed) {
     int width = 1 + factors;
     double[] v = new double[(numFeatures + 1) * width];

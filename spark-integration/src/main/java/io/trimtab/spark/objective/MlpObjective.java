@@ -164,6 +164,11 @@ public final class MlpObjective implements Objective {
   }
 
   @Override
+  public boolean startsFromValues() {
+    return true;
+  }
+
+  @Override
   public double[] initialValues(int numFeatures, long seed) {
     int h = hidden;
     double[] v = new double[Math.toIntExact(dimension(numFeatures) * h)];

@@ -58,6 +58,14 @@ public interface Objective extends Serializable {
   double gradient(MiniBatch batch, double[] w, double[] grad);
 
   /**
+   * Whether {@link #initialValues} gives values (for every key) rather than null; known without
+   * allocating them.
+   */
+  default boolean startsFromValues() {
+    return false;
+  }
+
+  /**
    * The model's starting values, {@code dimension x width} doubles key-major, or null for all zeros
    * (models whose gradient at zero vanishes for some parameters, such as factor vectors and hidden
    * units, start from small random values drawn from {@code seed}).

@@ -61,8 +61,7 @@ public final class Trainer {
     // the parameters and the optimizer's state of a key
     int doublesPerKey = objective.width() * (1 + rule.stateWidth());
     long executorHeap = SparkChecks.executorHeapBytes(spark.sparkContext().getConf());
-    double[] start = objective.initialValues(dim, spec.seed());
-    boolean sparse = spec.layout().sparse(keys, start != null, initial);
+    boolean sparse = spec.layout().sparse(keys, objective.startsFromValues(), initial);
     // a sparse table's size follows the keys the data touch, unknown before the data are cut: only
     // the driver, which receives the whole model, is checked for it
     SparkChecks.requireModelFits(
@@ -105,6 +104,7 @@ public final class Trainer {
       if (resumed != null) {
         run.resume(resumed.snapshot());
       } else {
+        double[] start = objective.initialValues(dim, spec.seed());
         if (start != null) {
           run.resume(
               new TableSnapshot(

@@ -25,6 +25,20 @@ class ObjectiveGradientTest {
   private static final int FEATURES = 7;
 
   @Test
+  void startsFromValues_saysWhetherInitialValuesGivesAny() {
+    for (Objective o :
+        new Objective[] {
+          LogisticObjective.INSTANCE,
+          new SoftmaxObjective(4),
+          new FmObjective(3, FmObjective.Loss.SQUARED, 0.1),
+          new MlpObjective(5, 3)
+        }) {
+      assertThat(o.startsFromValues()).as(o.name()).isEqualTo(o.initialValues(6, 1) != null);
+    }
+    assertThat(new FmObjective(3, FmObjective.Loss.SQUARED, 0.1).startsFromValues()).isTrue();
+  }
+
+  @Test
   void logistic_gradientMatchesFiniteDifferences() {
     assertGradientMatches(LogisticObjective.INSTANCE, batch(2, 11), 1);
   }

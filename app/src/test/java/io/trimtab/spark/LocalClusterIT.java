@@ -41,6 +41,16 @@ class LocalClusterIT {
   private static ParameterServer ps;
   private static Dataset<Row> spam;
 
+  /** One row, label 1, whose only feature is feature 7 of {@code size}. */
+  private static Dataset<Row> oneRow(org.apache.spark.sql.types.StructType schema, int size) {
+    return spark.createDataFrame(
+        List.of(
+            org.apache.spark.sql.RowFactory.create(
+                1.0,
+                org.apache.spark.ml.linalg.Vectors.sparse(size, new int[] {7}, new double[] {1}))),
+        schema);
+  }
+
   /** SpamAssassin, hashed to 2^18 features (read and hashed on the driver once per class). */
   private static Dataset<Row> spam() {
     if (spam == null) {
@@ -313,14 +323,7 @@ class LocalClusterIT {
         .hasMessageStartingWith("Non-finite feature value NaN in row [1.0,[0.5,NaN]]");
     // 2^29 features: 2^29 + 1 keys x (weight + AdaGrad state) = 8 GiB, 4 GiB per shard; executors
     // have 1 GiB
-    Dataset<Row> huge =
-        spark.createDataFrame(
-            List.of(
-                org.apache.spark.sql.RowFactory.create(
-                    1.0,
-                    org.apache.spark.ml.linalg.Vectors.sparse(
-                        1 << 29, new int[] {7}, new double[] {1}))),
-            schema);
+    Dataset<Row> huge = oneRow(schema, 1 << 29);
     assertThatThrownBy(
             () -> new PsLogisticRegression().setEpochs(1).setTableLayout("dense").fit(huge))
         .isInstanceOf(IllegalArgumentException.class)
@@ -329,28 +332,14 @@ class LocalClusterIT {
                 + "optimizer state) need 8.0 GiB, 4.0 GiB per shard over 2 shards, but an executor has 1.0 GiB");
     // auto: a sparse table, whose size follows the data; the driver still receives the whole model
     // (2^31 - 2 features: 32 GiB, more than any default driver heap)
-    Dataset<Row> widest =
-        spark.createDataFrame(
-            List.of(
-                org.apache.spark.sql.RowFactory.create(
-                    1.0,
-                    org.apache.spark.ml.linalg.Vectors.sparse(
-                        Integer.MAX_VALUE - 1, new int[] {7}, new double[] {1}))),
-            schema);
+    Dataset<Row> widest = oneRow(schema, Integer.MAX_VALUE - 1);
     assertThatThrownBy(() -> new PsLogisticRegression().setEpochs(1).fit(widest))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(
             "The model does not fit in driver memory: 2147483647 keys x 2 doubles need 32.0 GiB");
     // 2^25 features fit as a table (256 MiB per shard) but not under driver-tree: an executor with
     // 1 task slot needs 3 dense copies (768 MiB) beside its shard, more than its 1 GiB less 300 MB
-    Dataset<Row> wide =
-        spark.createDataFrame(
-            List.of(
-                org.apache.spark.sql.RowFactory.create(
-                    1.0,
-                    org.apache.spark.ml.linalg.Vectors.sparse(
-                        1 << 25, new int[] {7}, new double[] {1}))),
-            schema);
+    Dataset<Row> wide = oneRow(schema, 1 << 25);
     assertThatThrownBy(
             () ->
                 new PsLogisticRegression()

@@ -128,6 +128,15 @@ public final class SparkChecks {
    */
   public static void requireModelFits(
       long keys, int doublesPerKey, int shards, long executorHeap, long driverHeap) {
+    requireShardsFit(keys, doublesPerKey, shards, executorHeap);
+    requireDriverFits(keys, doublesPerKey, driverHeap);
+  }
+
+  /**
+   * The executor half of {@link #requireModelFits}: a dense table's share per shard. A sparse
+   * table's size follows the keys the data touch, so it is not checked here.
+   */
+  public static void requireShardsFit(long keys, int doublesPerKey, int shards, long executorHeap) {
     long total = keys * doublesPerKey * Double.BYTES;
     long perShard = shardBytes(keys, doublesPerKey, shards);
     if (perShard > executorHeap - SPARK_RESERVED_BYTES) {
@@ -147,6 +156,14 @@ public final class SparkChecks {
               size(executorHeap),
               size(Math.max(0, executorHeap - SPARK_RESERVED_BYTES))));
     }
+  }
+
+  /**
+   * The driver half of {@link #requireModelFits}: the driver receives the whole trained model,
+   * whatever the table's layout.
+   */
+  public static void requireDriverFits(long keys, int doublesPerKey, long driverHeap) {
+    long total = keys * doublesPerKey * Double.BYTES;
     if (total > driverHeap - SPARK_RESERVED_BYTES) {
       throw new IllegalArgumentException(
           String.format(

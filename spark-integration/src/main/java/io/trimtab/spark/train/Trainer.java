@@ -62,14 +62,11 @@ public final class Trainer {
     int doublesPerKey = objective.width() * (1 + rule.stateWidth());
     long executorHeap = SparkChecks.executorHeapBytes(spark.sparkContext().getConf());
     boolean sparse = spec.layout().sparse(keys, objective.startsFromValues(), initial);
-    // a sparse table's size follows the keys the data touch, unknown before the data are cut: only
-    // the driver, which receives the whole model, is checked for it
-    SparkChecks.requireModelFits(
-        keys,
-        doublesPerKey,
-        initial.shards(),
-        sparse ? Long.MAX_VALUE : executorHeap,
-        Runtime.getRuntime().maxMemory());
+    // a sparse table's size follows the keys the data touch, unknown before the data are cut
+    if (!sparse) {
+      SparkChecks.requireShardsFit(keys, doublesPerKey, initial.shards(), executorHeap);
+    }
+    SparkChecks.requireDriverFits(keys, doublesPerKey, Runtime.getRuntime().maxMemory());
     int minShards =
         sparse ? 1 : SparkChecks.minShards(keys, doublesPerKey, executorHeap, ps.numShards());
     // task slots per executor, one shard per executor
@@ -139,7 +136,7 @@ public final class Trainer {
                 spec.seed(),
                 spec.epochs(),
                 minShards,
-                s -> treeMemory.fits(s) && !(sparse && TableLayout.needsDense(s) != null));
+                s -> run.problem(s) == null);
         if (session != null) {
           session.dataCutSeconds(cuts.firstCutSeconds());
         }

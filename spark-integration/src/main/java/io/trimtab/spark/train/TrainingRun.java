@@ -195,13 +195,28 @@ final class TrainingRun implements AutoCloseable {
     }
   }
 
-  /** {@link #check(ParameterServer, Setting)}, and that {@code s}'s aggregation fits in memory. */
+  /**
+   * Why {@code s} cannot train this run's table, or null if it can: driver-tree's dense gradients
+   * must fit in memory, and a sparse table needs a setting that does not need a dense one. The
+   * switches check it, and the tuner tries only settings that pass it.
+   */
+  String problem(Setting s) {
+    String memory = treeMemory.problem(s);
+    if (memory != null) {
+      return memory;
+    }
+    String dense = TableLayout.needsDense(s);
+    return table.spec().kind() == TableKind.SPARSE && dense != null
+        ? "it cannot train a sparse table: " + dense
+        : null;
+  }
+
+  /** {@link #check(ParameterServer, Setting)}, and {@link #problem}. */
   private void check(Setting s) {
     check(ps, s);
-    treeMemory.require(s);
-    String dense = TableLayout.needsDense(s);
-    if (table.spec().kind() == TableKind.SPARSE && dense != null) {
-      throw new IllegalArgumentException("Setting " + s + " cannot train a sparse table: " + dense);
+    String problem = problem(s);
+    if (problem != null) {
+      throw new IllegalArgumentException("Setting " + s + ": " + problem);
     }
   }
 

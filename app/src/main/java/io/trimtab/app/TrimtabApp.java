@@ -175,7 +175,7 @@ public final class TrimtabApp implements Callable<Integer> {
   @Option(
       names = "--resume-from",
       description =
-          "Resume from a checkpoint file or directory (its newest): the model, "
+          "Resume from a checkpoint (an epoch-NNNNNN directory) or a model's checkpoint directory (its newest): the model, "
               + "its optimizer state and clock are restored and training continues with the next epoch up to --epochs")
   String resumeFrom;
 

@@ -62,12 +62,18 @@ class CheckpointIT {
     try (Stream<Path> s = Files.list(ck)) {
       files = s.map(p -> p.getFileName().toString()).sorted().toList();
     }
-    // every epoch checkpointed, the newest two kept (spark.trimtab.checkpoint.keep = 2), no
-    // temporary file
-    // left (Hadoop's local file system adds a hidden .crc file next to each)
-    assertThat(files.stream().filter(f -> !f.startsWith(".")).toList())
-        .containsExactly("epoch-000002.ckpt", "epoch-000003.ckpt");
-    assertThat(files).noneMatch(f -> f.endsWith(".tmp") || f.contains("000001"));
+    // every epoch checkpointed, the newest two kept (spark.trimtab.checkpoint.keep = 2)
+    assertThat(files).containsExactly("epoch-000002", "epoch-000003");
+    // in each, one part per shard, written by the shard's executor, and the manifest the driver
+    // wrote last; no temporary file left (Hadoop's local file system adds a hidden .crc file next
+    // to each)
+    List<String> inside;
+    try (Stream<Path> s = Files.list(ck.resolve("epoch-000003"))) {
+      inside = s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    assertThat(inside.stream().filter(f -> !f.startsWith(".")).toList())
+        .containsExactly("_manifest", "part-00000", "part-00001");
+    assertThat(inside).noneMatch(f -> f.endsWith(".tmp"));
 
     SparkSession second =
         ClusterSessions.localCluster("local-cluster[2,1,1024]", "trimtab-checkpoint-it-2");

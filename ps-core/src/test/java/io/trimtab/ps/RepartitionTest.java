@@ -94,6 +94,21 @@ class RepartitionTest {
   }
 
   @Test
+  void aMoveOfManyChunks_isBitForBit() {
+    // 200k keys of width 2 with AdaGrad state: 4 doubles a key, 16k keys an import, many imports
+    UpdateRule rule = UpdateRule.adagrad(0.1, 0.01);
+    TableHandle t = master.createTable(TableSpec.sparse("big", 2, rule), PartitionerKind.HASH, 3);
+    long[] keys = new SplittableRandom(7).longs(200_000).distinct().toArray();
+    double[] d = new SplittableRandom(8).doubles(keys.length * 2L, -1, 1).toArray();
+    master.client().push(t, Push.unclocked(keys, d));
+    TableSnapshot before = master.snapshot(t);
+    assertThat(before.keys()).hasSize(keys.length);
+    TableHandle after = master.repartition(t, PartitionerKind.HASH, 2, 0, StalenessBound.bsp());
+    assertThat(master.snapshot(after)).isEqualTo(before);
+    assertThat(master.stats(after).numKeys()).isEqualTo(keys.length);
+  }
+
+  @Test
   void badMoves_leaveTheTableAsItWas() {
     TableHandle t =
         master.createTable(TableSpec.dense("t", 10, 1, UpdateRule.add()), PartitionerKind.HASH);

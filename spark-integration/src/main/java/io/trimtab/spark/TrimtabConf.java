@@ -90,7 +90,8 @@ public final class TrimtabConf {
           "spark.trimtab.checkpoint.dir",
           "none",
           "directory on any Hadoop file system (file:, hdfs:, ...) where training writes checkpoints of the model "
-              + "(weights, optimizer state, clock) as epoch-NNNNNN.ckpt, one directory per model (none: no checkpoints)");
+              + "(weights, optimizer state, clock) as epoch-NNNNNN directories, one per checkpoint, written by the "
+              + "shards; one directory per model, on a file system every executor sees (none: no checkpoints)");
   public static final Key CHECKPOINT_EPOCHS =
       new Key("spark.trimtab.checkpoint.epochs", "1", "epochs between checkpoints");
   public static final Key CHECKPOINT_INTERVAL =

@@ -13,6 +13,7 @@ import io.trimtab.ps.TableHandle;
 import io.trimtab.ps.TableSnapshot;
 import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.TableStats;
+import io.trimtab.ps.checkpoint.Manifest;
 import io.trimtab.ps.client.NettyPsClient;
 import io.trimtab.ps.protocol.Request;
 import io.trimtab.ps.protocol.Response;
@@ -27,8 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The control side of the parameter server (in Spark: the driver). It knows the live shards,
  * creates and drops tables, assigns each table's keys to shards through a partitioner, and sets the
- * number of workers of clocked tables; its table mover snapshots, restores and moves tables. It
- * also serves as a {@link PsClient} for driver-side pulls.
+ * number of workers of clocked tables; its table mover has the shards move tables, and write and
+ * read checkpoint parts, and snapshots and restores small tables. It also serves as a {@link
+ * PsClient} for driver-side pulls.
  *
  * <p>Thread-safe. Closing it closes its client connections, not the shards.
  */
@@ -201,10 +203,37 @@ public final class PsMaster implements AutoCloseable {
   }
 
   /**
+   * Checkpoints {@code table} into the directory {@code dir}: every shard writes its own part there
+   * in parallel, straight to the file system (through its {@link io.trimtab.ps.PartFiles}), and the
+   * returned manifest lists them. The checkpoint exists once the caller has written the manifest;
+   * this process never holds the model.
+   *
+   * @param epoch the last epoch the state includes, recorded in the manifest
+   * @throws IllegalStateException if the shards are at different clocks (take it between epochs)
+   */
+  public Manifest writeParts(TableHandle table, long epoch, String dir) {
+    return mover.writeParts(table, epoch, dir);
+  }
+
+  /**
+   * Loads the checkpoint {@code manifest} of directory {@code dir} into {@code table}, a table
+   * created empty with the same spec: its shards read the parts themselves, each keeping the keys
+   * it owns (re-sliced when the table's layout differs from the one that wrote them). Training
+   * carries on from the checkpoint's clock with {@code numWorkers} workers under {@code staleness}.
+   *
+   * @throws IllegalArgumentException if the parts do not fit the table: keys beyond a dense table's
+   *     dimension, another width or update rule, or a truncated or damaged part (named)
+   */
+  public void readParts(
+      TableHandle table, Manifest manifest, String dir, int numWorkers, StalenessBound staleness) {
+    mover.readParts(table, manifest, dir, numWorkers, staleness);
+  }
+
+  /**
    * Moves a table onto {@code numShards} shards with a new partitioner, between epochs: every key's
-   * values and optimizer state are copied exactly, the clock carries on, and the worker count and
-   * staleness are set on the new layout. The old layout is dropped only after the new one holds
-   * everything; if the move fails, the old table is left as it was.
+   * values and optimizer state are copied exactly, shard to shard, the clock carries on, and the
+   * worker count and staleness are set on the new layout. The old layout is dropped only after the
+   * new one holds everything; if the move fails, the old table is left as it was.
    *
    * @return the handle of the moved table (same name and spec, new id)
    */

@@ -7,6 +7,8 @@ import io.trimtab.ps.TableHandle;
 import io.trimtab.ps.TableKind;
 import io.trimtab.ps.TableSnapshot;
 import io.trimtab.ps.TableSpec;
+import io.trimtab.ps.checkpoint.Manifest;
+import io.trimtab.ps.checkpoint.PartInfo;
 import io.trimtab.ps.client.NettyPsClient;
 import io.trimtab.ps.partition.KeySlices;
 import io.trimtab.ps.protocol.Request;
@@ -14,12 +16,15 @@ import io.trimtab.ps.protocol.Response;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Copies a table's keys, values, optimizer state and clock out of its shards and into a layout:
- * snapshots, restores from a snapshot, and moves to another layout. Keys are sliced for their new
- * shards by {@link KeySlices}, as the client slices requests.
+ * Copies a table's keys, values, optimizer state and clock out of its shards and into a layout. The
+ * whole-table paths have the shards do the work, so no whole model passes through this process:
+ * moves to another layout (shard to shard), checkpoint parts written and read by the shards. Small
+ * tables also go through here as snapshots and restores from a snapshot (tests, audits, starting
+ * values), their keys sliced for their shards by {@link KeySlices} as the client slices requests.
  *
  * <p>Thread-safe as far as its client is; a move of a table must not overlap pushes to it (callers
  * move between epochs).
@@ -117,18 +122,38 @@ final class TableMover {
 
   /**
    * Copies {@code table} into {@code moved} (a new layout of it, not yet created), then drops the
-   * old layout; if the copy fails, the new layout is dropped and the old one left as it was.
+   * old layout; if the copy fails, the new layout is dropped and the old one left as it was. Each
+   * old shard streams its keys to their new owners itself, a bounded chunk at a time: nothing
+   * passes through this process.
    */
   void move(TableHandle table, TableHandle moved, int numWorkers, StalenessBound staleness) {
-    Exports all = exportAll(table);
+    String what = "Moving table '" + table.name() + "' to its new layout";
     try {
       createParts(moved, "Creating the new layout of table '" + table.name() + "'");
-      importAll(moved, all);
+      List<CompletableFuture<Response>> sent = new ArrayList<>();
+      for (ShardAddress s : table.shards()) {
+        sent.add(
+            client.send(
+                s,
+                new Request.MoveTo(table.id(), moved.id(), moved.partitioner(), moved.shards())));
+      }
+      long clock = Long.MAX_VALUE;
+      long keys = 0;
+      for (CompletableFuture<Response> f : sent) {
+        Response.Moved m = (Response.Moved) client.await(f, what);
+        clock = Math.min(clock, m.clock());
+        keys += m.keys();
+      }
+      long arrived = countKeys(moved, what);
+      if (arrived != keys) {
+        throw new IllegalStateException(
+            what + ": " + keys + " keys sent, " + arrived + " arrived (expected all)");
+      }
       setClock(
           moved,
           numWorkers,
           staleness,
-          all.clock,
+          clock,
           "Setting the clock of the new layout of table '" + table.name() + "'");
     } catch (RuntimeException e) {
       for (ShardAddress s : moved.shards()) {
@@ -141,6 +166,119 @@ final class TableMover {
       drops.add(client.send(s, new Request.DropTable(table.id())));
     }
     awaitAll(drops, "Dropping the old layout of table '" + table.name() + "'");
+  }
+
+  /**
+   * Has every shard of {@code table} write its own part into {@code dir} ({@code part-NNNNN}, in
+   * parallel, straight to the file system) and returns the manifest that makes them one checkpoint
+   * of epoch {@code epoch}; the caller writes it after this returns.
+   *
+   * @throws IllegalStateException if the shards are at different clocks (a worker is inside a
+   *     clock: checkpoints are taken between epochs)
+   */
+  Manifest writeParts(TableHandle table, long epoch, String dir) {
+    List<CompletableFuture<Response>> written = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int s = 0; s < table.shards().size(); s++) {
+      String name = String.format(Locale.ROOT, "part-%05d", s);
+      names.add(name);
+      written.add(
+          client.send(table.shards().get(s), new Request.WritePart(table.id(), dir + "/" + name)));
+    }
+    List<PartInfo> parts = new ArrayList<>();
+    long clock = -1;
+    for (int s = 0; s < written.size(); s++) {
+      Response.PartWritten w =
+          (Response.PartWritten)
+              client.await(
+                  written.get(s),
+                  "Writing shard " + s + "'s part of table '" + table.name() + "' to " + dir);
+      if (clock >= 0 && w.clock() != clock) {
+        throw new IllegalStateException(
+            "Checkpoint of table '"
+                + table.name()
+                + "': its shards are at clocks "
+                + clock
+                + " and "
+                + w.clock()
+                + " (expected one clock: checkpoints are taken between epochs)");
+      }
+      clock = w.clock();
+      parts.add(new PartInfo(names.get(s), w.keys(), w.bytes(), w.crc(), w.minKey(), w.maxKey()));
+    }
+    KeyPartitioner p = table.partitioner();
+    return new Manifest(table.spec(), epoch, clock, p.name(), p.params(), parts);
+  }
+
+  /**
+   * Has the shards of {@code table} (created empty) read the parts {@code manifest} lists from
+   * {@code dir}, each keeping the keys it owns: its own part when the layout is the one that wrote
+   * them, every part otherwise (re-sliced). Then sets the clock, from which training carries on.
+   *
+   * @throws IllegalArgumentException if the parts do not fit the table (another width, update rule
+   *     or, for a dense table, keys beyond its dimension) or not every key found an owner
+   */
+  void readParts(
+      TableHandle table, Manifest manifest, String dir, int numWorkers, StalenessBound staleness) {
+    TableSpec spec = table.spec();
+    if (spec.kind() == TableKind.DENSE && manifest.maxKey() >= spec.dimension()) {
+      throw new IllegalArgumentException(
+          "Cannot restore table '"
+              + spec.name()
+              + "' from "
+              + dir
+              + ": it has keys up to "
+              + manifest.maxKey()
+              + " but the table's dimension is "
+              + spec.dimension()
+              + " (expected keys 0 .. "
+              + (spec.dimension() - 1)
+              + ": a model of another size)");
+    }
+    KeyPartitioner p = table.partitioner();
+    boolean sameLayout =
+        p.name().equals(manifest.partitioner())
+            && Arrays.equals(p.params(), manifest.partitionerParams())
+            && manifest.parts().size() == table.shards().size();
+    String[] all = manifest.parts().stream().map(i -> dir + "/" + i.file()).toArray(String[]::new);
+    List<CompletableFuture<Response>> reads = new ArrayList<>();
+    for (int s = 0; s < table.shards().size(); s++) {
+      String[] uris = sameLayout ? new String[] {all[s]} : all;
+      reads.add(client.send(table.shards().get(s), new Request.ReadParts(table.id(), uris)));
+    }
+    long kept = 0;
+    for (CompletableFuture<Response> f : reads) {
+      kept +=
+          ((Response.PartsRead)
+                  client.await(f, "Restoring table '" + spec.name() + "' from " + dir))
+              .keysKept();
+    }
+    if (kept != manifest.keys()) {
+      throw new IllegalStateException(
+          "Restoring table '"
+              + spec.name()
+              + "' from "
+              + dir
+              + ": its shards kept "
+              + kept
+              + " of the checkpoint's "
+              + manifest.keys()
+              + " keys (expected each key kept by exactly one shard)");
+    }
+    setClock(
+        table,
+        numWorkers,
+        staleness,
+        manifest.clock(),
+        "Setting the restored clock of table '" + spec.name() + "'");
+  }
+
+  private long countKeys(TableHandle table, String what) {
+    long n = 0;
+    for (ShardAddress s : table.shards()) {
+      n += ((Response.Status) client.call(s, new Request.Status(table.id()), what)).numKeys();
+    }
+    return n;
   }
 
   /** Keys, values and state of all shards of a table, concatenated, and the lowest shard clock. */

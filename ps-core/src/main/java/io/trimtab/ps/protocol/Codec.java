@@ -3,11 +3,14 @@ package io.trimtab.ps.protocol;
 import io.netty.buffer.ByteBuf;
 import io.trimtab.ps.KeyPartitioner;
 import io.trimtab.ps.ReadMode;
+import io.trimtab.ps.ShardAddress;
 import io.trimtab.ps.TableKind;
 import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.UpdateRule;
 import io.trimtab.ps.partition.Partitioners;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,6 +19,9 @@ import java.util.TreeMap;
  * [type:1][requestId:8][payload]}; the transport prefixes each frame with its length. Keys are
  * written as zig-zag varints of their difference to the previous key (1-2 bytes per key for sorted
  * dense keys), values as raw IEEE-754 doubles.
+ *
+ * <p>Past 400 lines because it is the whole protocol's encoding: every message is written and read
+ * here, next to each other, so that the two directions cannot drift apart.
  */
 public final class Codec {
   private static final byte CREATE = 1,
@@ -25,8 +31,18 @@ public final class Codec {
       PUSH = 5,
       STATUS = 6,
       EXPORT = 7,
-      IMPORT = 8;
-  private static final byte ACK = 20, VALUES = 21, STATUS_REPLY = 22, FAILURE = 23, EXPORTED = 24;
+      IMPORT = 8,
+      WRITE_PART = 9,
+      READ_PARTS = 10,
+      MOVE_TO = 11;
+  private static final byte ACK = 20,
+      VALUES = 21,
+      STATUS_REPLY = 22,
+      FAILURE = 23,
+      EXPORTED = 24,
+      PART_WRITTEN = 25,
+      PARTS_READ = 26,
+      MOVED = 27;
 
   private Codec() {}
 
@@ -79,6 +95,27 @@ public final class Codec {
       writeKeys(out, x.keys());
       writeDoubles(out, x.values());
       writeDoubles(out, x.state());
+    } else if (r instanceof Request.WritePart w) {
+      header(out, WRITE_PART, id);
+      out.writeInt(w.tableId());
+      writeString(out, w.uri());
+    } else if (r instanceof Request.ReadParts x) {
+      header(out, READ_PARTS, id);
+      out.writeInt(x.tableId());
+      out.writeInt(x.uris().length);
+      for (String u : x.uris()) {
+        writeString(out, u);
+      }
+    } else if (r instanceof Request.MoveTo m) {
+      header(out, MOVE_TO, id);
+      out.writeInt(m.tableId());
+      out.writeInt(m.newTableId());
+      writePartitioner(out, m.partitioner());
+      out.writeInt(m.shards().size());
+      for (ShardAddress a : m.shards()) {
+        writeString(out, a.host());
+        out.writeInt(a.port());
+      }
     } else {
       throw new IllegalArgumentException("Unknown request " + r);
     }
@@ -109,9 +146,14 @@ public final class Codec {
                   readDoubles(in),
                   readInts(in));
           case STATUS -> new Request.Status(in.readInt());
+          case WRITE_PART -> new Request.WritePart(in.readInt(), readString(in));
+          case READ_PARTS -> new Request.ReadParts(in.readInt(), readStrings(in));
+          case MOVE_TO ->
+              new Request.MoveTo(
+                  in.readInt(), in.readInt(), readPartitioner(in), readAddresses(in));
           default ->
               throw new IllegalArgumentException(
-                  "Unknown request type " + type + " (expected 1..8)");
+                  "Unknown request type " + type + " (expected 1..11)");
         };
     return new Frame<>(id, r);
   }
@@ -139,6 +181,22 @@ public final class Codec {
       writeKeys(out, x.keys());
       writeDoubles(out, x.values());
       writeDoubles(out, x.state());
+    } else if (r instanceof Response.PartWritten w) {
+      header(out, PART_WRITTEN, id);
+      out.writeLong(w.clock());
+      out.writeLong(w.keys());
+      out.writeLong(w.bytes());
+      out.writeLong(w.crc());
+      out.writeLong(w.minKey());
+      out.writeLong(w.maxKey());
+    } else if (r instanceof Response.PartsRead x) {
+      header(out, PARTS_READ, id);
+      out.writeLong(x.keysRead());
+      out.writeLong(x.keysKept());
+    } else if (r instanceof Response.Moved m) {
+      header(out, MOVED, id);
+      out.writeLong(m.clock());
+      out.writeLong(m.keys());
     } else if (r instanceof Response.Failure f) {
       header(out, FAILURE, id);
       writeString(out, f.message());
@@ -167,9 +225,19 @@ public final class Codec {
           case FAILURE -> new Response.Failure(readString(in));
           case EXPORTED ->
               new Response.Exported(in.readLong(), readKeys(in), readDoubles(in), readDoubles(in));
+          case PART_WRITTEN ->
+              new Response.PartWritten(
+                  in.readLong(),
+                  in.readLong(),
+                  in.readLong(),
+                  in.readLong(),
+                  in.readLong(),
+                  in.readLong());
+          case PARTS_READ -> new Response.PartsRead(in.readLong(), in.readLong());
+          case MOVED -> new Response.Moved(in.readLong(), in.readLong());
           default ->
               throw new IllegalArgumentException(
-                  "Unknown response type " + type + " (expected 20..24)");
+                  "Unknown response type " + type + " (expected 20..27)");
         };
     return new Frame<>(id, r);
   }
@@ -281,6 +349,26 @@ public final class Codec {
     byte[] b = new byte[n];
     in.readBytes(b);
     return new String(b, StandardCharsets.UTF_8);
+  }
+
+  private static String[] readStrings(ByteBuf in) {
+    int n = in.readInt();
+    checkCount(n, in.readableBytes(), 4, "strings");
+    String[] out = new String[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = readString(in);
+    }
+    return out;
+  }
+
+  private static List<ShardAddress> readAddresses(ByteBuf in) {
+    int n = in.readInt();
+    checkCount(n, in.readableBytes(), 8, "shard addresses");
+    List<ShardAddress> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(new ShardAddress(readString(in), in.readInt()));
+    }
+    return out;
   }
 
   private static void writeSpec(ByteBuf out, TableSpec s) {

@@ -50,6 +50,31 @@ public sealed interface Request {
       int[] coWorkers)
       implements Request {}
 
+  /**
+   * Write this shard's part of a table (every key, its values and optimizer state) to {@code uri},
+   * straight to the file system; answered with {@link Response.PartWritten}.
+   */
+  record WritePart(int tableId, String uri) implements Request {}
+
+  /**
+   * Read the parts at {@code uris} into this shard's part of a table, keeping the keys this shard
+   * owns (parts written under another layout are re-sliced); answered with {@link
+   * Response.PartsRead}.
+   */
+  record ReadParts(int tableId, String[] uris) implements Request {}
+
+  /**
+   * Send every key of this shard's part of a table, with its values and optimizer state, to its
+   * owner under {@code partitioner} among {@code shards}, as imports into table {@code newTableId}
+   * (already created there), a bounded chunk at a time; answered with {@link Response.Moved}.
+   */
+  record MoveTo(
+      int tableId,
+      int newTableId,
+      io.trimtab.ps.KeyPartitioner partitioner,
+      java.util.List<io.trimtab.ps.ShardAddress> shards)
+      implements Request {}
+
   /** Server facts; with {@code tableId >= 0} also that table part's facts. */
   record Status(int tableId) implements Request {}
 }

@@ -27,6 +27,16 @@ public sealed interface Response {
   /** A part's keys, values and optimizer state ({@code width} and {@code stateWidth} per key). */
   record Exported(long clock, long[] keys, double[] values, double[] state) implements Response {}
 
+  /** A part written to a file: the part's clock, and what its manifest records of it. */
+  record PartWritten(long clock, long keys, long bytes, long crc, long minKey, long maxKey)
+      implements Response {}
+
+  /** Parts read: keys read from them, and those kept (owned by this shard). */
+  record PartsRead(long keysRead, long keysKept) implements Response {}
+
+  /** A part sent to its new owners: its clock and the keys sent. */
+  record Moved(long clock, long keys) implements Response {}
+
   /** The request failed; the message says what was wrong and what was expected. */
   record Failure(String message) implements Response {}
 }

@@ -63,6 +63,13 @@ final class DenseStorage extends Storage {
   }
 
   @Override
+  void forEachSlot(LongSlotIndex.KeySlotConsumer action) {
+    for (int slot = 0; slot < localSize; slot++) {
+      action.accept(partitioner.denseKey(shard, slot), slot);
+    }
+  }
+
+  @Override
   void fillKeysBySlot(long[] keys) {
     for (int slot = 0; slot < keys.length; slot++) {
       keys[slot] = partitioner.denseKey(shard, slot);

@@ -1,5 +1,7 @@
 package io.trimtab.ps.server;
 
+import io.trimtab.ps.PartFiles;
+import io.trimtab.ps.PsSecurity;
 import io.trimtab.ps.ReadMode;
 import io.trimtab.ps.protocol.Request;
 import io.trimtab.ps.protocol.Response;
@@ -20,12 +22,14 @@ final class Shard implements RequestHandler, AutoCloseable {
   private static final long PID = ProcessHandle.current().pid();
   private final Map<Integer, TablePart> parts = new ConcurrentHashMap<>();
   private final ShardMetrics metrics;
+  private final PartTransfers transfers;
 
   /** Expires pulls that wait too long for a clock. */
   private final ScheduledThreadPoolExecutor timer = newTimer();
 
-  Shard(ShardMetrics metrics) {
+  Shard(ShardMetrics metrics, PartFiles files, PsSecurity security) {
     this.metrics = metrics;
+    this.transfers = new PartTransfers(files, security);
   }
 
   private static ScheduledThreadPoolExecutor newTimer() {
@@ -49,6 +53,7 @@ final class Shard implements RequestHandler, AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+    transfers.close();
   }
 
   int tableCount() {
@@ -109,6 +114,16 @@ final class Shard implements RequestHandler, AutoCloseable {
         part.importValues(x.keys(), x.values(), x.state());
       }
       responder.reply(ACK);
+    } else if (request instanceof Request.WritePart w) {
+      TablePart part = part(w.tableId());
+      transfers.submit(responder, () -> transfers.write(part, w.uri()));
+    } else if (request instanceof Request.ReadParts r) {
+      TablePart part = part(r.tableId());
+      transfers.submit(responder, () -> transfers.read(part, r.uris()));
+    } else if (request instanceof Request.MoveTo m) {
+      TablePart part = part(m.tableId());
+      transfers.submit(
+          responder, () -> transfers.move(part, m.newTableId(), m.partitioner(), m.shards()));
     } else if (request instanceof Request.Status s) {
       if (s.tableId() < 0) {
         responder.reply(new Response.Status(PID, parts.size(), metrics.pushes(), 0, 0, 0, 0, 0));

@@ -1,5 +1,6 @@
 package io.trimtab.ps.server;
 
+import io.trimtab.ps.PartFiles;
 import io.trimtab.ps.ShardAddress;
 import io.trimtab.ps.transport.TransportServer;
 
@@ -13,11 +14,13 @@ import io.trimtab.ps.transport.TransportServer;
  */
 public final class ShardServer implements AutoCloseable {
   private final ShardMetrics metrics = new ShardMetrics();
-  private final Shard shard = new Shard(metrics);
+  private final Shard shard;
   private final TransportServer transport;
   private final ShardAddress address;
 
-  private ShardServer(String host, int port, int ioThreads, io.trimtab.ps.PsSecurity security) {
+  private ShardServer(
+      String host, int port, int ioThreads, io.trimtab.ps.PsSecurity security, PartFiles files) {
+    this.shard = new Shard(metrics, files, security);
     try {
       this.transport =
           new TransportServer(
@@ -36,7 +39,7 @@ public final class ShardServer implements AutoCloseable {
    * @throws io.trimtab.ps.PsException if the port cannot be bound
    */
   public static ShardServer start(String host, int port, int ioThreads) {
-    return new ShardServer(host, port, ioThreads, null);
+    return new ShardServer(host, port, ioThreads, null, PartFiles.local());
   }
 
   /**
@@ -46,7 +49,17 @@ public final class ShardServer implements AutoCloseable {
    */
   public static ShardServer start(
       String host, int port, int ioThreads, io.trimtab.ps.PsSecurity security) {
-    return new ShardServer(host, port, ioThreads, security);
+    return new ShardServer(host, port, ioThreads, security, PartFiles.local());
+  }
+
+  /**
+   * As {@link #start(String, int, int, io.trimtab.ps.PsSecurity)}, writing and reading checkpoint
+   * and model parts through {@code files} (in Spark: the executor's Hadoop file systems); its moves
+   * to other shards authenticate with {@code security} too.
+   */
+  public static ShardServer start(
+      String host, int port, int ioThreads, io.trimtab.ps.PsSecurity security, PartFiles files) {
+    return new ShardServer(host, port, ioThreads, security, files);
   }
 
   /** Where clients reach this shard. */

@@ -49,6 +49,11 @@ final class SparseStorage extends Storage {
   }
 
   @Override
+  void forEachSlot(LongSlotIndex.KeySlotConsumer action) {
+    slots.forEach(action);
+  }
+
+  @Override
   void fillKeysBySlot(long[] keys) {
     slots.forEach((key, slot) -> keys[slot] = key);
   }

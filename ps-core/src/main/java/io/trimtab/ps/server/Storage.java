@@ -53,6 +53,9 @@ abstract class Storage {
   /** Throws if {@code key} is not a key of this part (out of range, or owned by another shard). */
   abstract void checkKey(long key);
 
+  /** Calls {@code action} with every key of the part and its slot. */
+  abstract void forEachSlot(LongSlotIndex.KeySlotConsumer action);
+
   /** Writes the key of every slot 0 .. numKeys-1 into {@code keys}. */
   abstract void fillKeysBySlot(long[] keys);
 
@@ -79,6 +82,11 @@ abstract class Storage {
     for (long k : keys) {
       checkKey(k);
     }
+  }
+
+  /** Whether this shard owns {@code key} under the table's partitioner. */
+  final boolean owns(long key) {
+    return partitioner.shardOf(key) == shard;
   }
 
   final void ownedOrThrow(long key) {

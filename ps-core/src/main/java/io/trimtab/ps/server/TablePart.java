@@ -4,6 +4,8 @@ import io.trimtab.ps.KeyPartitioner;
 import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.protocol.Response;
 import io.trimtab.ps.update.Updater;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -253,6 +255,66 @@ final class TablePart {
       }
     }
     return new Response.Exported(clocks.clock(), keys, vals, st);
+  }
+
+  /** Receives a key of the part with its values and optimizer state (views into its pages). */
+  interface KeyValues {
+    void accept(long key, double[] values, int valuesAt, double[] state, int stateAt)
+        throws IOException;
+  }
+
+  int stateWidth() {
+    return storage.stateWidth();
+  }
+
+  /** Hands every key of this part, with its values and optimizer state, to {@code action}. */
+  void forEachKey(KeyValues action) throws IOException {
+    Pages values = storage.values();
+    Pages state = storage.state();
+    try {
+      storage.forEachSlot(
+          (key, slot) -> {
+            try {
+              action.accept(
+                  key,
+                  values.page(slot),
+                  values.offset(slot),
+                  state == null ? null : state.page(slot),
+                  state == null ? 0 : state.offset(slot));
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** Makes the next loads start from a clean undo log (call before {@link #load}). */
+  void beginLoad() {
+    undo.invalidate();
+  }
+
+  /**
+   * Sets one key's values and optimizer state exactly if this shard owns it (a part written under
+   * another layout holds other shards' keys too); returns whether it did.
+   *
+   * @throws IllegalArgumentException if the key is beyond a dense table's dimension
+   */
+  boolean load(long key, double[] vals, double[] st) {
+    if (!storage.owns(key)) {
+      return false;
+    }
+    storage.checkKey(key);
+    int slot = storage.slotForWrite(key);
+    Pages values = storage.values();
+    System.arraycopy(vals, 0, values.page(slot), values.offset(slot), width);
+    int sw = storage.stateWidth();
+    if (sw > 0) {
+      Pages state = storage.state();
+      System.arraycopy(st, 0, state.page(slot), state.offset(slot), sw);
+    }
+    return true;
   }
 
   /** Sets {@code keys}' values and optimizer state exactly, creating their slots. */

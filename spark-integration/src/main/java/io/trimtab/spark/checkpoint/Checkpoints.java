@@ -1,6 +1,8 @@
 package io.trimtab.spark.checkpoint;
 
-import io.trimtab.ps.checkpoint.Checkpoint;
+import io.trimtab.ps.TableHandle;
+import io.trimtab.ps.checkpoint.Manifest;
+import io.trimtab.ps.master.PsMaster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -18,17 +20,28 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * A model's checkpoint directory on any Hadoop file system ({@code file:}, {@code hdfs:}, ...,
- * through Spark's Hadoop configuration): files {@code epoch-NNNNNN.ckpt}, each written to a
- * temporary name and renamed when complete, so that a crash mid-write never leaves a partial file
- * under a checkpoint's name; the newest {@code keep} are kept. Driver-side.
+ * A model's checkpoint directory on any Hadoop file system ({@code hdfs:}, {@code s3a:}, {@code
+ * file:} when every executor sees the same files, ...): one directory {@code epoch-NNNNNN} per
+ * checkpoint, in which every shard writes its own part ({@code part-NNNNN}, in parallel, from its
+ * executor) and the driver then writes the {@code _manifest} that lists them, under a temporary
+ * name renamed when complete. A checkpoint exists exactly when its manifest does: a crash mid-write
+ * leaves a directory without one, which is never read and is removed by the next write. The newest
+ * {@code keep} are kept. The driver only ever holds the manifest.
  */
 public final class Checkpoints {
-  private static final Pattern NAME = Pattern.compile("epoch-(\\d{6,})\\.ckpt");
+  private static final Pattern NAME = Pattern.compile("epoch-(\\d{6,})");
+  private static final String MANIFEST = "_manifest";
 
   private final Path dir;
   private final FileSystem fs;
   private final int keep;
+
+  /**
+   * One checkpoint: its directory and manifest.
+   *
+   * @param dir the {@code epoch-NNNNNN} directory, qualified
+   */
+  public record Stored(String dir, Manifest manifest) {}
 
   private Checkpoints(Path dir, FileSystem fs, int keep) {
     this.dir = dir;
@@ -67,26 +80,38 @@ public final class Checkpoints {
   }
 
   /**
-   * Writes {@code c} as {@code epoch-NNNNNN.ckpt} and deletes all but the newest {@code keep};
-   * returns its path.
+   * Checkpoints {@code table} as of epoch {@code epoch}: its shards write their parts into {@code
+   * epoch-NNNNNN}, then the manifest is written; then all but the newest {@code keep} checkpoints,
+   * and unfinished ones older than this, are deleted. Returns the checkpoint's directory.
    */
-  public String write(Checkpoint c) {
-    Path target = new Path(dir, String.format(Locale.ROOT, "epoch-%06d.ckpt", c.epoch()));
-    Path tmp = new Path(dir, "." + target.getName() + ".tmp");
+  public String write(PsMaster master, TableHandle table, long epoch) {
+    Path target = new Path(dir, String.format(Locale.ROOT, "epoch-%06d", epoch));
     try {
+      if (fs.exists(target)) {
+        fs.delete(target, true);
+      }
+      fs.mkdirs(target);
+      Manifest m = master.writeParts(table, epoch, target.toString());
+      Path tmp = new Path(target, "." + MANIFEST + ".tmp");
       try (FSDataOutputStream out = fs.create(tmp, true)) {
-        c.write(out);
+        m.write(out);
         out.hsync();
       }
-      if (fs.exists(target)) {
-        fs.delete(target, false);
+      if (!fs.rename(tmp, new Path(target, MANIFEST))) {
+        throw new IOException("rename of " + tmp + " to " + MANIFEST + " failed");
       }
-      if (!fs.rename(tmp, target)) {
-        throw new IOException("rename of " + tmp + " to " + target + " failed");
+      List<Path> complete = list(fs, dir);
+      for (int i = 0; i < complete.size() - keep; i++) {
+        fs.delete(complete.get(i), true);
       }
-      List<Path> all = list();
-      for (int i = 0; i < all.size() - keep; i++) {
-        fs.delete(all.get(i), false);
+      for (FileStatus st : fs.listStatus(dir)) {
+        Path p = st.getPath();
+        if (st.isDirectory()
+            && epochOf(p) >= 0
+            && epochOf(p) < epoch
+            && !fs.exists(new Path(p, MANIFEST))) {
+          fs.delete(p, true);
+        }
       }
       return target.toString();
     } catch (IOException e) {
@@ -95,11 +120,13 @@ public final class Checkpoints {
     }
   }
 
-  /** The checkpoint files of the directory, oldest first. */
-  public List<Path> list() throws IOException {
+  /** The complete checkpoints (with a manifest) of {@code dir}, oldest first. */
+  private static List<Path> list(FileSystem fs, Path dir) throws IOException {
     List<Path> out = new ArrayList<>();
     for (FileStatus st : fs.listStatus(dir)) {
-      if (st.isFile() && NAME.matcher(st.getPath().getName()).matches()) {
+      if (st.isDirectory()
+          && epochOf(st.getPath()) >= 0
+          && fs.exists(new Path(st.getPath(), MANIFEST))) {
         out.add(st.getPath());
       }
     }
@@ -113,37 +140,41 @@ public final class Checkpoints {
   }
 
   /**
-   * Reads a checkpoint: the file {@code uri}, or the newest {@code epoch-NNNNNN.ckpt} of the
-   * directory {@code uri}.
+   * Reads a checkpoint's manifest: of the checkpoint {@code uri} (an {@code epoch-NNNNNN}
+   * directory), or of the newest complete checkpoint in the directory {@code uri}.
    *
-   * @throws IllegalArgumentException if there is none, or it is not a complete, intact checkpoint,
+   * @throws IllegalArgumentException if there is none, or its manifest is not complete and intact,
    *     naming the path
    */
-  public static Checkpoint read(String uri, Configuration hadoop) {
+  public static Stored read(String uri, Configuration hadoop) {
     Path p = new Path(uri);
     try {
       FileSystem fs = p.getFileSystem(hadoop);
-      if (!fs.exists(p)) {
+      if (!fs.exists(p) || !fs.getFileStatus(p).isDirectory()) {
         throw new IllegalArgumentException(
             "No checkpoint at "
                 + uri
-                + " (expected a checkpoint file or a directory "
-                + "of epoch-NNNNNN.ckpt files)");
+                + " (expected a checkpoint directory: epoch-NNNNNN with a "
+                + MANIFEST
+                + ", or a directory of them)");
       }
-      if (fs.getFileStatus(p).isDirectory()) {
-        List<Path> all = new Checkpoints(fs.makeQualified(p), fs, 1).list();
+      if (!fs.exists(new Path(p, MANIFEST))) {
+        List<Path> all = list(fs, fs.makeQualified(p));
         if (all.isEmpty()) {
           throw new IllegalArgumentException(
               "No checkpoint in "
                   + uri
-                  + " (expected epoch-NNNNNN.ckpt files; found "
+                  + " (expected epoch-NNNNNN directories with a "
+                  + MANIFEST
+                  + "; found "
                   + Arrays.stream(fs.listStatus(p)).map(s -> s.getPath().getName()).toList()
                   + ")");
         }
         p = all.get(all.size() - 1);
       }
-      try (FSDataInputStream in = fs.open(p)) {
-        return Checkpoint.read(in, fs.makeQualified(p).toString());
+      Path manifest = fs.makeQualified(new Path(p, MANIFEST));
+      try (FSDataInputStream in = fs.open(manifest)) {
+        return new Stored(fs.makeQualified(p).toString(), Manifest.read(in, manifest.toString()));
       }
     } catch (IOException e) {
       throw new IllegalArgumentException(

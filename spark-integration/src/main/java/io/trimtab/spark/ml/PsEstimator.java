@@ -169,9 +169,10 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
   }
 
   /**
-   * Resumes training from a checkpoint: a checkpoint file, or a checkpoint directory (its newest).
-   * The model (weights, optimizer state, clock) is restored and training continues with the epoch
-   * after the checkpoint's, up to {@link #setEpochs} in all, on the same data and settings.
+   * Resumes training from a checkpoint: an {@code epoch-NNNNNN} directory, or a model's checkpoint
+   * directory (its newest). The model (weights, optimizer state, clock) is restored and training
+   * continues with the epoch after the checkpoint's, up to {@link #setEpochs} in all, on the same
+   * data and settings.
    */
   public S setResumeFrom(String uri) {
     return uri == null ? clearParam(resumeFrom()) : put(resumeFrom(), uri);

@@ -144,7 +144,7 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
         new Param<>(
             this,
             "resumeFrom",
-            "checkpoint file or directory (its newest) to resume training from",
+            "checkpoint (epoch-NNNNNN directory) or checkpoint directory (its newest) to resume training from",
             Valid.of(v -> nonBlank("checkpoint to resume from", v)));
     tableLayout =
         new Param<>(

@@ -1,6 +1,7 @@
 package io.trimtab.spark.plugin;
 
 import io.trimtab.ps.server.ShardServer;
+import io.trimtab.spark.checkpoint.HadoopPartFiles;
 import java.util.Map;
 import org.apache.spark.api.plugin.ExecutorPlugin;
 import org.apache.spark.api.plugin.PluginContext;
@@ -21,7 +22,10 @@ final class TrimtabExecutorPlugin implements ExecutorPlugin {
     ShardSettings settings = ShardSettings.of(ctx.conf());
     String host = hostname(ctx);
     io.trimtab.ps.PsSecurity security = PsSecret.local();
-    server = ShardServer.start(host, settings.port(), settings.ioThreads(), security);
+    // the shard writes and reads its own checkpoint and model parts, never through the driver
+    server =
+        ShardServer.start(
+            host, settings.port(), settings.ioThreads(), security, HadoopPartFiles.of(ctx.conf()));
     TrimtabMetrics.registerExecutor(ctx.metricRegistry(), server.metrics());
     ShardRegistration reg =
         new ShardRegistration(

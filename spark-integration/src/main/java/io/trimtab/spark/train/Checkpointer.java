@@ -1,6 +1,5 @@
 package io.trimtab.spark.train;
 
-import io.trimtab.ps.checkpoint.Checkpoint;
 import io.trimtab.spark.TrimtabConf;
 import io.trimtab.spark.checkpoint.Checkpoints;
 import java.time.Duration;
@@ -47,9 +46,9 @@ final class Checkpointer {
             || interval != null && System.nanoTime() - lastWriteNanos >= interval.toNanos())) {
       return;
     }
-    // between epochs every worker is done: the snapshot is one clock of the whole model
+    // between epochs every worker is done: the shards' parts are one clock of the whole model
     long t0 = System.nanoTime();
-    lastWritten = checkpoints.write(new Checkpoint(run.table().spec(), epoch, run.snapshot()));
+    lastWritten = run.checkpoint(checkpoints, epoch);
     lastWrittenEpoch = epoch;
     lastWriteNanos = System.nanoTime();
     LOG.info(
@@ -76,8 +75,8 @@ final class Checkpointer {
     return lastWrittenEpoch;
   }
 
-  /** Reads back the last checkpoint written. */
-  Checkpoint readLast() {
+  /** Reads back the manifest of the last checkpoint written. */
+  Checkpoints.Stored readLast() {
     return Checkpoints.read(lastWritten, hadoop);
   }
 }

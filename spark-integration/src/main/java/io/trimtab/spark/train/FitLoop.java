@@ -2,8 +2,8 @@ package io.trimtab.spark.train;
 
 import io.trimtab.ps.PsException;
 import io.trimtab.ps.TableSnapshot;
-import io.trimtab.ps.checkpoint.Checkpoint;
 import io.trimtab.spark.ParameterServer;
+import io.trimtab.spark.checkpoint.Checkpoints;
 import io.trimtab.spark.plugin.ShardRegistration;
 import io.trimtab.spark.plugin.TrimtabMetrics;
 import io.trimtab.spark.tune.EpochMetrics;
@@ -152,8 +152,8 @@ final class FitLoop {
     }
     long t0 = System.nanoTime();
     List<ShardRegistration> added = ps.recover(ps.conf().registrationTimeout());
-    Checkpoint restored = checkpoints.readLast();
-    long replayed = run.recover(restored.snapshot());
+    Checkpoints.Stored restored = checkpoints.readLast();
+    long replayed = run.recover(restored);
     replayedClocks += replayed;
     int resumeAt = checkpoints.lastWrittenEpoch();
     history.removeIf(h -> h.epoch() > resumeAt);
@@ -165,7 +165,7 @@ final class FitLoop {
             lost,
             (System.nanoTime() - t0) / 1e9,
             resumeAt,
-            restored.snapshot().clock(),
+            restored.manifest().clock(),
             checkpoints.lastWritten(),
             ps.numShards(),
             added.size(),

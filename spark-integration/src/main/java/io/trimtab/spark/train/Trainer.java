@@ -5,7 +5,7 @@ import io.trimtab.ps.TableKind;
 import io.trimtab.ps.TableSnapshot;
 import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.UpdateRule;
-import io.trimtab.ps.checkpoint.Checkpoint;
+import io.trimtab.ps.checkpoint.Manifest;
 import io.trimtab.spark.ParameterServer;
 import io.trimtab.spark.SparkChecks;
 import io.trimtab.spark.Trimtab;
@@ -89,21 +89,21 @@ public final class Trainer {
                 : TableSpec.dense(name, keys, objective.width(), rule),
             initial.partitioner(),
             initial.shards());
-    Checkpoint resumed = null;
+    Checkpoints.Stored resumed = null;
     TrainingRun run;
     try {
       if (spec.resumeFrom() != null) {
         resumed = Checkpoints.read(spec.resumeFrom(), spark.sparkContext().hadoopConfiguration());
-        checkResumable(resumed, table.spec(), keys, dim);
+        checkResumable(resumed.manifest(), table.spec(), keys, dim);
       }
       Faults faults = Faults.from(k -> spark.conf().get(k, null));
       run = new TrainingRun(ps, table, keys, cuts, initial, objective, spec, faults, treeMemory);
       if (resumed != null) {
-        run.resume(resumed.snapshot());
+        run.resume(resumed);
       } else {
         double[] start = objective.initialValues(dim, spec.seed());
         if (start != null) {
-          run.resume(
+          run.startFrom(
               new TableSnapshot(
                   0, allKeys(keys), start, new double[start.length * rule.stateWidth()]));
         }
@@ -116,7 +116,7 @@ public final class Trainer {
     TrimtabConf conf = ps.conf();
     Checkpointer checkpoints =
         Checkpointer.of(spec.checkpointDir(), conf, spark.sparkContext().hadoopConfiguration());
-    int firstEpoch = resumed == null ? 1 : (int) resumed.epoch() + 1;
+    int firstEpoch = resumed == null ? 1 : (int) resumed.manifest().epoch() + 1;
     double target = Double.isNaN(spec.targetLoss()) ? conf.targetLoss() : spec.targetLoss();
     TuningSession session = null;
     try (run) {
@@ -152,7 +152,7 @@ public final class Trainer {
   }
 
   /** Fails unless {@code c} holds a model this fit can continue: same features and update rule. */
-  private static void checkResumable(Checkpoint c, TableSpec spec, long keys, int numFeatures) {
+  private static void checkResumable(Manifest c, TableSpec spec, long keys, int numFeatures) {
     if (c.spec().width() != spec.width()) {
       throw new IllegalArgumentException(
           "Cannot resume from the checkpoint of epoch "
@@ -178,10 +178,7 @@ public final class Trainer {
               + " (expected the same features as the run that wrote it)");
     }
     // a sparse checkpoint has no dimension: its keys must be the model's
-    long largest = -1;
-    for (long k : c.snapshot().keys()) {
-      largest = Math.max(largest, k);
-    }
+    long largest = c.maxKey();
     if (largest >= keys) {
       throw new IllegalArgumentException(
           "Cannot resume from the checkpoint of epoch "

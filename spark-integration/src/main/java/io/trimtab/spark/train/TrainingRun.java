@@ -5,6 +5,7 @@ import io.trimtab.ps.TableHandle;
 import io.trimtab.ps.TableKind;
 import io.trimtab.ps.TableSnapshot;
 import io.trimtab.spark.ParameterServer;
+import io.trimtab.spark.checkpoint.Checkpoints;
 import io.trimtab.spark.objective.MiniBatch;
 import io.trimtab.spark.objective.Objective;
 import io.trimtab.spark.tune.EpochMetrics;
@@ -85,24 +86,45 @@ final class TrainingRun implements AutoCloseable {
   }
 
   /**
-   * Restores the model from a checkpoint's snapshot (before the first epoch): values, optimizer
-   * state and clock; the next epoch continues from that clock.
+   * Sets the model's starting values (before the first epoch) from {@code snapshot}: values,
+   * optimizer state and clock, sent from the driver (models that start from values other than zero;
+   * they are held by the driver anyway).
    */
-  void resume(TableSnapshot snapshot) {
+  void startFrom(TableSnapshot snapshot) {
     ps.master().restore(table, snapshot, tableWorkers(setting), setting.staleness());
     clock = snapshot.clock();
   }
 
   /**
+   * Restores the model from a checkpoint (before the first epoch): the shards read its parts
+   * themselves (values, optimizer state), and the next epoch continues from its clock.
+   */
+  void resume(Checkpoints.Stored checkpoint) {
+    ps.master()
+        .readParts(
+            table,
+            checkpoint.manifest(),
+            checkpoint.dir(),
+            tableWorkers(setting),
+            setting.staleness());
+    clock = checkpoint.manifest().clock();
+  }
+
+  /** Has the shards write the model into a new checkpoint of {@code to}; returns its directory. */
+  String checkpoint(Checkpoints to, int epoch) {
+    return to.write(ps.master(), table, epoch);
+  }
+
+  /**
    * Re-creates the model table on the parameter server's shards as they are after a loss (see
-   * {@link ParameterServer#recover}) from {@code snapshot}, a checkpoint of it: the table on the
-   * lost shard is dropped where its shards still answer, and one over at most as many shards as
-   * before is filled with the checkpoint's values, optimizer state and clock.
+   * {@link ParameterServer#recover}) from {@code checkpoint}: the table on the lost shard is
+   * dropped where its shards still answer, and one over at most as many shards as before reads the
+   * checkpoint's values, optimizer state and clock.
    *
    * @return the clocks of work lost: from the checkpoint's clock to where training had got
    */
-  long recover(TableSnapshot snapshot) {
-    long lost = clock - snapshot.clock();
+  long recover(Checkpoints.Stored checkpoint) {
+    long lost = clock - checkpoint.manifest().clock();
     ps.master().dropReachable(table);
     // the lost executor's cached partitions are gone: cut the data again over the live executors
     cuts.clear();
@@ -112,11 +134,14 @@ final class TrainingRun implements AutoCloseable {
     table = ps.master().createTable(table.spec(), s.partitioner(), s.shards());
     setting = s;
     ps.master().setWorkers(table, tableWorkers(setting), setting.staleness());
-    resume(snapshot);
+    resume(checkpoint);
     return lost;
   }
 
-  /** The model table as it is now (every key, value and optimizer state). */
+  /**
+   * The model table as it is now (every key, value and optimizer state), gathered on the driver:
+   * for switch audits of small models.
+   */
   TableSnapshot snapshot() {
     return ps.master().snapshot(table);
   }

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Checkpoints on a real multi-process cluster: one application trains and checkpoints, is stopped,
  * and a NEW application (new driver state, new executor JVMs, new shards) resumes from the
- * checkpoint; with BSP and the same seed it ends at the model an uninterrupted run reaches.
+ * checkpoint; with BSP and the same seed it ends at the model an uninterrupted run reaches. A model
+ * kept on the shards and saved by them in the first is loaded by the shards of the second and
+ * scores rows as before.
  */
 class CheckpointIT {
 
@@ -39,12 +43,21 @@ class CheckpointIT {
     return out;
   }
 
+  private static List<Double> scores(PsLogisticRegressionModel m, Dataset<Row> data) {
+    return m.transform(data)
+        .select("probability")
+        .as(org.apache.spark.sql.Encoders.DOUBLE())
+        .collectAsList();
+  }
+
   @Test
   void aNewApplication_resumesFromTheCheckpoint_andEndsWhereAnUninterruptedRunEnds()
       throws IOException {
     Path ck = dir.resolve("ck");
     double[] uninterrupted;
     double[] atThree;
+    List<Double> servedScores;
+    String servedPath = dir.resolve("served").toUri().toString();
     SparkSession first =
         ClusterSessions.localCluster("local-cluster[2,1,1024]", "trimtab-checkpoint-it-1");
     try {
@@ -55,6 +68,11 @@ class CheckpointIT {
                   .setEpochs(3)
                   .setCheckpointDir(ck.toUri().toString())
                   .fit(BuiltinDatasets.heartScale(first)));
+      // a model kept on the shards, saved by them
+      PsLogisticRegressionModel served =
+          trainer().setEpochs(2).setModelPlacement("shards").fit(BuiltinDatasets.heartScale(first));
+      served.write().save(servedPath);
+      servedScores = scores(served, BuiltinDatasets.heartScale(first));
     } finally {
       first.stop();
     }
@@ -90,6 +108,12 @@ class CheckpointIT {
                   + "equal up to rounding)")
           .containsExactly(uninterrupted, org.assertj.core.data.Offset.offset(1e-12));
       assertThat(model(resumed)).isNotEqualTo(atThree);
+
+      // loaded by the new application's shards into a table that serves it: the same scores
+      PsLogisticRegressionModel loaded = PsLogisticRegressionModel.load(servedPath);
+      assertThat(loaded.onShards()).isTrue();
+      assertThat(scores(loaded, BuiltinDatasets.heartScale(second)))
+          .containsExactlyElementsOf(servedScores);
 
       // resumed with tuning on: the tuner takes the resumed fit's epochs as its own first ones
       PsLogisticRegressionModel tuned =

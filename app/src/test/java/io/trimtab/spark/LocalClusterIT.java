@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.trimtab.app.data.BuiltinDatasets;
 import io.trimtab.ps.ShardInfo;
 import io.trimtab.spark.ml.Evaluation;
+import io.trimtab.spark.ml.PsFactorizationMachine;
 import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;
 import io.trimtab.spark.plugin.ShardRegistration;
@@ -163,10 +164,13 @@ class LocalClusterIT {
   /**
    * A sparse model table (keys stored as pushes first touch them) trains exactly the model a dense
    * one does: under BSP with two workers a shard adds a clock's two pushes, which is the same sum
-   * in either order, so the weights agree bit for bit.
+   * in either order, so the weights agree bit for bit. Kept on the shards (modelPlacement shards),
+   * the model scores each row as the gathered one does, pulling only the keys of each batch of
+   * rows, before and after a save and load (the shards write and read the table themselves).
    */
   @Test
-  void sparseTable_trainsTheDenseTablesModel_bitForBit() {
+  void sparseTable_trainsTheDenseTablesModel_bitForBit_andServesItFromTheShards(@TempDir Path dir)
+      throws java.io.IOException {
     PsLogisticRegression lr =
         new PsLogisticRegression()
             .setEpochs(2)
@@ -178,13 +182,47 @@ class LocalClusterIT {
             .setSeed(7)
             .setTuning("off");
     PsLogisticRegressionModel dense = lr.setTableLayout("dense").fit(spam());
-    PsLogisticRegressionModel sparse = lr.setTableLayout("sparse").fit(spam());
+    PsLogisticRegressionModel sparse =
+        lr.setTableLayout("sparse").setModelPlacement("shards").fit(spam());
+    assertThat(dense.onShards()).isFalse();
+    assertThat(sparse.onShards()).isTrue();
     assertThat(sparse.epochs().get(1).trainLoss()).isEqualTo(dense.epochs().get(1).trainLoss());
     assertThat(sparse.intercept()).isEqualTo(dense.intercept());
-    assertThat(sparse.weights()).containsExactly(dense.weights());
     assertThat(java.util.Arrays.stream(dense.weights()).filter(w -> w != 0).count())
         .as("weights the data moved")
         .isGreaterThan(10_000);
+    assertThatThrownBy(sparse::weights)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("keys stay on the parameter server's shards (modelPlacement)");
+
+    // every row scored alike: the same weights, summed in the same order
+    List<Double> expected = probabilities(dense.transform(spam()));
+    assertThat(probabilities(sparse.transform(spam()))).containsExactlyElementsOf(expected);
+    Row first = spam().head();
+    assertThat(sparse.probability(first.getAs("features")))
+        .isEqualTo(dense.probability(first.getAs("features")));
+    // the same scores, summed over other partitions: equal up to rounding
+    Evaluation served = sparse.evaluate(spam());
+    Evaluation gathered = dense.evaluate(spam());
+    assertThat(served.logLoss()).isCloseTo(gathered.logLoss(), within(1e-12));
+    assertThat(served.auc()).isCloseTo(gathered.auc(), within(1e-12));
+    assertThat(served.accuracy()).isEqualTo(gathered.accuracy());
+    assertThat(served.count()).isEqualTo(gathered.count());
+
+    String saved = dir.resolve("served").toUri().toString();
+    sparse.write().save(saved);
+    assertThat(dir.resolve("served/table/_manifest")).exists();
+    PsLogisticRegressionModel loaded = PsLogisticRegressionModel.load(saved);
+    assertThat(loaded.onShards()).isTrue();
+    assertThat(probabilities(loaded.transform(spam()))).containsExactlyElementsOf(expected);
+    loaded.release();
+    assertThatThrownBy(() -> loaded.transform(spam()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("was released from the shards (release()): it can no longer score");
+  }
+
+  private static List<Double> probabilities(Dataset<Row> scored) {
+    return scored.select("probability").as(org.apache.spark.sql.Encoders.DOUBLE()).collectAsList();
   }
 
   /**
@@ -308,6 +346,7 @@ class LocalClusterIT {
 
   @Test
   void badInput_emptyData_nonFiniteValues_andAModelTooLarge_areRefusedWithTheirOwnMessages() {
+    // (a model too large for the driver is kept on the shards, below)
     Dataset<Row> heart = BuiltinDatasets.heartScale(spark);
     assertThatThrownBy(() -> new PsLogisticRegression().fit(heart.limit(0)))
         .hasMessage("The training data are empty (expected at least one row)");
@@ -330,13 +369,28 @@ class LocalClusterIT {
         .hasMessageStartingWith(
             "The model does not fit in executor memory: 536870913 keys x 2 doubles (weights and "
                 + "optimizer state) need 8.0 GiB, 4.0 GiB per shard over 2 shards, but an executor has 1.0 GiB");
-    // auto: a sparse table, whose size follows the data; the driver still receives the whole model
-    // (2^31 - 2 features: 32 GiB, more than any default driver heap)
+    // auto: a sparse table, whose size follows the data, and a model kept on the shards, as the
+    // driver cannot hold 2^31 - 2 features (16 GiB of weights); gathered, it is refused
     Dataset<Row> widest = oneRow(schema, Integer.MAX_VALUE - 1);
-    assertThatThrownBy(() -> new PsLogisticRegression().setEpochs(1).fit(widest))
+    PsLogisticRegressionModel onShards =
+        new PsLogisticRegression().setEpochs(1).setTuning("off").fit(widest);
+    assertThat(onShards.onShards()).isTrue();
+    assertThat(onShards.transform(widest).select("prediction").count()).isEqualTo(1);
+    onShards.release();
+    assertThatThrownBy(
+            () -> new PsLogisticRegression().setEpochs(1).setModelPlacement("driver").fit(widest))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(
-            "The model does not fit in driver memory: 2147483647 keys x 2 doubles need 32.0 GiB");
+            "The trained model does not fit in driver memory: 2147483647 keys x 1 values take 16.0 GiB");
+    assertThatThrownBy(
+            () ->
+                new PsFactorizationMachine()
+                    .setEpochs(1)
+                    .setModelPlacement("shards")
+                    .fit(BuiltinDatasets.heartScale(spark)))
+        .hasMessageStartingWith("Model placement shards is not available for the fm-")
+        .hasMessageEndingWith(
+            "model (expected auto or driver; PsLogisticRegression serves its model from the shards)");
     // 2^25 features fit as a table (256 MiB per shard) but not under driver-tree: an executor with
     // 1 task slot needs 3 dense copies (768 MiB) beside its shard, more than its 1 GiB less 300 MB
     Dataset<Row> wide = oneRow(schema, 1 << 25);

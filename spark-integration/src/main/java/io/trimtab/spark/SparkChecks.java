@@ -123,18 +123,8 @@ public final class SparkChecks {
    * Fails, before any table is created, if a dense model of {@code keys} keys of {@code
    * doublesPerKey} doubles (weights and optimizer state) cannot fit in executor memory when split
    * over {@code shards} shards (the JVM heap less Spark's reserved 300 MB: a lower bound on what it
-   * needs, so the check never refuses a model that fits), or in the driver, which holds the final
-   * model and moves tables between layouts.
-   */
-  public static void requireModelFits(
-      long keys, int doublesPerKey, int shards, long executorHeap, long driverHeap) {
-    requireShardsFit(keys, doublesPerKey, shards, executorHeap);
-    requireDriverFits(keys, doublesPerKey, driverHeap);
-  }
-
-  /**
-   * The executor half of {@link #requireModelFits}: a dense table's share per shard. A sparse
-   * table's size follows the keys the data touch, so it is not checked here.
+   * needs, so the check never refuses a model that fits). A sparse table's size follows the keys
+   * the data touch, so it is not checked here.
    */
   public static void requireShardsFit(long keys, int doublesPerKey, int shards, long executorHeap) {
     long total = keys * doublesPerKey * Double.BYTES;
@@ -159,24 +149,26 @@ public final class SparkChecks {
   }
 
   /**
-   * The driver half of {@link #requireModelFits}: the driver receives the whole trained model,
-   * whatever the table's layout.
+   * Why the driver cannot hold a trained model of {@code keys} keys of {@code width} values, or
+   * null if it can: the model's weights, the copy a model object keeps and a broadcast of them
+   * (serialized and as blocks), 4 copies, must fit in its heap less Spark's reserved 300 MB.
    */
-  public static void requireDriverFits(long keys, int doublesPerKey, long driverHeap) {
-    long total = keys * doublesPerKey * Double.BYTES;
-    if (total > driverHeap - SPARK_RESERVED_BYTES) {
-      throw new IllegalArgumentException(
-          String.format(
-              Locale.ROOT,
-              "The model does not fit in driver memory: %d keys x "
-                  + "%d doubles need %s, and the driver (which receives the trained model and moves tables between "
-                  + "layouts) has %s of heap less Spark's reserved 300 MB: raise spark.driver.memory or hash the features "
-                  + "into fewer dimensions",
-              keys,
-              doublesPerKey,
-              size(total),
-              size(driverHeap)));
+  public static String driverModelProblem(long keys, int width, long driverHeap) {
+    long copy = keys * width * Double.BYTES;
+    long needs = 4 * copy;
+    if (needs <= driverHeap - SPARK_RESERVED_BYTES) {
+      return null;
     }
+    return String.format(
+        Locale.ROOT,
+        "The trained model does not fit in driver memory: %d keys x %d values take %s, and the driver holds 4"
+            + " copies (the weights, the model's, a broadcast's two) in %s, but has %s of heap less Spark's"
+            + " reserved 300 MB: raise spark.driver.memory or hash the features into fewer dimensions",
+        keys,
+        width,
+        size(copy),
+        size(needs),
+        size(driverHeap));
   }
 
   /**
@@ -185,7 +177,7 @@ public final class SparkChecks {
    * driver holds the pulled weights, their broadcast and the summed gradient (3 copies); an
    * executor holds the broadcast weights and, per task slot, a partition's gradient and one it
    * merges (1 + 2 x cores copies), beside {@code shardBytes} of its shard's part of the table. Each
-   * side gets its heap less Spark's reserved 300 MB. Lower bounds, as in {@link #requireModelFits}.
+   * side gets its heap less Spark's reserved 300 MB. Lower bounds, as in {@link #requireShardsFit}.
    */
   public static String driverTreeProblem(
       long keys,

@@ -12,6 +12,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import io.trimtab.spark.train.FitSummary;
 import io.trimtab.spark.train.Fitted;
+import io.trimtab.spark.train.ModelPlacement;
 import io.trimtab.spark.train.TableLayout;
 import io.trimtab.spark.train.Trainer;
 import io.trimtab.spark.train.TrainingHooks;
@@ -56,6 +57,7 @@ class ArchitectureTest {
                               Trainer.class,
                               TrainingSpec.class,
                               TableLayout.class,
+                              ModelPlacement.class,
                               TrainingHooks.class,
                               Fitted.class,
                               FitSummary.class))));

@@ -60,7 +60,7 @@ class SparkChecksTest {
   void modelTooLargeForExecutors_isRefusedUpFront_namingTheSizesAndTheFixes() {
     long gib = 1L << 30;
     // 2^28 keys x 2 doubles (weights + AdaGrad state) = 4 GiB; 2 GiB per shard over 2 shards
-    assertThatThrownBy(() -> SparkChecks.requireModelFits(1L << 28, 2, 2, gib, 8 * gib))
+    assertThatThrownBy(() -> SparkChecks.requireShardsFit(1L << 28, 2, 2, gib))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "The model does not fit in executor memory: 268435456 keys x 2 doubles (weights and optimizer "
@@ -68,12 +68,17 @@ class SparkChecksTest {
                 + "(spark.executor.memory) less Spark's reserved 300 MB. Expected at most 724.0 MiB per shard: raise "
                 + "spark.executor.memory, spread the model over more executors (shards), or hash the features into "
                 + "fewer dimensions");
-    assertThatThrownBy(() -> SparkChecks.requireModelFits(1L << 28, 2, 8, 4 * gib, 2 * gib))
-        .hasMessageStartingWith(
-            "The model does not fit in driver memory: 268435456 keys x 2 doubles need 4.0 GiB, "
-                + "and the driver (which receives the trained model and moves tables between layouts) has 2.0 GiB");
-    assertThatCode(() -> SparkChecks.requireModelFits(1L << 20, 2, 1, gib, gib))
+    assertThatCode(() -> SparkChecks.requireShardsFit(1L << 20, 2, 1, gib))
         .doesNotThrowAnyException();
+    // a trained model gathered into the driver: its weights 4 times (optimizer state stays on the
+    // shards); 2^26 weights are 512 MiB, 2 GiB for 4 copies
+    assertThat(SparkChecks.driverModelProblem(1L << 26, 1, 2 * gib))
+        .isEqualTo(
+            "The trained model does not fit in driver memory: 67108864 keys x 1 values take 512.0 MiB, and the"
+                + " driver holds 4 copies (the weights, the model's, a broadcast's two) in 2.0 GiB, but has 2.0 GiB"
+                + " of heap less Spark's reserved 300 MB: raise spark.driver.memory or hash the features into"
+                + " fewer dimensions");
+    assertThat(SparkChecks.driverModelProblem(1L << 26, 1, 3 * gib)).isNull();
     // the tuner's fewest shards: 4 GiB over executors of 2 GiB heap (1.7 GiB usable) needs 3
     assertThat(SparkChecks.minShards(1L << 28, 2, 2 * gib, 4)).isEqualTo(3);
     assertThat(SparkChecks.minShards(1L << 28, 2, 2 * gib, 2)).isZero();

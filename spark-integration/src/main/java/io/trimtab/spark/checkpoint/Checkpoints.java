@@ -87,19 +87,7 @@ public final class Checkpoints {
   public String write(PsMaster master, TableHandle table, long epoch) {
     Path target = new Path(dir, String.format(Locale.ROOT, "epoch-%06d", epoch));
     try {
-      if (fs.exists(target)) {
-        fs.delete(target, true);
-      }
-      fs.mkdirs(target);
-      Manifest m = master.writeParts(table, epoch, target.toString());
-      Path tmp = new Path(target, "." + MANIFEST + ".tmp");
-      try (FSDataOutputStream out = fs.create(tmp, true)) {
-        m.write(out);
-        out.hsync();
-      }
-      if (!fs.rename(tmp, new Path(target, MANIFEST))) {
-        throw new IOException("rename of " + tmp + " to " + MANIFEST + " failed");
-      }
+      writeParts(master, table, epoch, fs, target);
       List<Path> complete = list(fs, dir);
       for (int i = 0; i < complete.size() - keep; i++) {
         fs.delete(complete.get(i), true);
@@ -118,6 +106,42 @@ public final class Checkpoints {
       throw new UncheckedIOException(
           "Cannot write checkpoint " + target + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Has the shards of {@code table} write their parts into the directory {@code uri} (replaced if
+   * it exists), then writes the manifest: a checkpoint of {@code table} outside any checkpoint
+   * directory (a saved model's table). Returns it.
+   */
+  public static Stored writeTo(
+      PsMaster master, TableHandle table, long epoch, String uri, Configuration hadoop) {
+    Path target = new Path(uri);
+    try {
+      FileSystem fs = target.getFileSystem(hadoop);
+      Path q = fs.makeQualified(target);
+      return new Stored(q.toString(), writeParts(master, table, epoch, fs, q));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Manifest writeParts(
+      PsMaster master, TableHandle table, long epoch, FileSystem fs, Path target)
+      throws IOException {
+    if (fs.exists(target)) {
+      fs.delete(target, true);
+    }
+    fs.mkdirs(target);
+    Manifest m = master.writeParts(table, epoch, target.toString());
+    Path tmp = new Path(target, "." + MANIFEST + ".tmp");
+    try (FSDataOutputStream out = fs.create(tmp, true)) {
+      m.write(out);
+      out.hsync();
+    }
+    if (!fs.rename(tmp, new Path(target, MANIFEST))) {
+      throw new IOException("rename of " + tmp + " to " + MANIFEST + " failed");
+    }
+    return m;
   }
 
   /** The complete checkpoints (with a manifest) of {@code dir}, oldest first. */

@@ -187,6 +187,15 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
     return put(tableLayout(), layout);
   }
 
+  /**
+   * Where the trained model lives: "driver" (gathered into the model object, broadcast to score),
+   * "shards" (kept on the parameter server, each task pulling only the keys it scores; {@link
+   * PsLogisticRegression}) or "auto" (default: the shards when the driver cannot hold the model).
+   */
+  public S setModelPlacement(String placement) {
+    return put(modelPlacement(), placement);
+  }
+
   // --- training hooks: code, kept by copy, not saved ---
 
   /**
@@ -251,9 +260,12 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
       Dataset<?> dataset, Function<Dataset<Row>, Objective> objective, PsModel.Factory<M> model) {
     transformSchema(dataset.schema());
     Dataset<Row> data = dataset.toDF();
-    Fitted fitted = new Trainer(spec(), hooks()).fit(data, objective.apply(data));
+    Fitted fitted = new Trainer(spec(), hooks()).fit(data, objective.apply(data), model.serves());
     M m =
-        model.make(uid(), fitted.numFeatures(), fitted.width(), fitted.values(), fitted.summary());
+        fitted.served() != null
+            ? model.served(uid(), fitted.numFeatures(), fitted.served(), fitted.summary())
+            : model.make(
+                uid(), fitted.numFeatures(), fitted.width(), fitted.values(), fitted.summary());
     copyValues(m, ParamMap.empty());
     return m.setParent(this);
   }

@@ -4,6 +4,7 @@ import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.UpdateRule;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.ps.update.Updaters;
+import io.trimtab.spark.train.ModelPlacement;
 import io.trimtab.spark.train.TableLayout;
 import io.trimtab.spark.train.TrainingSpec;
 import io.trimtab.spark.tune.Tuning;
@@ -50,6 +51,7 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
   private final Param<String> checkpointDir;
   private final Param<String> resumeFrom;
   private final Param<String> tableLayout;
+  private final Param<String> modelPlacement;
 
   PsEstimatorParams(String uid) {
     this.uid = uid;
@@ -153,6 +155,14 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
             "how the shards store the model: dense (every key), sparse (the keys the data touch), or auto "
                 + "(sparse above 2^24 keys unless the model starts from values for every key)",
             Valid.<String>of(TableLayout::parse));
+    modelPlacement =
+        new Param<>(
+            this,
+            "modelPlacement",
+            "where the trained model lives: driver (gathered, broadcast to score), shards (kept on the"
+                + " parameter server, each task pulling the keys it scores; logistic regression), or auto"
+                + " (the shards when the driver cannot hold the model)",
+            Valid.<String>of(ModelPlacement::parse));
     setDefault(labelCol, Cols.LABEL);
     setDefault(featuresCol, Cols.FEATURES);
     setDefault(predictionCol, Cols.PREDICTION);
@@ -170,6 +180,7 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
     setDefault(aggregation, "direct");
     setDefault(targetLoss, Double.NaN);
     setDefault(tableLayout, "auto");
+    setDefault(modelPlacement, "auto");
   }
 
   @Override
@@ -262,6 +273,10 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
     return tableLayout;
   }
 
+  public final Param<String> modelPlacement() {
+    return modelPlacement;
+  }
+
   // --- getters (Spark ML's getX convention) ---
 
   public String getLabelCol() {
@@ -348,6 +363,10 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
     return getOrDefault(tableLayout);
   }
 
+  public String getModelPlacement() {
+    return getOrDefault(modelPlacement);
+  }
+
   /** What the engine trains with: these Params, resolved. */
   final TrainingSpec spec() {
     return new TrainingSpec(
@@ -369,7 +388,8 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
         getTargetLoss(),
         getCheckpointDir(),
         getResumeFrom(),
-        TableLayout.parse(getTableLayout()));
+        TableLayout.parse(getTableLayout()),
+        ModelPlacement.parse(getModelPlacement()));
   }
 
   static String updaterKind(String name) {

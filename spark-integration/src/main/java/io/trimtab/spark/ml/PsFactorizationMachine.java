@@ -126,7 +126,7 @@ public final class PsFactorizationMachine
   protected StructType outputSchema(StructType schema) {
     Examples.checkSchema(schema, getLabelCol(), getFeaturesCol());
     boolean logistic = FmObjective.Loss.parse(getLoss()) == FmObjective.Loss.LOGISTIC;
-    return PsModel.withOutputs(
+    return ModelSchema.withOutputs(
         schema, getProbabilityCol(), logistic ? DataTypes.DoubleType : null, getPredictionCol());
   }
 

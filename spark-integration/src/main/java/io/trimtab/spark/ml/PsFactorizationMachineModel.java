@@ -66,7 +66,8 @@ public final class PsFactorizationMachineModel extends PsModel<PsFactorizationMa
   }
 
   public static MLReader<PsFactorizationMachineModel> read() {
-    return new Reader<>(PsFactorizationMachineModel.class, PsFactorizationMachineModel::new);
+    return new PsModelIo.Reader<>(
+        PsFactorizationMachineModel.class, PsFactorizationMachineModel::new);
   }
 
   public static PsFactorizationMachineModel load(String path) {
@@ -94,7 +95,7 @@ public final class PsFactorizationMachineModel extends PsModel<PsFactorizationMa
    * (logistic).
    */
   public double score(Vector features) {
-    checkSize(features, numFeatures());
+    ModelSchema.checkSize(features, numFeatures());
     return score(values(), factorSize + 1, features);
   }
 
@@ -111,7 +112,7 @@ public final class PsFactorizationMachineModel extends PsModel<PsFactorizationMa
         udf(
             (UDF1<Vector, Double>)
                 v -> {
-                  checkSize(v, dim);
+                  ModelSchema.checkSize(v, dim);
                   double y = score(w.value(), width, v);
                   return logistic ? LogisticLoss.sigmoid(y) : y;
                 },

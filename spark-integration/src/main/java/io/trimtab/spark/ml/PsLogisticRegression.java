@@ -51,7 +51,7 @@ public final class PsLogisticRegression
   @Override
   protected StructType outputSchema(StructType schema) {
     Examples.checkSchema(schema, getLabelCol(), getFeaturesCol());
-    return PsModel.withOutputs(
+    return ModelSchema.withOutputs(
         schema, getProbabilityCol(), DataTypes.DoubleType, getPredictionCol());
   }
 
@@ -76,6 +76,6 @@ public final class PsLogisticRegression
    */
   @Override
   public PsLogisticRegressionModel fit(Dataset<?> dataset) {
-    return train(dataset, data -> LogisticObjective.INSTANCE, PsLogisticRegressionModel::new);
+    return train(dataset, data -> LogisticObjective.INSTANCE, PsLogisticRegressionModel.FACTORY);
   }
 }

@@ -7,6 +7,7 @@ import io.trimtab.spark.objective.Example;
 import io.trimtab.spark.objective.Examples;
 import io.trimtab.spark.objective.LogisticLoss;
 import io.trimtab.spark.objective.LogisticObjective;
+import io.trimtab.spark.serve.ServedTable;
 import io.trimtab.spark.train.FitSummary;
 import io.trimtab.spark.tune.EpochMetrics;
 import io.trimtab.spark.tune.TuningResult;
@@ -25,14 +26,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
 
 /**
  * A trained logistic regression, as a Spark ML {@code Model}: weights, intercept, and what training
  * did. {@link #transform} adds the probability of the positive class (a double) and the 0/1
  * prediction; {@link #evaluate} gives log-loss, AUC and accuracy; both run as Spark jobs with the
- * weights broadcast once. {@code write().save(path)} saves the weights and the Params ({@link
- * #load} reads them back); the training history is not saved, so a loaded model has none.
+ * weights broadcast once, or, for a model kept on the shards ({@link #onShards}), with each task
+ * pulling the keys of its rows from the shards a batch at a time. {@code write().save(path)} saves
+ * the weights and the Params ({@link #load} reads them back); the training history is not saved, so
+ * a loaded model has none.
  */
 public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressionModel> {
   private static final long serialVersionUID = 1L;
@@ -74,6 +78,50 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
     this.intercept = values[numFeatures];
   }
 
+  /**
+   * A model kept on the shards: {@code numFeatures} weights then the intercept, in {@code table}.
+   */
+  PsLogisticRegressionModel(String uid, int numFeatures, ServedTable table, FitSummary summary) {
+    super(uid, numFeatures, table, summary);
+    if (table.width() != 1 || table.keys() != numFeatures + 1L) {
+      throw new IllegalArgumentException(
+          "Invalid served logistic regression: "
+              + table.keys()
+              + " keys of width "
+              + table.width()
+              + " for "
+              + numFeatures
+              + " features (expected "
+              + (numFeatures + 1L)
+              + " of width 1: the weights, then the intercept)");
+    }
+    this.weights = null;
+    this.intercept = Double.NaN;
+  }
+
+  /** Makes gathered and served models (for fit, {@code copy} and load). */
+  static final Factory<PsLogisticRegressionModel> FACTORY =
+      new Factory<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public PsLogisticRegressionModel make(
+            String uid, int numFeatures, int width, double[] values, FitSummary summary) {
+          return new PsLogisticRegressionModel(uid, numFeatures, width, values, summary);
+        }
+
+        @Override
+        public boolean serves() {
+          return true;
+        }
+
+        @Override
+        public PsLogisticRegressionModel served(
+            String uid, int numFeatures, ServedTable table, FitSummary summary) {
+          return new PsLogisticRegressionModel(uid, numFeatures, table, summary);
+        }
+      };
+
   private static double[] withIntercept(double[] weights, double intercept) {
     double[] v = Arrays.copyOf(weights, weights.length + 1);
     v[weights.length] = intercept;
@@ -82,7 +130,7 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
 
   @Override
   protected Factory<PsLogisticRegressionModel> factory() {
-    return PsLogisticRegressionModel::new;
+    return FACTORY;
   }
 
   @Override
@@ -92,25 +140,36 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
 
   /** Reads a model saved with {@code write().save(path)}. */
   public static MLReader<PsLogisticRegressionModel> read() {
-    return new Reader<>(PsLogisticRegressionModel.class, PsLogisticRegressionModel::new);
+    return new PsModelIo.Reader<>(PsLogisticRegressionModel.class, FACTORY);
   }
 
   public static PsLogisticRegressionModel load(String path) {
     return read().load(path);
   }
 
-  /** A copy of the feature weights. */
+  /**
+   * A copy of the feature weights.
+   *
+   * @throws IllegalStateException if the model is kept on the shards ({@link #onShards})
+   */
   public double[] weights() {
+    if (weights == null) {
+      values(); // names the placement
+    }
     return weights.clone();
   }
 
+  /** The intercept (pulled from the shards if the model is kept there). */
   public double intercept() {
-    return intercept;
+    return served() == null ? intercept : served().pull(new long[] {numFeatures()})[0];
   }
 
-  /** P(label = 1 | features). */
+  /** P(label = 1 | features) (pulling only these features' weights if kept on the shards). */
   public double probability(Vector features) {
-    checkSize(features, weights.length);
+    if (served() != null) {
+      return LogisticLoss.sigmoid(ServedScores.margin(served(), numFeatures(), features));
+    }
+    ModelSchema.checkSize(features, weights.length);
     return LogisticLoss.sigmoid(margin(weights, intercept, features));
   }
 
@@ -128,7 +187,10 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
    */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
+    StructType out = transformSchema(dataset.schema());
+    if (served() != null) {
+      return ServedScores.logistic(dataset, served(), numFeatures(), getFeaturesCol(), out);
+    }
     Broadcast<double[]> w =
         JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext()).broadcast(weights);
     double b = intercept;
@@ -137,7 +199,7 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
         udf(
             (org.apache.spark.sql.api.java.UDF1<Vector, Double>)
                 v -> {
-                  checkSize(v, dim);
+                  ModelSchema.checkSize(v, dim);
                   return LogisticLoss.sigmoid(margin(w.value(), b, v));
                 },
             DataTypes.DoubleType);
@@ -159,6 +221,9 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
   /** Log-loss, AUC and accuracy on {@code data}. */
   public Evaluation evaluate(Dataset<Row> data, String labelCol, String featuresCol) {
     Examples.checkSchema(data.schema(), labelCol, featuresCol);
+    if (served() != null) {
+      return evaluateServed(data, labelCol, featuresCol);
+    }
     Broadcast<double[]> w =
         JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext()).broadcast(weights);
     double b = intercept;
@@ -171,6 +236,34 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
                         (Object) LogisticLoss.sigmoid(margin(w.value(), b, e)),
                         (Object) e.label()));
     return Metrics.of(scored);
+  }
+
+  /** {@link #evaluate} of a model kept on the shards: its probabilities from {@link #transform}. */
+  private Evaluation evaluateServed(Dataset<Row> data, String labelCol, String featuresCol) {
+    String p = "__trimtab_p_" + uid();
+    String y = "__trimtab_y_" + uid();
+    Dataset<Row> scored =
+        copy(ParamMap.empty())
+            .setFeaturesCol(featuresCol)
+            .setProbabilityCol(p)
+            .setPredictionCol("__trimtab_pred_" + uid())
+            .transform(data.withColumn(y, col(labelCol).cast(DataTypes.DoubleType)));
+    JavaRDD<Tuple2<Object, Object>> pairs =
+        scored
+            .select(p, y)
+            .javaRDD()
+            .map(
+                r -> {
+                  double label = r.getDouble(1);
+                  if (label != 0 && label != 1) {
+                    throw new IllegalArgumentException(
+                        "Invalid label "
+                            + label
+                            + " (expected 0 or 1; map -1/+1 labels to 0/1 first)");
+                  }
+                  return new Tuple2<>((Object) r.getDouble(0), (Object) label);
+                });
+    return Metrics.of(pairs);
   }
 
   static double margin(double[] w, double b, Vector v) {

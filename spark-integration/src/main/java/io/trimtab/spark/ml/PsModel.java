@@ -1,35 +1,26 @@
 package io.trimtab.spark.ml;
 
 import io.trimtab.spark.objective.Objective;
+import io.trimtab.spark.serve.ServedTable;
 import io.trimtab.spark.train.FitSummary;
 import io.trimtab.spark.tune.EpochMetrics;
 import io.trimtab.spark.tune.TuningResult;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
-import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.Metadata;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import scala.Option;
 
 /**
  * The Spark ML side of every model Trimtab trains: the trained table's values (the layout of its
@@ -37,18 +28,24 @@ import scala.Option;
  * so a fit copies them), the schema checks, {@code copy}, and save and load. A subclass adds how it
  * scores rows.
  *
- * <p>Saved as MLlib saves its models: the Params as Spark's metadata JSON under {@code
- * path/metadata}, the values as one Parquet row under {@code path/data} (features, width, values,
- * training rows). The training history is not saved: a loaded model has none.
+ * <p>Saved and loaded by {@link PsModelIo}, as MLlib saves its models; a model kept on the shards
+ * has its shards write and read its table.
  *
  * @param <M> the concrete model (setters and {@code copy} return it)
  */
 public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements MLWritable {
   private static final long serialVersionUID = 1L;
+
   private final String uid;
   private final int numFeatures;
   private final int width;
+
+  /** The trained table's values in the driver, or null when {@link #served}. */
   private final double[] values;
+
+  /** The trained table kept on the shards, or null when gathered into {@link #values}. */
+  private final ServedTable served;
+
   private final FitSummary summary;
   private final Param<String> labelCol;
   private final Param<String> featuresCol;
@@ -58,6 +55,16 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
   /** Makes a model of the concrete class (for {@code copy} and load). */
   interface Factory<M> extends java.io.Serializable {
     M make(String uid, int numFeatures, int width, double[] values, FitSummary summary);
+
+    /** Whether this kind of model can be served from the shards ({@link #served}). */
+    default boolean serves() {
+      return false;
+    }
+
+    /** A model served from {@code table} on the shards (only if {@link #serves}). */
+    default M served(String uid, int numFeatures, ServedTable table, FitSummary summary) {
+      throw new IllegalStateException("This kind of model cannot be served from the shards");
+    }
   }
 
   /**
@@ -66,23 +73,29 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
    *     width}
    */
   protected PsModel(String uid, int numFeatures, int width, double[] values, FitSummary summary) {
-    if (width < 1 || values.length % width != 0 || values.length / width <= numFeatures) {
-      throw new IllegalArgumentException(
-          "Invalid model values: "
-              + values.length
-              + " doubles of width "
-              + width
-              + " for "
-              + numFeatures
-              + " features (expected a key of "
-              + width
-              + " doubles per feature, and the "
-              + "model's own keys)");
-    }
+    this(uid, numFeatures, width, checked(values, width, numFeatures), null, summary);
+  }
+
+  /**
+   * A model whose trained table stays on the parameter server's shards, {@code table.keys()} keys
+   * of {@code table.width()} values, as the objective lays them out.
+   */
+  protected PsModel(String uid, int numFeatures, ServedTable table, FitSummary summary) {
+    this(uid, numFeatures, table.width(), null, checked(table, numFeatures), summary);
+  }
+
+  private PsModel(
+      String uid,
+      int numFeatures,
+      int width,
+      double[] values,
+      ServedTable served,
+      FitSummary summary) {
     this.uid = uid;
     this.numFeatures = numFeatures;
     this.width = width;
     this.values = values;
+    this.served = served;
     this.summary = summary;
     labelCol = Cols.labelCol(this);
     featuresCol = Cols.featuresCol(this);
@@ -94,9 +107,55 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
     setDefault(probabilityCol, Cols.PROBABILITY);
   }
 
+  private static double[] checked(double[] values, int width, int numFeatures) {
+    if (width < 1 || values.length % width != 0 || values.length / width <= numFeatures) {
+      throw new IllegalArgumentException(
+          "Invalid model values: "
+              + values.length
+              + " doubles of width "
+              + width
+              + " for "
+              + numFeatures
+              + " features (expected a key of "
+              + width
+              + " doubles per feature, and the model's own keys)");
+    }
+    return values;
+  }
+
+  private static ServedTable checked(ServedTable table, int numFeatures) {
+    if (table.keys() <= numFeatures) {
+      throw new IllegalArgumentException(
+          "Invalid served model: "
+              + table.keys()
+              + " keys for "
+              + numFeatures
+              + " features (expected a key per feature, and the model's own keys)");
+    }
+    return table;
+  }
+
   @Override
   public String uid() {
     return uid;
+  }
+
+  /**
+   * Whether the trained model stays on the parameter server's shards (each task pulls the keys it
+   * scores) rather than in this object: see the estimator's {@code modelPlacement}.
+   */
+  public boolean onShards() {
+    return served != null;
+  }
+
+  /**
+   * Drops a model kept on the shards from them now, rather than when this model and its pending
+   * transforms are garbage-collected; it can no longer score. Nothing for a model in the driver.
+   */
+  public void release() {
+    if (served != null) {
+      served.release();
+    }
   }
 
   /** This model's maker: the constructor {@code (uid, numFeatures, width, values, summary)}. */
@@ -209,9 +268,30 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
     return summary.recoveries();
   }
 
-  /** The trained table's values, as the objective lays them out (not copied: do not modify). */
+  /**
+   * The trained table's values, as the objective lays them out (not copied: do not modify).
+   *
+   * @throws IllegalStateException if the model is kept on the shards
+   */
   final double[] values() {
+    if (values == null) {
+      throw new IllegalStateException(
+          "The model's "
+              + served.keys()
+              + " keys stay on the parameter server's shards (modelPlacement), not in the driver:"
+              + " score with transform or evaluate, or save it; expected a model gathered into the"
+              + " driver (modelPlacement driver, if the driver can hold it)");
+    }
     return values;
+  }
+
+  /**
+   * The trained table on the shards, or null if the model is in the driver.
+   *
+   * @throws IllegalStateException if it was released
+   */
+  final ServedTable served() {
+    return served == null ? null : served.requireLive();
   }
 
   /** Doubles per key of the trained table. */
@@ -225,7 +305,12 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
 
   @Override
   public M copy(ParamMap extra) {
-    M m = copyValues(factory().make(uid, numFeatures, width, values, summary), extra);
+    M m =
+        copyValues(
+            served != null
+                ? factory().served(uid, numFeatures, served, summary)
+                : factory().make(uid, numFeatures, width, values, summary),
+            extra);
     return m.setParent(parent());
   }
 
@@ -235,58 +320,9 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
    */
   @Override
   public StructType transformSchema(StructType schema) {
-    checkFeatures(schema, getFeaturesCol());
-    return withOutputs(schema, getProbabilityCol(), probabilityType(), getPredictionCol());
-  }
-
-  /** Fails unless {@code schema} has a vector column {@code col}. */
-  static void checkFeatures(StructType schema, String col) {
-    if (!Arrays.asList(schema.fieldNames()).contains(col)) {
-      throw new IllegalArgumentException(
-          "No features column '"
-              + col
-              + "' in the data (columns: "
-              + Arrays.toString(schema.fieldNames())
-              + ")");
-    }
-    if (!(schema.apply(col).dataType() instanceof VectorUDT)) {
-      throw new IllegalArgumentException(
-          "Features column '"
-              + col
-              + "' has type "
-              + schema.apply(col).dataType().simpleString()
-              + " (expected an org.apache.spark.ml.linalg.Vector column)");
-    }
-  }
-
-  /**
-   * {@code schema} with the probability column of {@code type} (none if null) and the double
-   * prediction column.
-   */
-  static StructType withOutputs(
-      StructType schema, String probabilityCol, DataType type, String predictionCol) {
-    StructType out = schema;
-    for (String c :
-        type == null
-            ? new String[] {predictionCol}
-            : new String[] {probabilityCol, predictionCol}) {
-      if (Arrays.asList(out.fieldNames()).contains(c)) {
-        throw new IllegalArgumentException(
-            "Output column '"
-                + c
-                + "' exists already in the data (columns: "
-                + Arrays.toString(out.fieldNames())
-                + "; expected a new name: set probabilityCol or predictionCol)");
-      }
-      out =
-          out.add(
-              new StructField(
-                  c,
-                  c.equals(probabilityCol) ? type : DataTypes.DoubleType,
-                  false,
-                  Metadata.empty()));
-    }
-    return out;
+    ModelSchema.checkFeatures(schema, getFeaturesCol());
+    return ModelSchema.withOutputs(
+        schema, getProbabilityCol(), probabilityType(), getPredictionCol());
   }
 
   /**
@@ -304,79 +340,13 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
         .withColumn(getPredictionCol(), best.apply(functions.col(p)));
   }
 
-  /** Fails unless {@code v} has the model's number of features. */
-  static void checkSize(Vector v, int numFeatures) {
-    if (v.size() != numFeatures) {
-      throw new IllegalArgumentException(
-          "Features vector of size "
-              + v.size()
-              + " (expected "
-              + numFeatures
-              + ", the model's number of features)");
-    }
-  }
-
   @Override
   public MLWriter write() {
-    return new Writer(this);
+    return new PsModelIo.Writer(this);
   }
 
-  private static final class Writer extends MLWriter {
-    private final PsModel<?> model;
-
-    Writer(PsModel<?> model) {
-      this.model = model;
-    }
-
-    @Override
-    public void saveImpl(String path) {
-      DefaultParamsWriter.saveMetadata(model, path, sc(), Option.empty(), Option.empty());
-      StructType schema =
-          new StructType()
-              .add("numFeatures", DataTypes.IntegerType)
-              .add("width", DataTypes.IntegerType)
-              .add("values", new VectorUDT())
-              .add("trainingRows", DataTypes.LongType);
-      Row row =
-          RowFactory.create(
-              model.numFeatures, model.width, Vectors.dense(model.values), model.trainingRows());
-      sparkSession()
-          .createDataFrame(List.of(row), schema)
-          .repartition(1)
-          .write()
-          .parquet(path + "/data");
-    }
-  }
-
-  /** Reads a model of class {@code type} saved by {@link #write}. */
-  static final class Reader<M extends PsModel<M>> extends MLReader<M> {
-    private final Class<M> type;
-    private final Factory<M> factory;
-
-    Reader(Class<M> type, Factory<M> factory) {
-      this.type = type;
-      this.factory = factory;
-    }
-
-    @Override
-    public M load(String path) {
-      DefaultParamsReader.Metadata metadata =
-          DefaultParamsReader.loadMetadata(path, sc(), type.getName());
-      Row row =
-          sparkSession()
-              .read()
-              .parquet(path + "/data")
-              .select("numFeatures", "width", "values", "trainingRows")
-              .head();
-      M model =
-          factory.make(
-              metadata.uid(),
-              row.getInt(0),
-              row.getInt(1),
-              ((Vector) row.get(2)).toArray(),
-              FitSummary.loaded(row.getLong(3)));
-      metadata.getAndSetParams(model, Option.empty());
-      return model;
-    }
+  /** Keys of the trained table (features and the model's own keys). */
+  final long keys() {
+    return served != null ? served.keys() : (long) values.length / width;
   }
 }

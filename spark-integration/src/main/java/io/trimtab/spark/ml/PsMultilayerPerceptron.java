@@ -89,7 +89,7 @@ public final class PsMultilayerPerceptron
     if (getNumClasses() > 0) {
       new MlpObjective(getHiddenSize(), getNumClasses());
     }
-    return PsModel.withOutputs(
+    return ModelSchema.withOutputs(
         schema, getProbabilityCol(), SQLDataTypes.VectorType(), getPredictionCol());
   }
 

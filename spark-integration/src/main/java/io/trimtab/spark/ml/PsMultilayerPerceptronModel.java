@@ -54,7 +54,8 @@ public final class PsMultilayerPerceptronModel extends PsModel<PsMultilayerPerce
   }
 
   public static MLReader<PsMultilayerPerceptronModel> read() {
-    return new Reader<>(PsMultilayerPerceptronModel.class, PsMultilayerPerceptronModel::new);
+    return new PsModelIo.Reader<>(
+        PsMultilayerPerceptronModel.class, PsMultilayerPerceptronModel::new);
   }
 
   public static PsMultilayerPerceptronModel load(String path) {
@@ -71,7 +72,7 @@ public final class PsMultilayerPerceptronModel extends PsModel<PsMultilayerPerce
 
   /** The class probabilities of one row. */
   public Vector probabilities(Vector features) {
-    checkSize(features, numFeatures());
+    ModelSchema.checkSize(features, numFeatures());
     return Vectors.dense(probabilities(values(), numFeatures(), hidden, classes, features));
   }
 
@@ -86,7 +87,7 @@ public final class PsMultilayerPerceptronModel extends PsModel<PsMultilayerPerce
     return withClasses(
         dataset,
         v -> {
-          checkSize(v, dim);
+          ModelSchema.checkSize(v, dim);
           return Vectors.dense(probabilities(w.value(), dim, h, k, v));
         });
   }

@@ -66,7 +66,7 @@ public final class PsSoftmaxRegression
   @Override
   protected StructType outputSchema(StructType schema) {
     Examples.checkSchema(schema, getLabelCol(), getFeaturesCol());
-    return PsModel.withOutputs(
+    return ModelSchema.withOutputs(
         schema, getProbabilityCol(), SQLDataTypes.VectorType(), getPredictionCol());
   }
 

@@ -59,7 +59,7 @@ public final class PsSoftmaxRegressionModel extends PsModel<PsSoftmaxRegressionM
   }
 
   public static MLReader<PsSoftmaxRegressionModel> read() {
-    return new Reader<>(PsSoftmaxRegressionModel.class, PsSoftmaxRegressionModel::new);
+    return new PsModelIo.Reader<>(PsSoftmaxRegressionModel.class, PsSoftmaxRegressionModel::new);
   }
 
   public static PsSoftmaxRegressionModel load(String path) {
@@ -83,7 +83,7 @@ public final class PsSoftmaxRegressionModel extends PsModel<PsSoftmaxRegressionM
 
   /** The class probabilities of one row. */
   public Vector probabilities(Vector features) {
-    checkSize(features, numFeatures());
+    ModelSchema.checkSize(features, numFeatures());
     return Vectors.dense(probabilities(values(), numClasses, features));
   }
 
@@ -102,7 +102,7 @@ public final class PsSoftmaxRegressionModel extends PsModel<PsSoftmaxRegressionM
     return withClasses(
         dataset,
         v -> {
-          checkSize(v, dim);
+          ModelSchema.checkSize(v, dim);
           return Vectors.dense(probabilities(w.value(), k, v));
         });
   }

@@ -13,6 +13,7 @@ import io.trimtab.spark.TrimtabConf;
 import io.trimtab.spark.checkpoint.Checkpoints;
 import io.trimtab.spark.objective.Examples;
 import io.trimtab.spark.objective.Objective;
+import io.trimtab.spark.serve.ServedTable;
 import io.trimtab.spark.tune.Tuning;
 import io.trimtab.spark.tune.TuningSession;
 import io.trimtab.tuner.Setting;
@@ -40,13 +41,15 @@ public final class Trainer {
   /**
    * Trains {@code objective}'s model on {@code data}.
    *
+   * @param servable whether the model can be served from the shards (kept there, not gathered into
+   *     the driver, when {@link TrainingSpec#placement} says so)
    * @throws IllegalArgumentException naming the column, row or setting if the data or Params are
    *     not usable
    * @throws IllegalStateException naming the setting if the cluster cannot run the requested
    *     workers
    * @throws ShardLostException if a shard was lost and the fit could not recover
    */
-  public Fitted fit(Dataset<Row> data, Objective objective) {
+  public Fitted fit(Dataset<Row> data, Objective objective, boolean servable) {
     SparkSession spark = data.sparkSession();
     ParameterServer ps = Trimtab.parameterServer(spark);
     if (!ps.allShardsAnswer()) {
@@ -66,7 +69,14 @@ public final class Trainer {
     if (!sparse) {
       SparkChecks.requireShardsFit(keys, doublesPerKey, initial.shards(), executorHeap);
     }
-    SparkChecks.requireDriverFits(keys, doublesPerKey, Runtime.getRuntime().maxMemory());
+    // the driver holds a trained model's weights only when it is gathered there
+    boolean onShards =
+        spec.placement()
+            .onShards(
+                SparkChecks.driverModelProblem(
+                    keys, objective.width(), Runtime.getRuntime().maxMemory()),
+                servable,
+                "the " + objective.name() + " model");
     int minShards =
         sparse ? 1 : SparkChecks.minShards(keys, doublesPerKey, executorHeap, ps.numShards());
     // task slots per executor, one shard per executor
@@ -143,7 +153,10 @@ public final class Trainer {
       }
       FitLoop loop = new FitLoop(ps, run, spec.epochs(), target, session, hooks, checkpoints);
       FitSummary summary = loop.run(firstEpoch);
-      return new Fitted(run.values(), dim, objective.width(), summary);
+      if (onShards) {
+        return Fitted.served(ServedTable.keep(ps, run.keepTable(), keys), dim, summary);
+      }
+      return Fitted.gathered(run.values(), dim, objective.width(), summary);
     } finally {
       if (session != null) {
         session.close();

@@ -40,6 +40,10 @@ final class TrainingRun implements AutoCloseable {
   private long repeatedBefore;
 
   private TableHandle table;
+
+  /** Whether the table outlives the run (a model served from the shards). */
+  private boolean kept;
+
   private JavaRDD<MiniBatch> prepared;
   private Setting setting;
   private long clock;
@@ -268,9 +272,21 @@ final class TrainingRun implements AutoCloseable {
     return ps.client().pull(table, Trainer.allKeys(keys), ReadMode.atLeast(clock)).values();
   }
 
+  /**
+   * Hands the trained table over to whoever serves the model: closing the run no longer drops it.
+   * Its clocks are turned off, which also checks that every clock of every worker was applied.
+   */
+  TableHandle keepTable() {
+    ps.master().setWorkers(table, 0, setting.staleness());
+    kept = true;
+    return table;
+  }
+
   @Override
   public void close() {
-    ps.dropTable(table);
+    if (!kept) {
+      ps.dropTable(table);
+    }
     cuts.close();
   }
 }

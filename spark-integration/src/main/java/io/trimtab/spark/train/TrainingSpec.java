@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param checkpointDir where to write checkpoints, or null for {@code spark.trimtab.checkpoint.dir}
  * @param resumeFrom the checkpoint to resume from, or null to start afresh
  * @param layout how the shards store the model table
+ * @param placement where the trained model lives: gathered into the driver or kept on the shards
  */
 public record TrainingSpec(
     String labelCol,
@@ -39,7 +40,8 @@ public record TrainingSpec(
     double targetLoss,
     String checkpointDir,
     String resumeFrom,
-    TableLayout layout)
+    TableLayout layout,
+    ModelPlacement placement)
     implements Serializable {
 
   public TrainingSpec {
@@ -48,6 +50,7 @@ public record TrainingSpec(
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(first, "first");
     Objects.requireNonNull(layout, "layout");
+    Objects.requireNonNull(placement, "placement");
     if (epochs < 1) {
       throw new IllegalArgumentException("Invalid epochs: " + epochs + " (must be >= 1)");
     }

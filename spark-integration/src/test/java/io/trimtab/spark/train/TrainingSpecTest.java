@@ -43,7 +43,8 @@ class TrainingSpecTest {
                     Double.NaN,
                     null,
                     null,
-                    TableLayout.AUTO))
+                    TableLayout.AUTO,
+                    ModelPlacement.AUTO))
         .hasMessage("Invalid epochs: 0 (must be >= 1)");
   }
 }

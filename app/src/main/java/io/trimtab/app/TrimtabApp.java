@@ -12,15 +12,14 @@ import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;
 import io.trimtab.spark.ml.PsModel;
 import io.trimtab.spark.ml.PsMultilayerPerceptron;
+import io.trimtab.spark.ml.PsMultilayerPerceptronModel;
 import io.trimtab.spark.ml.PsSoftmaxRegression;
+import io.trimtab.spark.ml.PsSoftmaxRegressionModel;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
-import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
-import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
-import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -179,6 +178,35 @@ public final class TrimtabApp implements Callable<Integer> {
               + "its optimizer state and clock are restored and training continues with the next epoch up to --epochs")
   String resumeFrom;
 
+  @Option(
+      names = "--switch-shards",
+      description =
+          "EPOCH:N: from epoch EPOCH on, train on N shards (a live switch between epochs: the shards"
+              + " move the model to its new layout themselves); turns tuning off")
+  String switchShards;
+
+  @Option(
+      names = "--model-placement",
+      defaultValue = "auto",
+      description =
+          "Where the trained model lives: driver, shards (logreg: kept on the parameter server, each"
+              + " task pulling the keys it scores) or auto (the shards when the driver cannot hold it)")
+  String modelPlacement;
+
+  @Option(
+      names = "--save-model",
+      description =
+          "Save the trained model to this directory (any Hadoop file system; a model kept on the"
+              + " shards is written by them)")
+  String saveModel;
+
+  @Option(
+      names = "--load-model",
+      description =
+          "Do not train: load the model --model names from this directory (saved with --save-model)"
+              + " and score it on the held-out split")
+  String loadModel;
+
   @Option(names = "--test-fraction", defaultValue = "0.2")
   double testFraction;
 
@@ -275,6 +303,13 @@ public final class TrimtabApp implements Callable<Integer> {
         data != null ? data : dataset,
         train.count(),
         test.count());
+    if (loadModel != null) {
+      PsModel<?> loaded = loadModel(loadModel);
+      out.println(Summaries.placed(loaded) + ", loaded from " + loadModel);
+      out.println("test: " + HeldOut.of(loaded, test));
+      out.println(Summaries.driverHeap());
+      return;
+    }
     PsEstimator<?, ?> trainer =
         switch (model) {
           case logreg -> new PsLogisticRegression();
@@ -302,61 +337,22 @@ public final class TrimtabApp implements Callable<Integer> {
         .setAggregation(aggregation)
         .setNumShards(shards)
         .setEpochListener(m -> out.println(m.format(epochs)));
+    trainer.setModelPlacement(modelPlacement);
+    if (switchShards != null) {
+      trainer.setSchedule(ShardSwitch.parse(switchShards));
+    }
     PsModel<?> fitted = (PsModel<?>) trainer.fit(train);
-    out.println("test: " + evaluate(fitted, test));
-    fitted
-        .tuning()
-        .ifPresent(
-            t ->
-                out.printf(
-                    Locale.ROOT,
-                    "tuning: %d settings tried, %d re-tunes, final %s, tuner's own cost %.3f s (%.2f%% of %.1f s); "
-                        + "decision log %s; report %s%n",
-                    t.settingsTried(),
-                    t.retunes(),
-                    t.finalSetting(),
-                    t.tunerSeconds() + t.instrumentationSeconds(),
-                    100 * t.overhead(),
-                    t.wallSeconds(),
-                    t.decisionLog(),
-                    t.report()));
-  }
-
-  /** The held-out metrics the model's kind calls for, as one line. */
-  private String evaluate(PsModel<?> fitted, Dataset<Row> test) {
-    if (fitted instanceof PsLogisticRegressionModel lr) {
-      return lr.evaluate(test).toString();
+    if (saveModel != null) {
+      try {
+        ((org.apache.spark.ml.util.MLWritable) fitted).write().overwrite().save(saveModel);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("Cannot save the model to " + saveModel, e);
+      }
     }
-    Dataset<Row> scored = fitted.transform(test).cache();
-    if (fitted instanceof PsFactorizationMachineModel fmModel
-        && fmModel.getLoss().equals("squared")) {
-      RegressionEvaluator e = new RegressionEvaluator();
-      return String.format(
-          Locale.ROOT,
-          "RMSE %.4f  MAE %.4f  rows %d",
-          e.setMetricName("rmse").evaluate(scored),
-          e.setMetricName("mae").evaluate(scored),
-          scored.count());
-    }
-    if (fitted instanceof PsFactorizationMachineModel) {
-      BinaryClassificationEvaluator auc =
-          new BinaryClassificationEvaluator().setRawPredictionCol("probability");
-      MulticlassClassificationEvaluator acc =
-          new MulticlassClassificationEvaluator().setMetricName("accuracy");
-      return String.format(
-          Locale.ROOT,
-          "AUC %.4f  accuracy %.4f  rows %d",
-          auc.evaluate(scored),
-          acc.evaluate(scored),
-          scored.count());
-    }
-    MulticlassClassificationEvaluator e = new MulticlassClassificationEvaluator();
-    return String.format(
-        Locale.ROOT,
-        "log-loss %.4f  accuracy %.4f  rows %d",
-        e.setMetricName("logLoss").evaluate(scored),
-        e.setMetricName("accuracy").evaluate(scored),
-        scored.count());
+    out.println(Summaries.placed(fitted));
+    out.println("test: " + HeldOut.of(fitted, test));
+    fitted.tuning().ifPresent(t -> out.println(Summaries.tuning(t)));
+    out.println(Summaries.driverHeap());
   }
 
   private Dataset<Row> load(SparkSession spark) {
@@ -373,22 +369,19 @@ public final class TrimtabApp implements Callable<Integer> {
           read.rows(),
           String.join(" | ", read.firstSkipped()));
     }
-    Dataset<Row> raw = read.data();
     boolean binary =
         model == ModelKind.logreg
             || model == ModelKind.fm && fmLoss.trim().equalsIgnoreCase("logistic");
-    if (!binary) {
-      return raw;
-    }
-    // LibSVM binary files often use -1/+1; a binary model wants 0/1 and rejects any other label by
-    // row.
-    return raw.withColumn(
-        "label",
-        org.apache
-            .spark
-            .sql
-            .functions
-            .when(raw.col("label").equalTo(-1.0), 0.0)
-            .otherwise(raw.col("label")));
+    return binary ? LibSvm.zeroOneLabels(read.data()) : read.data();
+  }
+
+  /** The saved model of {@code --model}'s kind at {@code path}. */
+  private PsModel<?> loadModel(String path) {
+    return switch (model) {
+      case logreg -> PsLogisticRegressionModel.load(path);
+      case softmax -> PsSoftmaxRegressionModel.load(path);
+      case fm -> PsFactorizationMachineModel.load(path);
+      case mlp -> PsMultilayerPerceptronModel.load(path);
+    };
   }
 }

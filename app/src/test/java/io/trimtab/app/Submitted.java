@@ -30,6 +30,20 @@ public record Submitted(Process process, boolean done, String out) {
    */
   public static Submitted run(Path dir, Map<String, String> env, List<String> command, int seconds)
       throws IOException, InterruptedException {
+    return run(dir, env, command, seconds, line -> {});
+  }
+
+  /**
+   * As {@link #run(Path, Map, List, int)}, handing each line of output to {@code watch} as it
+   * appears (within a fifth of a second), so that a test can act on the running command.
+   */
+  public static Submitted run(
+      Path dir,
+      Map<String, String> env,
+      List<String> command,
+      int seconds,
+      java.util.function.Consumer<String> watch)
+      throws IOException, InterruptedException {
     Path log = Files.createTempFile("trimtab-command", ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command)
@@ -43,7 +57,21 @@ public record Submitted(Process process, boolean done, String out) {
     }
     builder.environment().putAll(env);
     Process p = builder.start();
-    boolean done = p.waitFor(seconds, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    boolean done = false;
+    int seen = 0;
+    while (!done && System.nanoTime() < deadline) {
+      done = p.waitFor(200, TimeUnit.MILLISECONDS);
+      // decoded leniently: a line cut in the middle of a character is read again, whole, next time
+      List<String> lines =
+          List.of(new String(Files.readAllBytes(log), StandardCharsets.UTF_8).split("\n", -1));
+      // the last line may still be written: hand it over once the next one starts
+      int complete = Math.max(seen, lines.size() - 1);
+      for (int i = seen; i < complete; i++) {
+        watch.accept(lines.get(i));
+      }
+      seen = complete;
+    }
     if (!done) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();

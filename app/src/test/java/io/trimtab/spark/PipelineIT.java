@@ -130,7 +130,8 @@ class PipelineIT {
             .setTargetLoss(0.2)
             .setCheckpointDir("/tmp/ck")
             .setResumeFrom("/tmp/ck/latest")
-            .setTableLayout("sparse");
+            .setTableLayout("sparse")
+            .setModelPlacement("shards");
     for (Param<?> p : lr.params()) {
       assertThat(lr.isSet(p)).as("set: " + p.name()).isTrue();
     }

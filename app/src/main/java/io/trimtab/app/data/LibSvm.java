@@ -291,4 +291,19 @@ public final class LibSvm {
   private static String abbreviate(String s) {
     return s.length() > 120 ? s.substring(0, 120) + "..." : s;
   }
+
+  /**
+   * {@code data} with -1 labels mapped to 0: LibSVM binary files often use -1/+1, and a binary
+   * model wants 0/1 (rejecting any other label by row).
+   */
+  public static Dataset<Row> zeroOneLabels(Dataset<Row> data) {
+    return data.withColumn(
+        "label",
+        org.apache
+            .spark
+            .sql
+            .functions
+            .when(data.col("label").equalTo(-1.0), 0.0)
+            .otherwise(data.col("label")));
+  }
 }

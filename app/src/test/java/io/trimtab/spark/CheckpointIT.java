@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -21,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Checkpoints on a real multi-process cluster: one application trains and checkpoints, is stopped,
  * and a NEW application (new driver state, new executor JVMs, new shards) resumes from the
  * checkpoint; with BSP and the same seed it ends at the model an uninterrupted run reaches. A model
- * kept on the shards and saved by them in the first is loaded by the shards of the second and
- * scores rows as before.
+ * kept on the shards, a stage of a PipelineModel saved by them in the first, is loaded by the
+ * shards of the second and scores rows as before.
  */
 class CheckpointIT {
 
@@ -43,7 +46,7 @@ class CheckpointIT {
     return out;
   }
 
-  private static List<Double> scores(PsLogisticRegressionModel m, Dataset<Row> data) {
+  private static List<Double> scores(PipelineModel m, Dataset<Row> data) {
     return m.transform(data)
         .select("probability")
         .as(org.apache.spark.sql.Encoders.DOUBLE())
@@ -68,9 +71,12 @@ class CheckpointIT {
                   .setEpochs(3)
                   .setCheckpointDir(ck.toUri().toString())
                   .fit(BuiltinDatasets.heartScale(first)));
-      // a model kept on the shards, saved by them
-      PsLogisticRegressionModel served =
-          trainer().setEpochs(2).setModelPlacement("shards").fit(BuiltinDatasets.heartScale(first));
+      // a model kept on the shards, as a stage of a PipelineModel, saved by them
+      PipelineModel served =
+          new Pipeline()
+              .setStages(new PipelineStage[] {trainer().setEpochs(2).setModelPlacement("shards")})
+              .fit(BuiltinDatasets.heartScale(first));
+      assertThat(((PsLogisticRegressionModel) served.stages()[0]).onShards()).isTrue();
       served.write().save(servedPath);
       servedScores = scores(served, BuiltinDatasets.heartScale(first));
     } finally {
@@ -110,8 +116,8 @@ class CheckpointIT {
       assertThat(model(resumed)).isNotEqualTo(atThree);
 
       // loaded by the new application's shards into a table that serves it: the same scores
-      PsLogisticRegressionModel loaded = PsLogisticRegressionModel.load(servedPath);
-      assertThat(loaded.onShards()).isTrue();
+      PipelineModel loaded = PipelineModel.load(servedPath);
+      assertThat(((PsLogisticRegressionModel) loaded.stages()[0]).onShards()).isTrue();
       assertThat(scores(loaded, BuiltinDatasets.heartScale(second)))
           .containsExactlyElementsOf(servedScores);
 

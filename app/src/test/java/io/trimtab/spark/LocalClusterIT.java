@@ -170,7 +170,7 @@ class LocalClusterIT {
    */
   @Test
   void sparseTable_trainsTheDenseTablesModel_bitForBit_andServesItFromTheShards(@TempDir Path dir)
-      throws java.io.IOException {
+      throws Exception {
     PsLogisticRegression lr =
         new PsLogisticRegression()
             .setEpochs(2)
@@ -219,6 +219,21 @@ class LocalClusterIT {
     assertThatThrownBy(() -> loaded.transform(spam()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("was released from the shards (release()): it can no longer score");
+
+    // a model nothing refers to any more has its table dropped from the shards, as Spark drops a
+    // cached RDD nothing refers to
+    int before = tablesOnShards();
+    sparse = null;
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (tablesOnShards() == before && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    assertThat(tablesOnShards()).as("table parts on the shards").isEqualTo(before - 2);
+  }
+
+  private int tablesOnShards() {
+    return Trimtab.parameterServer(spark).shardInfo().stream().mapToInt(ShardInfo::tables).sum();
   }
 
   private static List<Double> probabilities(Dataset<Row> scored) {

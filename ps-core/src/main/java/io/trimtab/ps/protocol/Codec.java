@@ -44,6 +44,14 @@ public final class Codec {
       PARTS_READ = 26,
       MOVED = 27;
 
+  /**
+   * Largest message body, in bytes (1 GiB): the transport's frame limit. Keys and values beyond it
+   * in one message are refused when the message is written, naming the count (callers split large
+   * transfers: table moves and checkpoint parts stream in chunks, a gathered model is pulled in
+   * slices).
+   */
+  public static final int MAX_MESSAGE_BYTES = 1 << 30;
+
   private Codec() {}
 
   /** A decoded message and the id of the request it belongs to. */
@@ -248,6 +256,8 @@ public final class Codec {
   }
 
   static void writeKeys(ByteBuf out, long[] keys) {
+    // a key takes at most 10 bytes (a varint of 64 bits)
+    checkSize(out, 10L * keys.length, keys.length + " keys");
     out.writeInt(keys.length);
     long prev = 0;
     for (long k : keys) {
@@ -272,6 +282,7 @@ public final class Codec {
 
   /** Doubles in bulk through an NIO view when the buffer has one (big-endian either way). */
   private static void writeDoubles(ByteBuf out, double[] v) {
+    checkSize(out, 8L * v.length, v.length + " values");
     out.writeInt(v.length);
     int bytes = v.length * 8;
     out.ensureWritable(bytes);
@@ -282,6 +293,20 @@ public final class Codec {
       for (double d : v) {
         out.writeDouble(d);
       }
+    }
+  }
+
+  /** Refuses to write {@code bytes} more when the message would pass {@link #MAX_MESSAGE_BYTES}. */
+  private static void checkSize(ByteBuf out, long bytes, String what) {
+    if (out.writerIndex() + bytes > MAX_MESSAGE_BYTES) {
+      throw new IllegalArgumentException(
+          "A message of "
+              + what
+              + " (up to "
+              + (out.writerIndex() + bytes)
+              + " bytes) is over the protocol's limit of "
+              + MAX_MESSAGE_BYTES
+              + " bytes a message (expected fewer keys and values per request: split it)");
     }
   }
 

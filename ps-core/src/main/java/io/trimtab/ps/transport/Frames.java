@@ -7,8 +7,8 @@ import java.util.function.Consumer;
 
 /** Length-prefixed frames: {@code [length:4][body]}. */
 final class Frames {
-  /** Largest frame accepted, in bytes (1 GiB). */
-  static final int MAX_FRAME = 1 << 30;
+  /** Largest frame accepted, in bytes: the largest message the codec writes. */
+  static final int MAX_FRAME = io.trimtab.ps.protocol.Codec.MAX_MESSAGE_BYTES;
 
   private Frames() {}
 

@@ -162,7 +162,14 @@ public final class TransportServer implements AutoCloseable {
       Channel ch = ctx.channel();
       RequestHandler.Responder responder =
           response -> {
-            ByteBuf out = Frames.frame(ch.alloc(), buf -> Codec.encodeResponse(id, response, buf));
+            ByteBuf out;
+            try {
+              out = Frames.frame(ch.alloc(), buf -> Codec.encodeResponse(id, response, buf));
+            } catch (IllegalArgumentException tooLarge) {
+              // an answer over the frame limit: the client gets why, not a closed connection
+              Response.Failure f = new Response.Failure(tooLarge.getMessage());
+              out = Frames.frame(ch.alloc(), buf -> Codec.encodeResponse(id, f, buf));
+            }
             sent.accept(out.readableBytes());
             ch.writeAndFlush(out);
           };

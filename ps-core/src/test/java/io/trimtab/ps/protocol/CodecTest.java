@@ -72,6 +72,28 @@ class CodecTest {
   }
 
   @Test
+  void aMessageOverTheFrameLimit_isRefusedNamingItsSize_beforeAnyByteIsSent() {
+    // 2^27 values are exactly 1 GiB: with the message's header they pass the limit
+    double[] values = new double[1 << 27];
+    ByteBuf buf = Unpooled.buffer();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                Codec.encodeRequest(
+                    1, new Request.Import(3, new long[] {1}, values, new double[0]), buf))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("A message of 134217728 values (up to ")
+        .hasMessageEndingWith(
+            "bytes) is over the protocol's limit of 1073741824 bytes a message (expected fewer"
+                + " keys and values per request: split it)");
+    // the values were refused before they were written
+    assertThat(buf.writerIndex()).isLessThan(64);
+    // a large message under the limit is written
+    ByteBuf ok = Unpooled.buffer();
+    Codec.encodeResponse(1, new Response.Values(0, new double[1 << 20]), ok);
+    assertThat(ok.writerIndex()).isGreaterThan(8 << 20);
+  }
+
+  @Test
   void pulls_carryTheirReadMode() {
     ByteBuf buf = Unpooled.buffer();
     for (ReadMode mode :

@@ -37,5 +37,7 @@ final class TrimtabDriverPlugin implements DriverPlugin {
     if (registry != null) {
       registry.close();
     }
+    // the driver's shared client (models served from the shards pull through it) ends with the app
+    ExecutorClients.closeShared();
   }
 }

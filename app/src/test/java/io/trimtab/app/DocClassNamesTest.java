@@ -46,6 +46,7 @@ class DocClassNamesTest {
               "org.apache.spark.ml.classification.MultilayerPerceptronClassifier"),
           Map.entry("FMRegressor", "org.apache.spark.ml.regression.FMRegressor"),
           Map.entry("StandardScaler", "org.apache.spark.ml.feature.StandardScaler"),
+          Map.entry("FeatureHasher", "org.apache.spark.ml.feature.FeatureHasher"),
           Map.entry("Pipeline", "org.apache.spark.ml.Pipeline"),
           Map.entry("PipelineModel", "org.apache.spark.ml.PipelineModel"),
           Map.entry("Estimator", "org.apache.spark.ml.Estimator"),

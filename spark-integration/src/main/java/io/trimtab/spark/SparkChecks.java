@@ -102,8 +102,8 @@ public final class SparkChecks {
    * (state included).
    */
   public static long shardBytes(long keys, int doublesPerKey, int shards) {
-    long perShard = (keys + shards - 1) / shards;
-    return perShard * doublesPerKey * Double.BYTES;
+    long perShard = keys / shards + (keys % shards == 0 ? 0 : 1);
+    return doubleBytes(perShard, doublesPerKey);
   }
 
   /**
@@ -127,7 +127,7 @@ public final class SparkChecks {
    * the data touch, so it is not checked here.
    */
   public static void requireShardsFit(long keys, int doublesPerKey, int shards, long executorHeap) {
-    long total = keys * doublesPerKey * Double.BYTES;
+    long total = doubleBytes(keys, doublesPerKey);
     long perShard = shardBytes(keys, doublesPerKey, shards);
     if (perShard > executorHeap - SPARK_RESERVED_BYTES) {
       throw new IllegalArgumentException(
@@ -149,13 +149,30 @@ public final class SparkChecks {
   }
 
   /**
+   * Bytes of {@code keys} keys of {@code doublesPerKey} doubles, saturating at Long.MAX_VALUE (a
+   * 64-bit key space overflows the product).
+   */
+  private static long doubleBytes(long keys, long doublesPerKey) {
+    return times(times(keys, doublesPerKey), Double.BYTES);
+  }
+
+  /** {@code a * b} (non-negative), saturating at Long.MAX_VALUE. */
+  private static long times(long a, long b) {
+    try {
+      return Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /**
    * Why the driver cannot hold a trained model of {@code keys} keys of {@code width} values, or
    * null if it can: the model's weights, the copy a model object keeps and a broadcast of them
    * (serialized and as blocks), 4 copies, must fit in its heap less Spark's reserved 300 MB.
    */
   public static String driverModelProblem(long keys, int width, long driverHeap) {
-    long copy = keys * width * Double.BYTES;
-    long needs = 4 * copy;
+    long copy = doubleBytes(keys, width);
+    long needs = times(copy, 4);
     if (needs <= driverHeap - SPARK_RESERVED_BYTES) {
       return null;
     }
@@ -186,9 +203,11 @@ public final class SparkChecks {
       long driverHeap,
       long executorHeap,
       int executorCores) {
-    long copy = keys * width * Double.BYTES;
-    long driverNeeds = 3 * copy;
-    long executorNeeds = (1 + 2L * executorCores) * copy + shardBytes;
+    long copy = doubleBytes(keys, width);
+    long driverNeeds = times(copy, 3);
+    long executorNeeds = times(copy, 1 + 2L * executorCores);
+    executorNeeds =
+        executorNeeds > Long.MAX_VALUE - shardBytes ? Long.MAX_VALUE : executorNeeds + shardBytes;
     if (driverNeeds <= driverHeap - SPARK_RESERVED_BYTES
         && executorNeeds <= executorHeap - SPARK_RESERVED_BYTES) {
       return null;

@@ -12,6 +12,7 @@ final class Cols {
   static final String FEATURES = "features";
   static final String PREDICTION = "prediction";
   static final String PROBABILITY = "probability";
+  static final String VALUES = "values";
 
   private Cols() {}
 
@@ -24,6 +25,18 @@ final class Cols {
         parent,
         "featuresCol",
         "features column name (an org.apache.spark.ml.linalg.Vector column)");
+  }
+
+  static Param<String> indicesCol(Params parent) {
+    return new Param<>(
+        parent,
+        "indicesCol",
+        "column of 64-bit feature indices (array<long>, ascending, distinct), read with valuesCol"
+            + " instead of featuresCol when set (PsLogisticRegression; unset: featuresCol)");
+  }
+
+  static Param<String> valuesCol(Params parent) {
+    return new Param<>(parent, "valuesCol", "column of the values of indicesCol (array<double>)");
   }
 
   static Param<String> predictionCol(Params parent) {

@@ -74,4 +74,20 @@ final class ModelSchema {
               + ", the model's number of features)");
     }
   }
+
+  /** Fails unless {@code schema} has the 64-bit indices and values columns. */
+  static void checkIndices(StructType schema, String indicesCol, String valuesCol) {
+    for (String c : new String[] {indicesCol, valuesCol}) {
+      if (!Arrays.asList(schema.fieldNames()).contains(c)
+          || !(schema.apply(c).dataType() instanceof org.apache.spark.sql.types.ArrayType)) {
+        throw new IllegalArgumentException(
+            "No array column '"
+                + c
+                + "' in the data (columns: "
+                + Arrays.toString(schema.fieldNames())
+                + "; expected indicesCol array<bigint> and valuesCol array<double>, as"
+                + " LongFeatureHasher writes them)");
+      }
+    }
+  }
 }

@@ -59,6 +59,28 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
     return put(featuresCol(), col);
   }
 
+  /**
+   * Reads the features from 64-bit indices in column {@code col} ({@code array<long>}, ascending,
+   * distinct, as {@code LongFeatureHasher} writes them) and their values in {@code valuesCol},
+   * instead of a vector column ({@link PsLogisticRegression}).
+   */
+  public S setIndicesCol(String col) {
+    return put(indicesCol(), col);
+  }
+
+  /** The values column of {@link #setIndicesCol} ({@code array<double>}; default "values"). */
+  public S setValuesCol(String col) {
+    return put(valuesCol(), col);
+  }
+
+  /**
+   * The size of the 64-bit feature space of {@link #setIndicesCol} (indices below it, at most 2^63
+   * - 2), e.g. 2^numBits of the hasher; 0 (default): the largest index in the data plus one.
+   */
+  public S setNumFeatures(long n) {
+    return put(numFeatures(), n);
+  }
+
   public S setPredictionCol(String col) {
     return put(predictionCol(), col);
   }
@@ -245,7 +267,20 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
   public StructType transformSchema(StructType schema) {
     // a staleness and an aggregation that cannot go together fail here, as they would in epoch 1
     spec().first().resolve(1, 1);
+    if (features().longIndices() && !readsLongIndices()) {
+      throw new IllegalArgumentException(
+          getClass().getSimpleName()
+              + " reads its features from a vector column (featuresCol), not from 64-bit indices"
+              + " ("
+              + features().describe()
+              + "; expected indicesCol unset: PsLogisticRegression reads 64-bit indices)");
+    }
     return outputSchema(schema);
+  }
+
+  /** Whether the estimator reads 64-bit feature indices ({@link #setIndicesCol}). */
+  protected boolean readsLongIndices() {
+    return false;
   }
 
   /** The subclass's check of the input columns and its output columns. */

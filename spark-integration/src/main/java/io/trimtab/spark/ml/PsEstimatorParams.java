@@ -4,6 +4,7 @@ import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.UpdateRule;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.ps.update.Updaters;
+import io.trimtab.spark.objective.FeatureColumns;
 import io.trimtab.spark.train.ModelPlacement;
 import io.trimtab.spark.train.TableLayout;
 import io.trimtab.spark.train.TrainingSpec;
@@ -33,6 +34,9 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
 
   private final Param<String> labelCol;
   private final Param<String> featuresCol;
+  private final Param<String> indicesCol;
+  private final Param<String> valuesCol;
+  private final LongParam numFeatures;
   private final Param<String> predictionCol;
   private final Param<String> probabilityCol;
   private final IntParam epochs;
@@ -58,6 +62,15 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
     // Params after the uid: a Param takes its parent's uid when it is made
     labelCol = Cols.labelCol(this);
     featuresCol = Cols.featuresCol(this);
+    indicesCol = Cols.indicesCol(this);
+    valuesCol = Cols.valuesCol(this);
+    numFeatures =
+        new LongParam(
+            this,
+            "numFeatures",
+            "size of the 64-bit feature space of indicesCol (indices below it; 0: the largest index"
+                + " in the data plus one); vectors give their own size",
+            Valid.<Object>of(v -> new FeatureColumns(null, null, null, ((Number) v).longValue())));
     predictionCol = Cols.predictionCol(this);
     probabilityCol = Cols.probabilityCol(this);
     epochs =
@@ -165,6 +178,8 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
             Valid.<String>of(ModelPlacement::parse));
     setDefault(labelCol, Cols.LABEL);
     setDefault(featuresCol, Cols.FEATURES);
+    setDefault(valuesCol, Cols.VALUES);
+    setDefault(numFeatures, 0L);
     setDefault(predictionCol, Cols.PREDICTION);
     setDefault(probabilityCol, Cols.PROBABILITY);
     setDefault(epochs, 10);
@@ -196,6 +211,29 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
 
   public final Param<String> featuresCol() {
     return featuresCol;
+  }
+
+  public final Param<String> indicesCol() {
+    return indicesCol;
+  }
+
+  public final Param<String> valuesCol() {
+    return valuesCol;
+  }
+
+  public final LongParam numFeatures() {
+    return numFeatures;
+  }
+
+  /** Where a fit reads the features: the vector column, or 64-bit indices and values. */
+  final FeatureColumns features() {
+    return isDefined(indicesCol)
+        ? new FeatureColumns(
+            getFeaturesCol(),
+            getOrDefault(indicesCol),
+            getOrDefault(valuesCol),
+            (Long) getOrDefault(numFeatures))
+        : FeatureColumns.vector(getFeaturesCol());
   }
 
   public final Param<String> predictionCol() {
@@ -371,7 +409,7 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
   final TrainingSpec spec() {
     return new TrainingSpec(
         getLabelCol(),
-        getFeaturesCol(),
+        features(),
         getEpochs(),
         getBatchesPerEpoch(),
         getSeed(),

@@ -36,7 +36,7 @@ public final class PsFactorizationMachineModel extends PsModel<PsFactorizationMa
    * FmObjective} lays them out).
    */
   PsFactorizationMachineModel(
-      String uid, int numFeatures, int width, double[] values, FitSummary summary) {
+      String uid, long numFeatures, int width, double[] values, FitSummary summary) {
     super(uid, numFeatures, width, values, summary);
     if (width < 2 || values.length != (numFeatures + 1L) * width) {
       throw new IllegalArgumentException(
@@ -95,7 +95,7 @@ public final class PsFactorizationMachineModel extends PsModel<PsFactorizationMa
    * (logistic).
    */
   public double score(Vector features) {
-    ModelSchema.checkSize(features, numFeatures());
+    ModelSchema.checkSize(features, vectorSize());
     return score(values(), factorSize + 1, features);
   }
 
@@ -106,7 +106,7 @@ public final class PsFactorizationMachineModel extends PsModel<PsFactorizationMa
         JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
             .broadcast(values());
     int width = factorSize + 1;
-    int dim = numFeatures();
+    int dim = vectorSize();
     boolean logistic = logistic();
     UserDefinedFunction out =
         udf(

@@ -1,6 +1,5 @@
 package io.trimtab.spark.ml;
 
-import io.trimtab.spark.objective.Examples;
 import io.trimtab.spark.objective.LogisticObjective;
 import io.trimtab.spark.tune.SettingSchedule;
 import org.apache.spark.ml.param.ParamMap;
@@ -49,8 +48,13 @@ public final class PsLogisticRegression
   }
 
   @Override
+  protected boolean readsLongIndices() {
+    return true;
+  }
+
+  @Override
   protected StructType outputSchema(StructType schema) {
-    Examples.checkSchema(schema, getLabelCol(), getFeaturesCol());
+    features().check(schema, getLabelCol());
     return ModelSchema.withOutputs(
         schema, getProbabilityCol(), DataTypes.DoubleType, getPredictionCol());
   }

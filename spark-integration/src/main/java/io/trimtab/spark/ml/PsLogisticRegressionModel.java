@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.udf;
 
 import io.trimtab.spark.objective.Example;
 import io.trimtab.spark.objective.Examples;
+import io.trimtab.spark.objective.FeatureColumns;
 import io.trimtab.spark.objective.LogisticLoss;
 import io.trimtab.spark.objective.LogisticObjective;
 import io.trimtab.spark.serve.ServedTable;
@@ -62,7 +63,7 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
    * LogisticObjective} lays them out).
    */
   PsLogisticRegressionModel(
-      String uid, int numFeatures, int width, double[] values, FitSummary summary) {
+      String uid, long numFeatures, int width, double[] values, FitSummary summary) {
     super(uid, numFeatures, width, values, summary);
     if (width != 1 || values.length != numFeatures + 1) {
       throw new IllegalArgumentException(
@@ -74,14 +75,15 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
               + (numFeatures + 1)
               + ": the weights, then the intercept)");
     }
-    this.weights = Arrays.copyOf(values, numFeatures);
-    this.intercept = values[numFeatures];
+    // gathered: its values are one array, so its features number at most 2^31
+    this.weights = Arrays.copyOf(values, Math.toIntExact(numFeatures));
+    this.intercept = values[Math.toIntExact(numFeatures)];
   }
 
   /**
    * A model kept on the shards: {@code numFeatures} weights then the intercept, in {@code table}.
    */
-  PsLogisticRegressionModel(String uid, int numFeatures, ServedTable table, FitSummary summary) {
+  PsLogisticRegressionModel(String uid, long numFeatures, ServedTable table, FitSummary summary) {
     super(uid, numFeatures, table, summary);
     if (table.width() != 1 || table.keys() != numFeatures + 1L) {
       throw new IllegalArgumentException(
@@ -106,7 +108,7 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
 
         @Override
         public PsLogisticRegressionModel make(
-            String uid, int numFeatures, int width, double[] values, FitSummary summary) {
+            String uid, long numFeatures, int width, double[] values, FitSummary summary) {
           return new PsLogisticRegressionModel(uid, numFeatures, width, values, summary);
         }
 
@@ -117,7 +119,7 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
 
         @Override
         public PsLogisticRegressionModel served(
-            String uid, int numFeatures, ServedTable table, FitSummary summary) {
+            String uid, long numFeatures, ServedTable table, FitSummary summary) {
           return new PsLogisticRegressionModel(uid, numFeatures, table, summary);
         }
       };
@@ -167,7 +169,8 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
   /** P(label = 1 | features) (pulling only these features' weights if kept on the shards). */
   public double probability(Vector features) {
     if (served() != null) {
-      return LogisticLoss.sigmoid(ServedScores.margin(served(), numFeatures(), features));
+      return LogisticLoss.sigmoid(
+          BatchScores.margin(BatchScores.served(served()), numFeatures(), features));
     }
     ModelSchema.checkSize(features, weights.length);
     return LogisticLoss.sigmoid(margin(weights, intercept, features));
@@ -180,20 +183,25 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
 
   /**
    * Adds the probability and prediction columns ({@code probabilityCol}, {@code predictionCol})
-   * computed from {@code featuresCol}.
+   * computed from {@code featuresCol}, or from {@code indicesCol} and {@code valuesCol} when set.
    *
-   * @throws IllegalArgumentException naming the column if the features column is missing or not a
-   *     vector, or an output column exists already
+   * @throws IllegalArgumentException naming the column if the features columns are missing or of
+   *     another type, or an output column exists already
    */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType out = transformSchema(dataset.schema());
     if (served() != null) {
-      return ServedScores.logistic(dataset, served(), numFeatures(), getFeaturesCol(), out);
+      return BatchScores.logistic(
+          dataset, BatchScores.served(served()), numFeatures(), features(), out);
     }
     Broadcast<double[]> w =
         JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext()).broadcast(weights);
     double b = intercept;
+    if (features().longIndices()) {
+      return BatchScores.logistic(
+          dataset, BatchScores.broadcast(w, b), numFeatures(), features(), out);
+    }
     int dim = weights.length;
     UserDefinedFunction prob =
         udf(
@@ -213,23 +221,30 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
     return copy(ParamMap.empty()).setFeaturesCol(featuresCol).transform(data);
   }
 
-  /** Log-loss, AUC and accuracy on {@code data} (columns {@code labelCol}, {@code featuresCol}). */
+  /**
+   * Log-loss, AUC and accuracy on {@code data} (columns {@code labelCol} and {@code featuresCol},
+   * or {@code indicesCol} and {@code valuesCol} when set).
+   */
   public Evaluation evaluate(Dataset<Row> data) {
-    return evaluate(data, getLabelCol(), getFeaturesCol());
+    return evaluate(data, getLabelCol(), features());
   }
 
-  /** Log-loss, AUC and accuracy on {@code data}. */
+  /** Log-loss, AUC and accuracy on {@code data}, reading vectors from {@code featuresCol}. */
   public Evaluation evaluate(Dataset<Row> data, String labelCol, String featuresCol) {
-    Examples.checkSchema(data.schema(), labelCol, featuresCol);
-    if (served() != null) {
-      return evaluateServed(data, labelCol, featuresCol);
+    return evaluate(data, labelCol, FeatureColumns.vector(featuresCol));
+  }
+
+  private Evaluation evaluate(Dataset<Row> data, String labelCol, FeatureColumns cols) {
+    cols.check(data.schema(), labelCol);
+    if (served() != null || cols.longIndices()) {
+      return evaluateByTransform(data, labelCol, cols);
     }
     Broadcast<double[]> w =
         JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext()).broadcast(weights);
     double b = intercept;
     int dim = weights.length;
     JavaRDD<Tuple2<Object, Object>> scored =
-        Examples.toExamples(data, labelCol, featuresCol, dim, LogisticObjective.INSTANCE)
+        Examples.toExamples(data, labelCol, cols.featuresCol(), dim, LogisticObjective.INSTANCE)
             .map(
                 e ->
                     new Tuple2<>(
@@ -238,16 +253,24 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
     return Metrics.of(scored);
   }
 
-  /** {@link #evaluate} of a model kept on the shards: its probabilities from {@link #transform}. */
-  private Evaluation evaluateServed(Dataset<Row> data, String labelCol, String featuresCol) {
+  /**
+   * {@link #evaluate} through {@link #transform}'s batches: for a model kept on the shards, and for
+   * rows with 64-bit indices.
+   */
+  private Evaluation evaluateByTransform(Dataset<Row> data, String labelCol, FeatureColumns cols) {
     String p = "__trimtab_p_" + uid();
     String y = "__trimtab_y_" + uid();
-    Dataset<Row> scored =
+    PsLogisticRegressionModel m =
         copy(ParamMap.empty())
-            .setFeaturesCol(featuresCol)
+            .setFeaturesCol(cols.featuresCol())
             .setProbabilityCol(p)
-            .setPredictionCol("__trimtab_pred_" + uid())
-            .transform(data.withColumn(y, col(labelCol).cast(DataTypes.DoubleType)));
+            .setPredictionCol("__trimtab_pred_" + uid());
+    if (cols.longIndices()) {
+      m.setIndicesCol(cols.indicesCol()).setValuesCol(cols.valuesCol());
+    } else {
+      m.clear(m.indicesCol());
+    }
+    Dataset<Row> scored = m.transform(data.withColumn(y, col(labelCol).cast(DataTypes.DoubleType)));
     JavaRDD<Tuple2<Object, Object>> pairs =
         scored
             .select(p, y)
@@ -285,10 +308,10 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
 
   static double margin(double[] w, double b, Example e) {
     double z = b;
-    int[] idx = e.indices();
+    long[] idx = e.indices();
     double[] val = e.values();
     for (int i = 0; i < idx.length; i++) {
-      z += w[idx[i]] * val[i];
+      z += w[(int) idx[i]] * val[i];
     }
     return z;
   }

@@ -1,5 +1,6 @@
 package io.trimtab.spark.ml;
 
+import io.trimtab.spark.objective.FeatureColumns;
 import io.trimtab.spark.objective.Objective;
 import io.trimtab.spark.serve.ServedTable;
 import io.trimtab.spark.train.FitSummary;
@@ -37,7 +38,7 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
   private static final long serialVersionUID = 1L;
 
   private final String uid;
-  private final int numFeatures;
+  private final long numFeatures;
   private final int width;
 
   /** The trained table's values in the driver, or null when {@link #served}. */
@@ -49,12 +50,14 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
   private final FitSummary summary;
   private final Param<String> labelCol;
   private final Param<String> featuresCol;
+  private final Param<String> indicesCol;
+  private final Param<String> valuesCol;
   private final Param<String> predictionCol;
   private final Param<String> probabilityCol;
 
   /** Makes a model of the concrete class (for {@code copy} and load). */
   interface Factory<M> extends java.io.Serializable {
-    M make(String uid, int numFeatures, int width, double[] values, FitSummary summary);
+    M make(String uid, long numFeatures, int width, double[] values, FitSummary summary);
 
     /** Whether this kind of model can be served from the shards ({@link #served}). */
     default boolean serves() {
@@ -62,7 +65,7 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
     }
 
     /** A model served from {@code table} on the shards (only if {@link #serves}). */
-    default M served(String uid, int numFeatures, ServedTable table, FitSummary summary) {
+    default M served(String uid, long numFeatures, ServedTable table, FitSummary summary) {
       throw new IllegalStateException("This kind of model cannot be served from the shards");
     }
   }
@@ -72,7 +75,7 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
    * @throws IllegalArgumentException if {@code values} is not a whole number of keys of {@code
    *     width}
    */
-  protected PsModel(String uid, int numFeatures, int width, double[] values, FitSummary summary) {
+  protected PsModel(String uid, long numFeatures, int width, double[] values, FitSummary summary) {
     this(uid, numFeatures, width, checked(values, width, numFeatures), null, summary);
   }
 
@@ -80,13 +83,13 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
    * A model whose trained table stays on the parameter server's shards, {@code table.keys()} keys
    * of {@code table.width()} values, as the objective lays them out.
    */
-  protected PsModel(String uid, int numFeatures, ServedTable table, FitSummary summary) {
+  protected PsModel(String uid, long numFeatures, ServedTable table, FitSummary summary) {
     this(uid, numFeatures, table.width(), null, checked(table, numFeatures), summary);
   }
 
   private PsModel(
       String uid,
-      int numFeatures,
+      long numFeatures,
       int width,
       double[] values,
       ServedTable served,
@@ -99,15 +102,18 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
     this.summary = summary;
     labelCol = Cols.labelCol(this);
     featuresCol = Cols.featuresCol(this);
+    indicesCol = Cols.indicesCol(this);
+    valuesCol = Cols.valuesCol(this);
     predictionCol = Cols.predictionCol(this);
     probabilityCol = Cols.probabilityCol(this);
     setDefault(labelCol, Cols.LABEL);
     setDefault(featuresCol, Cols.FEATURES);
+    setDefault(valuesCol, Cols.VALUES);
     setDefault(predictionCol, Cols.PREDICTION);
     setDefault(probabilityCol, Cols.PROBABILITY);
   }
 
-  private static double[] checked(double[] values, int width, int numFeatures) {
+  private static double[] checked(double[] values, int width, long numFeatures) {
     if (width < 1 || values.length % width != 0 || values.length / width <= numFeatures) {
       throw new IllegalArgumentException(
           "Invalid model values: "
@@ -123,7 +129,7 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
     return values;
   }
 
-  private static ServedTable checked(ServedTable table, int numFeatures) {
+  private static ServedTable checked(ServedTable table, long numFeatures) {
     if (table.keys() <= numFeatures) {
       throw new IllegalArgumentException(
           "Invalid served model: "
@@ -180,6 +186,33 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
     return featuresCol;
   }
 
+  public final Param<String> indicesCol() {
+    return indicesCol;
+  }
+
+  public final Param<String> valuesCol() {
+    return valuesCol;
+  }
+
+  /** Reads 64-bit feature indices from {@code c} (with {@code valuesCol}) instead of vectors. */
+  public M setIndicesCol(String c) {
+    set(indicesCol, c);
+    return self();
+  }
+
+  public M setValuesCol(String c) {
+    set(valuesCol, c);
+    return self();
+  }
+
+  /** Where the model reads a row's features: the vector column, or 64-bit indices and values. */
+  final FeatureColumns features() {
+    return isDefined(indicesCol)
+        ? new FeatureColumns(
+            getFeaturesCol(), getOrDefault(indicesCol), getOrDefault(valuesCol), numFeatures)
+        : FeatureColumns.vector(getFeaturesCol());
+  }
+
   public final Param<String> predictionCol() {
     return predictionCol;
   }
@@ -224,9 +257,17 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
     return getOrDefault(probabilityCol);
   }
 
-  /** Number of features the model expects. */
-  public int numFeatures() {
+  /**
+   * Number of features the model expects: a vector's size, or the size of a 64-bit index space
+   * (logistic regression).
+   */
+  public long numFeatures() {
     return numFeatures;
+  }
+
+  /** {@link #numFeatures} of a model that reads vectors, whose size is an int. */
+  final int vectorSize() {
+    return Math.toIntExact(numFeatures);
   }
 
   /** Per-epoch metrics of training, in order (empty for a loaded model). */
@@ -320,7 +361,12 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
    */
   @Override
   public StructType transformSchema(StructType schema) {
-    ModelSchema.checkFeatures(schema, getFeaturesCol());
+    FeatureColumns f = features();
+    if (f.longIndices()) {
+      ModelSchema.checkIndices(schema, f.indicesCol(), f.valuesCol());
+    } else {
+      ModelSchema.checkFeatures(schema, getFeaturesCol());
+    }
     return ModelSchema.withOutputs(
         schema, getProbabilityCol(), probabilityType(), getPredictionCol());
   }

@@ -21,10 +21,11 @@ import scala.Option;
 /**
  * Saving and loading of every {@link PsModel}, as MLlib saves its models: the Params as Spark's
  * metadata JSON under {@code path/metadata}, the values as one Parquet row under {@code path/data}
- * (features, width, values, training rows, keys). A model kept on the shards has no values there:
- * its shards write the table under {@code path/table} (parts and manifest, the checkpoint format),
- * and loading has the shards of the new application read it into a table that serves the model. The
- * training history is not saved: a loaded model has none.
+ * (features, width, values, training rows, keys; models saved with an int features count load too).
+ * A model kept on the shards has no values there: its shards write the table under {@code
+ * path/table} (parts and manifest, the checkpoint format), and loading has the shards of the new
+ * application read it into a table that serves the model. The training history is not saved: a
+ * loaded model has none.
  */
 final class PsModelIo {
   /** Where a saved model kept on the shards has its table. */
@@ -44,7 +45,7 @@ final class PsModelIo {
       DefaultParamsWriter.saveMetadata(model, path, sc(), Option.empty(), Option.empty());
       StructType schema =
           new StructType()
-              .add("numFeatures", DataTypes.IntegerType)
+              .add("numFeatures", DataTypes.LongType)
               .add("width", DataTypes.IntegerType)
               .add("values", new VectorUDT(), true)
               .add("trainingRows", DataTypes.LongType)
@@ -100,14 +101,14 @@ final class PsModelIo {
         model =
             factory.served(
                 metadata.uid(),
-                row.getInt(0),
+                ((Number) row.get(0)).longValue(),
                 ServedTable.load(Trimtab.parameterServer(sparkSession()), table, keys),
                 FitSummary.loaded(row.getLong(3)));
       } else {
         model =
             factory.make(
                 metadata.uid(),
-                row.getInt(0),
+                ((Number) row.get(0)).longValue(),
                 row.getInt(1),
                 ((Vector) row.get(2)).toArray(),
                 FitSummary.loaded(row.getLong(3)));

@@ -27,10 +27,10 @@ public final class PsMultilayerPerceptronModel extends PsModel<PsMultilayerPerce
 
   /** {@code values} as {@link MlpObjective} lays them out, {@code width} the hidden units. */
   PsMultilayerPerceptronModel(
-      String uid, int numFeatures, int width, double[] values, FitSummary summary) {
+      String uid, long numFeatures, int width, double[] values, FitSummary summary) {
     super(uid, numFeatures, width, values, summary);
     this.hidden = width;
-    this.classes = values.length / width - numFeatures - 2;
+    this.classes = (int) (values.length / width - numFeatures - 2);
     if (classes < 2 || classes > hidden) {
       throw new IllegalArgumentException(
           "Invalid multilayer perceptron values: "
@@ -72,8 +72,8 @@ public final class PsMultilayerPerceptronModel extends PsModel<PsMultilayerPerce
 
   /** The class probabilities of one row. */
   public Vector probabilities(Vector features) {
-    ModelSchema.checkSize(features, numFeatures());
-    return Vectors.dense(probabilities(values(), numFeatures(), hidden, classes, features));
+    ModelSchema.checkSize(features, vectorSize());
+    return Vectors.dense(probabilities(values(), vectorSize(), hidden, classes, features));
   }
 
   @Override
@@ -81,7 +81,7 @@ public final class PsMultilayerPerceptronModel extends PsModel<PsMultilayerPerce
     Broadcast<double[]> w =
         JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
             .broadcast(values());
-    int dim = numFeatures();
+    int dim = vectorSize();
     int h = hidden;
     int k = classes;
     return withClasses(

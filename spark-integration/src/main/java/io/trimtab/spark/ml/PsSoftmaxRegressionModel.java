@@ -31,7 +31,7 @@ public final class PsSoftmaxRegressionModel extends PsModel<PsSoftmaxRegressionM
    * lays them out).
    */
   PsSoftmaxRegressionModel(
-      String uid, int numFeatures, int width, double[] values, FitSummary summary) {
+      String uid, long numFeatures, int width, double[] values, FitSummary summary) {
     super(uid, numFeatures, width, values, summary);
     if (width < 2 || values.length != (numFeatures + 1L) * width) {
       throw new IllegalArgumentException(
@@ -73,17 +73,17 @@ public final class PsSoftmaxRegressionModel extends PsModel<PsSoftmaxRegressionM
   /** The weights as MLlib gives them: a K x numFeatures matrix (row c: class c's weights). */
   public Matrix coefficientMatrix() {
     return new DenseMatrix(
-        numClasses, numFeatures(), Arrays.copyOf(values(), numClasses * numFeatures()));
+        numClasses, vectorSize(), Arrays.copyOf(values(), numClasses * vectorSize()));
   }
 
   /** The K intercepts. */
   public Vector interceptVector() {
-    return Vectors.dense(Arrays.copyOfRange(values(), numClasses * numFeatures(), values().length));
+    return Vectors.dense(Arrays.copyOfRange(values(), numClasses * vectorSize(), values().length));
   }
 
   /** The class probabilities of one row. */
   public Vector probabilities(Vector features) {
-    ModelSchema.checkSize(features, numFeatures());
+    ModelSchema.checkSize(features, vectorSize());
     return Vectors.dense(probabilities(values(), numClasses, features));
   }
 
@@ -98,7 +98,7 @@ public final class PsSoftmaxRegressionModel extends PsModel<PsSoftmaxRegressionM
         JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
             .broadcast(values());
     int k = numClasses;
-    int dim = numFeatures();
+    int dim = vectorSize();
     return withClasses(
         dataset,
         v -> {

@@ -150,7 +150,7 @@ public final class FmObjective implements Objective {
   }
 
   @Override
-  public String describe(int numFeatures) {
+  public String describe(long numFeatures) {
     return "Factorization machine, "
         + factors
         + " factors, "

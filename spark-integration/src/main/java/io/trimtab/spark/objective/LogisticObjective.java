@@ -49,7 +49,12 @@ public final class LogisticObjective implements Objective {
   }
 
   @Override
-  public String describe(int numFeatures) {
+  public String describe(long numFeatures) {
     return "Logistic regression, " + numFeatures + " features";
+  }
+
+  @Override
+  public boolean readsLongIndices() {
+    return true;
   }
 }

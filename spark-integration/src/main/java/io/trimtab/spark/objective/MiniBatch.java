@@ -34,7 +34,7 @@ public record MiniBatch(
    * there are fewer rows than batches), after a seeded shuffle when {@code seed != 0}.
    */
   public static List<MiniBatch> prepare(
-      List<Example> rows, int batches, long seed, int interceptKey) {
+      List<Example> rows, int batches, long seed, long interceptKey) {
     return prepare(rows, batches, seed, new long[] {interceptKey});
   }
 
@@ -69,14 +69,14 @@ public record MiniBatch(
     for (int i = lo; i < hi; i++) {
       nnz += rows[i].indices().length;
     }
-    int[] all = new int[nnz];
+    long[] all = new long[nnz];
     int k = 0;
     for (int i = lo; i < hi; i++) {
-      int[] idx = rows[i].indices();
+      long[] idx = rows[i].indices();
       System.arraycopy(idx, 0, all, k, idx.length);
       k += idx.length;
     }
-    int[] sorted = all.clone();
+    long[] sorted = all.clone();
     Arrays.sort(sorted);
     int distinct = 0;
     for (int i = 0; i < sorted.length; i++) {
@@ -98,7 +98,7 @@ public record MiniBatch(
     k = 0;
     for (int i = lo; i < hi; i++) {
       Example e = rows[i];
-      int[] idx = e.indices();
+      long[] idx = e.indices();
       System.arraycopy(e.values(), 0, values, k, idx.length);
       for (int j = 0; j < idx.length; j++) {
         positions[k + j] = Arrays.binarySearch(sorted, 0, distinct, idx[j]);

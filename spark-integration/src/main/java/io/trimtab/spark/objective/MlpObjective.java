@@ -58,12 +58,12 @@ public final class MlpObjective implements Objective {
   }
 
   @Override
-  public long dimension(int numFeatures) {
+  public long dimension(long numFeatures) {
     return numFeatures + classes + 2L;
   }
 
   @Override
-  public long[] extraKeys(int numFeatures) {
+  public long[] extraKeys(long numFeatures) {
     long[] keys = new long[classes + 2];
     for (int i = 0; i < keys.length; i++) {
       keys[i] = numFeatures + i;
@@ -186,7 +186,7 @@ public final class MlpObjective implements Objective {
   }
 
   @Override
-  public String describe(int numFeatures) {
+  public String describe(long numFeatures) {
     return "Multilayer perceptron, "
         + numFeatures
         + " inputs, "

@@ -32,7 +32,7 @@ public interface Objective extends Serializable {
    * Keys of the model table for data with {@code numFeatures} features: by default theirs and an
    * intercept key.
    */
-  default long dimension(int numFeatures) {
+  default long dimension(long numFeatures) {
     return numFeatures + 1L;
   }
 
@@ -40,7 +40,7 @@ public interface Objective extends Serializable {
    * The keys after the features', ascending, that every non-empty mini-batch pulls (and pushes): by
    * default the intercept key, {@code numFeatures}.
    */
-  default long[] extraKeys(int numFeatures) {
+  default long[] extraKeys(long numFeatures) {
     return new long[] {numFeatures};
   }
 
@@ -75,5 +75,13 @@ public interface Objective extends Serializable {
   }
 
   /** One line for the tuning log, e.g. "Logistic regression, 262144 features". */
-  String describe(int numFeatures);
+  String describe(long numFeatures);
+
+  /**
+   * Whether this model trains on 64-bit feature indices (an indices and a values column) besides
+   * Spark ML vectors: a model whose keys are only its features' and a few of its own.
+   */
+  default boolean readsLongIndices() {
+    return false;
+  }
 }

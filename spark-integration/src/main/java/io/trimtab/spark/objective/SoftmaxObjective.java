@@ -100,7 +100,7 @@ public final class SoftmaxObjective implements Objective {
   }
 
   @Override
-  public String describe(int numFeatures) {
+  public String describe(long numFeatures) {
     return "Softmax regression, " + classes + " classes, " + numFeatures + " features";
   }
 }

@@ -1,6 +1,7 @@
 package io.trimtab.spark.serve;
 
 import io.trimtab.ps.ClientOptions;
+import io.trimtab.ps.PsException;
 import io.trimtab.ps.ReadMode;
 import io.trimtab.ps.TableHandle;
 import io.trimtab.ps.TableSpec;
@@ -87,7 +88,21 @@ public final class ServedTable implements Serializable {
    * shared client (a task's executor, or the driver).
    */
   public double[] pull(long[] keys) {
-    return ExecutorClients.shared(options).pull(table, keys, ReadMode.latest()).values();
+    try {
+      return ExecutorClients.shared(options).pull(table, keys, ReadMode.latest()).values();
+    } catch (PsException e) {
+      // a shard is gone with its executor, or the table was dropped: the model cannot score
+      throw new PsException(
+          "The model kept on the shards cannot be read ("
+              + table.name()
+              + " on "
+              + table.shards()
+              + "): "
+              + e.getMessage()
+              + ". A shard lost with its executor takes its part of the model with it: load the"
+              + " model again from where it was saved (or train from the last checkpoint)",
+          e);
+    }
   }
 
   /**

@@ -3,7 +3,7 @@ package io.trimtab.spark.train;
 import io.trimtab.spark.ParameterServer;
 import io.trimtab.spark.UserErrors;
 import io.trimtab.spark.objective.Example;
-import io.trimtab.spark.objective.Examples;
+import io.trimtab.spark.objective.FeatureColumns;
 import io.trimtab.spark.objective.MiniBatch;
 import io.trimtab.spark.objective.Objective;
 import java.io.Serializable;
@@ -35,8 +35,8 @@ final class DataCuts implements AutoCloseable {
   private final ParameterServer ps;
   private final Dataset<Row> data;
   private final String labelCol;
-  private final String featuresCol;
-  private final int numFeatures;
+  private final FeatureColumns features;
+  private final long numFeatures;
   private final Objective objective;
   private final int batches;
   private final long seed;
@@ -48,12 +48,12 @@ final class DataCuts implements AutoCloseable {
       ParameterServer ps,
       Dataset<Row> data,
       TrainingSpec spec,
-      int numFeatures,
+      long numFeatures,
       Objective objective) {
     this.ps = ps;
     this.data = data;
     this.labelCol = spec.labelCol();
-    this.featuresCol = spec.featuresCol();
+    this.features = spec.features();
     this.numFeatures = numFeatures;
     this.objective = objective;
     this.batches = spec.batchesPerEpoch();
@@ -105,7 +105,8 @@ final class DataCuts implements AutoCloseable {
     // mini-batches (BSP's first-epoch loss on spam ranged over 0.18-0.33). Rows carry their input
     // position instead, are dealt round-robin by it, and each worker sorts them back by it.
     return JavaPairRDD.fromJavaRDD(
-            Examples.toExamples(data, labelCol, featuresCol, numFeatures, objective)
+            features
+                .toExamples(data, labelCol, numFeatures, objective)
                 .mapPartitionsWithIndex(DataCuts::positioned, true))
         .repartitionAndSortWithinPartitions(new RoundRobin(workers))
         .mapPartitions(

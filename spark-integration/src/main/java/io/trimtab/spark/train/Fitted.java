@@ -13,7 +13,7 @@ import io.trimtab.spark.serve.ServedTable;
  * @param summary what training did
  */
 public record Fitted(
-    double[] values, ServedTable served, int numFeatures, int width, FitSummary summary) {
+    double[] values, ServedTable served, long numFeatures, int width, FitSummary summary) {
 
   public Fitted {
     if ((values == null) == (served == null)) {
@@ -23,11 +23,11 @@ public record Fitted(
     }
   }
 
-  static Fitted gathered(double[] values, int numFeatures, int width, FitSummary summary) {
+  static Fitted gathered(double[] values, long numFeatures, int width, FitSummary summary) {
     return new Fitted(values, null, numFeatures, width, summary);
   }
 
-  static Fitted served(ServedTable served, int numFeatures, FitSummary summary) {
+  static Fitted served(ServedTable served, long numFeatures, FitSummary summary) {
     return new Fitted(null, served, numFeatures, served.width(), summary);
   }
 }

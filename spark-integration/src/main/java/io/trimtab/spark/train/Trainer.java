@@ -11,7 +11,6 @@ import io.trimtab.spark.SparkChecks;
 import io.trimtab.spark.Trimtab;
 import io.trimtab.spark.TrimtabConf;
 import io.trimtab.spark.checkpoint.Checkpoints;
-import io.trimtab.spark.objective.Examples;
 import io.trimtab.spark.objective.Objective;
 import io.trimtab.spark.serve.ServedTable;
 import io.trimtab.spark.tune.Tuning;
@@ -58,7 +57,16 @@ public final class Trainer {
     }
     Setting initial = spec.first().resolve(ps.numShards(), ps.taskSlots());
     TrainingRun.check(ps, initial);
-    int dim = Examples.numFeatures(data, spec.featuresCol());
+    if (spec.features().longIndices() && !objective.readsLongIndices()) {
+      throw new IllegalArgumentException(
+          "The "
+              + objective.name()
+              + " model reads its features from a vector column (featuresCol), not from 64-bit"
+              + " indices ("
+              + spec.features().describe()
+              + "; expected indicesCol unset: PsLogisticRegression reads 64-bit indices)");
+    }
+    long dim = spec.features().numFeatures(data);
     UpdateRule rule = spec.rule();
     long keys = objective.dimension(dim);
     // the parameters and the optimizer's state of a key
@@ -111,7 +119,11 @@ public final class Trainer {
       if (resumed != null) {
         run.resume(resumed);
       } else {
-        double[] start = objective.initialValues(dim, spec.seed());
+        // models that start from values read vectors: their features number at most 2^31
+        double[] start =
+            objective.startsFromValues()
+                ? objective.initialValues(Math.toIntExact(dim), spec.seed())
+                : null;
         if (start != null) {
           run.startFrom(
               new TableSnapshot(
@@ -165,7 +177,7 @@ public final class Trainer {
   }
 
   /** Fails unless {@code c} holds a model this fit can continue: same features and update rule. */
-  private static void checkResumable(Manifest c, TableSpec spec, long keys, int numFeatures) {
+  private static void checkResumable(Manifest c, TableSpec spec, long keys, long numFeatures) {
     if (c.spec().width() != spec.width()) {
       throw new IllegalArgumentException(
           "Cannot resume from the checkpoint of epoch "

@@ -3,6 +3,7 @@ package io.trimtab.spark.train;
 import io.trimtab.ps.StalenessBound;
 import io.trimtab.ps.UpdateRule;
 import io.trimtab.ps.partition.PartitionerKind;
+import io.trimtab.spark.objective.FeatureColumns;
 import io.trimtab.tuner.Aggregation;
 import io.trimtab.tuner.Setting;
 import java.io.Serializable;
@@ -14,7 +15,7 @@ import java.util.Objects;
  * engine reads nothing else of the estimator.
  *
  * @param labelCol the label column
- * @param featuresCol the features column (a vector)
+ * @param features where the features are: a vector column, or 64-bit indices and values
  * @param epochs passes over the data (>= 1)
  * @param batchesPerEpoch mini-batches (clocks) per epoch per worker (>= 1)
  * @param seed seed of the mini-batch cut and of each epoch's batch order (0: partition order)
@@ -30,7 +31,7 @@ import java.util.Objects;
  */
 public record TrainingSpec(
     String labelCol,
-    String featuresCol,
+    FeatureColumns features,
     int epochs,
     int batchesPerEpoch,
     long seed,
@@ -46,7 +47,7 @@ public record TrainingSpec(
 
   public TrainingSpec {
     Objects.requireNonNull(labelCol, "labelCol");
-    Objects.requireNonNull(featuresCol, "featuresCol");
+    Objects.requireNonNull(features, "features");
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(first, "first");
     Objects.requireNonNull(layout, "layout");

@@ -62,7 +62,7 @@ public final class Tuning {
       double target,
       Setting initial,
       Objective objective,
-      int dim,
+      long dim,
       long rows,
       int batches,
       long seed,

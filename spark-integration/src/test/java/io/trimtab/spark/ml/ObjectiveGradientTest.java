@@ -98,7 +98,10 @@ class ObjectiveGradientTest {
     SplittableRandom rnd = new SplittableRandom(21);
     for (Example row : rows(3, 22)) {
       org.apache.spark.ml.linalg.Vector x =
-          org.apache.spark.ml.linalg.Vectors.sparse(FEATURES, row.indices(), row.values());
+          org.apache.spark.ml.linalg.Vectors.sparse(
+              FEATURES,
+              java.util.Arrays.stream(row.indices()).mapToInt(Math::toIntExact).toArray(),
+              row.values());
       int y = (int) row.label();
 
       SoftmaxObjective softmax = new SoftmaxObjective(3);
@@ -141,7 +144,7 @@ class ObjectiveGradientTest {
     SplittableRandom rnd = new SplittableRandom(seed);
     List<Example> rows = new ArrayList<>();
     for (int r = 0; r < 9; r++) {
-      int[] idx = rnd.ints(0, FEATURES).distinct().limit(1 + rnd.nextInt(4)).sorted().toArray();
+      long[] idx = rnd.longs(0, FEATURES).distinct().limit(1 + rnd.nextInt(4)).sorted().toArray();
       double[] val = rnd.doubles(idx.length, -2, 2).toArray();
       rows.add(new Example(rnd.nextInt(classes), idx, val));
     }

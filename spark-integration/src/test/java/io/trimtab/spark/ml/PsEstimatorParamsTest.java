@@ -99,8 +99,11 @@ class PsEstimatorParamsTest {
     // through a ParamMap (as CrossValidator gives them), the same check and message
     assertThatThrownBy(() -> ParamMap.empty().put(lr.epochs(), 0))
         .hasMessage("Invalid epochs: 0 (must be >= 1)");
-    // nothing was set by the refused calls
-    assertThat(lr.extractParamMap().toSeq().size()).isEqualTo(lr.params().length - 3);
+    assertThatThrownBy(() -> lr.setNumFeatures(-1))
+        .hasMessageStartingWith("Invalid number of features: -1 (expected 0");
+    // nothing was set by the refused calls (4 Params have no default: tuning, checkpointDir,
+    // resumeFrom, indicesCol)
+    assertThat(lr.extractParamMap().toSeq().size()).isEqualTo(lr.params().length - 4);
     assertThat(lr.getEpochs()).isEqualTo(10);
   }
 
@@ -149,7 +152,13 @@ class PsEstimatorParamsTest {
         new PsLogisticRegressionModel(new double[] {1, 2}, 0, List.of(), 1, null);
     Set<String> model = Arrays.stream(m.params()).map(Param::name).collect(Collectors.toSet());
     assertThat(model)
-        .containsExactlyInAnyOrder("labelCol", "featuresCol", "predictionCol", "probabilityCol");
+        .containsExactlyInAnyOrder(
+            "labelCol",
+            "featuresCol",
+            "indicesCol",
+            "valuesCol",
+            "predictionCol",
+            "probabilityCol");
     assertThat(model).allMatch(lr::hasParam);
     PsLogisticRegressionModel copy = m.copy(new ParamMap().put(m.probabilityCol(), "p"));
     assertThat(copy.uid()).isEqualTo(m.uid());

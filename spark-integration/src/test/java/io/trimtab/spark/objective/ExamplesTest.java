@@ -60,4 +60,75 @@ class ExamplesTest {
         .hasMessageStartingWith(
             "Features column 'features' has type array<double> (expected an org.apache.spark.ml.linalg.Vector column");
   }
+
+  private static org.apache.spark.sql.Row longRow(double label, Object[] idx, Object[] val) {
+    return RowFactory.create(
+        label,
+        scala.collection.JavaConverters.asScalaBuffer(java.util.Arrays.asList(idx)).toSeq(),
+        scala.collection.JavaConverters.asScalaBuffer(java.util.Arrays.asList(val)).toSeq());
+  }
+
+  @Test
+  void longIndices_keepTheWhole64BitSpace_andBadRowsAreRefusedNamingThem() {
+    long big = Long.MAX_VALUE - 2;
+    Example e =
+        Examples.convertLong(
+            longRow(1.0, new Object[] {5L, 1L << 40, big}, new Object[] {1.0, 0.5, 2.0}),
+            Long.MAX_VALUE - 1,
+            LogisticObjective.INSTANCE);
+    assertThat(e.indices()).containsExactly(5L, 1L << 40, big);
+    assertThat(e.values()).containsExactly(1.0, 0.5, 2.0);
+
+    long n = 1L << 40;
+    assertThatThrownBy(
+            () ->
+                Examples.convertLong(
+                    longRow(1.0, new Object[] {3L, n}, new Object[] {1.0, 1.0}),
+                    n,
+                    LogisticObjective.INSTANCE))
+        .hasMessageStartingWith("Feature index 1099511627776 in row ")
+        .hasMessageEndingWith("(expected 0 .. 1099511627775, below numFeatures)");
+    assertThatThrownBy(
+            () ->
+                Examples.convertLong(
+                    longRow(1.0, new Object[] {9L, 3L}, new Object[] {1.0, 1.0}),
+                    n,
+                    LogisticObjective.INSTANCE))
+        .hasMessageContaining("are not ascending and distinct at 3 (expected ascending, distinct");
+    assertThatThrownBy(
+            () ->
+                Examples.convertLong(
+                    longRow(1.0, new Object[] {3L}, new Object[] {1.0, 2.0}),
+                    n,
+                    LogisticObjective.INSTANCE))
+        .hasMessageContaining("has 1 indices and 2 values (expected one value per index)");
+    assertThatThrownBy(
+            () ->
+                Examples.convertLong(
+                    longRow(1.0, new Object[] {3L}, new Object[] {Double.NaN}),
+                    n,
+                    LogisticObjective.INSTANCE))
+        .hasMessageStartingWith("Non-finite feature value NaN in row ");
+    assertThatThrownBy(
+            () ->
+                Examples.convertLong(
+                    longRow(3.0, new Object[] {3L}, new Object[] {1.0}),
+                    n,
+                    LogisticObjective.INSTANCE))
+        .hasMessageStartingWith("Invalid label 3.0 in row ");
+
+    StructType schema =
+        new StructType()
+            .add("label", DataTypes.DoubleType)
+            .add("indices", DataTypes.createArrayType(DataTypes.LongType))
+            .add("values", DataTypes.createArrayType(DataTypes.DoubleType));
+    new FeatureColumns("features", "indices", "values", 0).check(schema, "label");
+    assertThatThrownBy(
+            () -> new FeatureColumns("features", "values", "indices", 0).check(schema, "label"))
+        .hasMessage(
+            "Indices column 'values' has type array<double> (expected array<bigint> or array<int>,"
+                + " as LongFeatureHasher writes)");
+    assertThatThrownBy(() -> new FeatureColumns("features", "indices", "values", -1))
+        .hasMessageStartingWith("Invalid number of features: -1 (expected 0");
+  }
 }

@@ -15,7 +15,7 @@ class MiniBatchTest {
     List<Example> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int nnz = 1 + rnd.nextInt(5);
-      int[] idx = rnd.ints(0, dim).distinct().limit(nnz).sorted().toArray();
+      long[] idx = rnd.longs(0, dim).distinct().limit(nnz).sorted().toArray();
       double[] val = new double[idx.length];
       for (int k = 0; k < val.length; k++) {
         val[k] = rnd.nextDouble() * 2 - 1;
@@ -79,12 +79,12 @@ class MiniBatchTest {
     for (Example e : rows) {
       double z = fullW[30];
       for (int j = 0; j < e.indices().length; j++) {
-        z += fullW[e.indices()[j]] * e.values()[j];
+        z += fullW[(int) e.indices()[j]] * e.values()[j];
       }
       double p = 1 / (1 + Math.exp(-z));
       expectedLoss += -(e.label() * Math.log(p) + (1 - e.label()) * Math.log(1 - p));
       for (int j = 0; j < e.indices().length; j++) {
-        expected[e.indices()[j]] += (p - e.label()) * e.values()[j];
+        expected[(int) e.indices()[j]] += (p - e.label()) * e.values()[j];
       }
       expected[30] += p - e.label();
     }

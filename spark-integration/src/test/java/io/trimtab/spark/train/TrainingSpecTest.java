@@ -33,7 +33,7 @@ class TrainingSpecTest {
             () ->
                 new TrainingSpec(
                     "label",
-                    "features",
+                    io.trimtab.spark.objective.FeatureColumns.vector("features"),
                     0,
                     10,
                     42,

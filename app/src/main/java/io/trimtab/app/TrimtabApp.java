@@ -98,8 +98,13 @@ public final class TrimtabApp implements Callable<Integer> {
   @Option(
       names = "--num-features",
       defaultValue = "0",
-      description = "Features of the LibSVM file (0: the largest index in it)")
-  int numFeatures;
+      description =
+          "Features of the LibSVM file (0: the largest index in it); past 2^31 - 1 (up to 2^63 - 2)"
+              + " logreg reads them as 64-bit indices")
+  long numFeatures;
+
+  /** The features of a LibSVM file read as 64-bit indices (0: none, or a vector column). */
+  private long longFeatures;
 
   @Option(
       names = "--skip-malformed",
@@ -338,6 +343,10 @@ public final class TrimtabApp implements Callable<Integer> {
         .setNumShards(shards)
         .setEpochListener(m -> out.println(m.format(epochs)));
     trainer.setModelPlacement(modelPlacement);
+    if (longFeatures > 0) {
+      // past a vector's 2^31 indices: the file's 64-bit indices and values columns
+      trainer.setIndicesCol("indices").setNumFeatures(longFeatures);
+    }
     if (switchShards != null) {
       trainer.setSchedule(ShardSwitch.parse(switchShards));
     }
@@ -368,6 +377,9 @@ public final class TrimtabApp implements Callable<Integer> {
           data,
           read.rows(),
           String.join(" | ", read.firstSkipped()));
+    }
+    if (read.longIndices()) {
+      longFeatures = read.numFeatures();
     }
     boolean binary =
         model == ModelKind.logreg

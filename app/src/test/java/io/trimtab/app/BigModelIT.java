@@ -21,16 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A model several times the driver's heap, end to end, with the driver capped so that gathering it
  * would fail: the spark-submit application (a separate driver JVM of 512 MiB) trains logistic
- * regression over 2^27 hashed features (weights 1 GiB, with AdaGrad's state 2 GiB) on a local
- * cluster of two executors, checkpointing every epoch; an executor is killed with SIGKILL mid-run
- * and the fit recovers from the last checkpoint (the shards read their parts); the shard count is
- * switched live (the shards move the model between them); the shards save the model. A second
- * application loads it (its shards read the parts) and scores the held-out rows alike. Nothing of
- * it passes through the driver, whose whole heap is half the model's weights. (Gathered into the
- * driver, such a model is refused before training: {@code LocalClusterIT}'s bad-input test.)
+ * regression over 2^34 hashed features (a LibSVM file whose indices pass a Spark ML vector's 2^31,
+ * read as 64-bit indices; as dense weights 128 GiB) on a local cluster of two executors, whose
+ * shards hold the keys the data touch, checkpointing every epoch; an executor is killed with
+ * SIGKILL mid-run and the fit recovers from the last checkpoint (the shards read their parts); the
+ * shard count is switched live (the shards move the model between them); the shards save the model.
+ * A second application loads it (its shards read the parts) and scores the held-out rows alike.
+ * Nothing of it passes through the driver, whose whole heap is a 256th of the model's weights.
+ * (Gathered into the driver, such a model is refused before training: {@code LocalClusterIT}'s
+ * bad-input test.)
  */
 class BigModelIT {
-  private static final int FEATURES = 1 << 27;
+  private static final long FEATURES = 1L << 34;
   private static final Pattern EXECUTOR = Pattern.compile("(\\d+)@\\S+ pid (\\d+)");
 
   @TempDir Path dir;
@@ -43,7 +45,7 @@ class BigModelIT {
     String saved = dir.resolve("model").toUri().toString();
     List<String> common =
         List.of(
-            "--data", data.toString(), "--num-features", Integer.toString(FEATURES), "--seed", "3");
+            "--data", data.toString(), "--num-features", Long.toString(FEATURES), "--seed", "3");
 
     AtomicLong killed = new AtomicLong(-1);
     List<Long> executors = new ArrayList<>();
@@ -82,7 +84,7 @@ class BigModelIT {
                 + " on 2 shards \\(1 new");
     assertThat(out).containsPattern("epoch 6/8 .*/2sh/");
     assertThat(out).containsPattern("epoch 7/8 .*/1sh/.*switched in");
-    assertThat(out).contains("model: kept on the parameter server's shards (134217728 features)");
+    assertThat(out).contains("model: kept on the parameter server's shards (17179869184 features)");
     String test = line(out, "test: ");
     assertThat(test).containsPattern("test: log-loss 0\\.\\d+  AUC 0\\.\\d+");
     assertThat(auc(test)).as("held-out AUC of the planted model").isGreaterThan(0.7);
@@ -100,7 +102,7 @@ class BigModelIT {
     assertThat(served.process().exitValue()).as("exit code; output:%n%s", again).isZero();
     assertThat(again)
         .contains(
-            "model: kept on the parameter server's shards (134217728 features), loaded from "
+            "model: kept on the parameter server's shards (17179869184 features), loaded from "
                 + saved);
     assertThat(line(again, "test: ")).isEqualTo(test);
     assertDriverSmallerThanTheWeights(again);
@@ -121,7 +123,7 @@ class BigModelIT {
         .forEach(l -> System.out.println("  " + l));
   }
 
-  /** The driver's maximum heap is below the 1 GiB of the model's weights alone. */
+  /** The driver's maximum heap is below 1 GiB, a 128th of the model's weights as an array. */
   private static void assertDriverSmallerThanTheWeights(String out) {
     Matcher m = Pattern.compile("driver: heap peak at most (\\d+) MiB of (\\d+) MiB").matcher(out);
     assertThat(m.find()).as(out).isTrue();
@@ -176,7 +178,7 @@ class BigModelIT {
 
   /**
    * Click-like rows in LibSVM form: 10 features a row drawn from 100k with Zipf (s = 1.1)
-   * frequencies, each spread over the 2^27 hashed space (rank times an odd constant, modulo 2^27:
+   * frequencies, each spread over the 2^34 hashed space (rank times an odd constant, modulo 2^34:
    * distinct ranks, distinct features), labels drawn from a planted model on the 2,000 most
    * frequent features.
    */

@@ -131,7 +131,10 @@ class PipelineIT {
             .setCheckpointDir("/tmp/ck")
             .setResumeFrom("/tmp/ck/latest")
             .setTableLayout("sparse")
-            .setModelPlacement("shards");
+            .setModelPlacement("shards")
+            .setIndicesCol("i")
+            .setValuesCol("v")
+            .setNumFeatures(1L << 40);
     for (Param<?> p : lr.params()) {
       assertThat(lr.isSet(p)).as("set: " + p.name()).isTrue();
     }

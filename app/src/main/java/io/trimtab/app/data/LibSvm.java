@@ -28,7 +28,9 @@ import org.apache.spark.sql.types.StructType;
  * line and names the file, the byte offset and the line of the first bad one: a label or value that
  * is not a finite number, an index that is not a positive integer, not ascending or beyond {@code
  * numFeatures}. Spark's own source fails on such lines with a bare NumberFormatException (or reads
- * NaN silently). With {@code skipMalformed}, bad lines are skipped and counted instead.
+ * NaN silently). With {@code skipMalformed}, bad lines are skipped and counted instead. Indices
+ * beyond a Spark ML vector's (2^31 - 1) are read too, up to 2^63 - 2: then the features come as
+ * 64-bit {@code indices} and their {@code values} (arrays) instead of a vector.
  */
 public final class LibSvm {
   private static final int EXAMPLES_KEPT = 3;
@@ -38,20 +40,34 @@ public final class LibSvm {
   /**
    * What was read.
    *
-   * @param data (label double, features vector) rows, 0-based feature indices
-   * @param numFeatures the vector size: as given, or the largest index found
+   * @param data (label double, features vector) rows, 0-based feature indices; or, past a vector's
+   *     size, (label, indices array&lt;bigint&gt;, values array&lt;double&gt;)
+   * @param numFeatures the number of features: as given, or the largest index found
    * @param rows lines read into rows
    * @param skipped malformed lines skipped (0 unless skipping was asked for)
    * @param firstSkipped up to three of the skipped lines, each with its file, offset and reason
    */
   public record Result(
-      Dataset<Row> data, int numFeatures, long rows, long skipped, List<String> firstSkipped) {}
+      Dataset<Row> data, long numFeatures, long rows, long skipped, List<String> firstSkipped) {
+
+    /** Whether the features are 64-bit indices and values rather than a vector. */
+    public boolean longIndices() {
+      return numFeatures > MAX_VECTOR;
+    }
+  }
+
+  /** The largest Spark ML vector size (its indices are ints). */
+  static final long MAX_VECTOR = Integer.MAX_VALUE - 1;
+
+  /** The most features a model takes (one more key for the intercept, below 2^63). */
+  static final long MAX_FEATURES = Long.MAX_VALUE - 1;
 
   /** One line, parsed; {@code error} set (and the rest empty) if it is malformed. */
-  record Line(double label, int[] indices, double[] values, String error) implements Serializable {}
+  record Line(double label, long[] indices, double[] values, String error)
+      implements Serializable {}
 
   /** Per-partition tallies of one pass. */
-  record Tally(long rows, long skipped, int maxIndex, List<String> firstSkipped)
+  record Tally(long rows, long skipped, long maxIndex, List<String> firstSkipped)
       implements Serializable {
     Tally merge(Tally o) {
       List<String> firsts = new ArrayList<>(firstSkipped);
@@ -67,16 +83,20 @@ public final class LibSvm {
   /**
    * Reads the files at {@code path} (a file, a directory or a glob; any Hadoop file system).
    *
-   * @param numFeatures the vector size, or 0 to take the largest index found
+   * @param numFeatures the number of features, or 0 to take the largest index found
    * @param skipMalformed skip and count malformed lines instead of failing on the first
    * @throws IllegalArgumentException on the first malformed line (unless skipping), if {@code
    *     numFeatures} is negative, or if no line holds an example
    */
   public static Result read(
-      SparkSession spark, String path, int numFeatures, boolean skipMalformed) {
-    if (numFeatures < 0) {
+      SparkSession spark, String path, long numFeatures, boolean skipMalformed) {
+    if (numFeatures < 0 || numFeatures > MAX_FEATURES) {
       throw new IllegalArgumentException(
-          "Invalid number of features: " + numFeatures + " (expected 0 to infer it, or > 0)");
+          "Invalid number of features: "
+              + numFeatures
+              + " (expected 0 to infer it, or 1 .. "
+              + MAX_FEATURES
+              + ")");
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     @SuppressWarnings("unchecked")
@@ -104,7 +124,7 @@ public final class LibSvm {
                         it -> {
                           long rows = 0;
                           long skipped = 0;
-                          int max = 0;
+                          long max = 0;
                           List<String> firsts = new ArrayList<>();
                           while (it.hasNext()) {
                             Line l = it.next();
@@ -134,15 +154,33 @@ public final class LibSvm {
               + tally.skipped()
               + " malformed lines skipped; expected lines 'label index:value ...')");
     }
-    int size = numFeatures > 0 ? numFeatures : Math.max(1, tally.maxIndex());
-    JavaRDD<Row> rows =
-        lines
-            .filter(l -> l.error() == null)
-            .map(l -> RowFactory.create(l.label(), Vectors.sparse(size, l.indices(), l.values())));
-    StructType schema =
-        new StructType()
-            .add("label", DataTypes.DoubleType, false)
-            .add("features", SQLDataTypes.VectorType(), false);
+    long size = numFeatures > 0 ? numFeatures : Math.max(1, tally.maxIndex());
+    JavaRDD<Row> rows;
+    StructType schema;
+    if (size > MAX_VECTOR) {
+      rows =
+          lines
+              .filter(l -> l.error() == null)
+              .map(l -> RowFactory.create(l.label(), l.indices(), l.values()));
+      schema =
+          new StructType()
+              .add("label", DataTypes.DoubleType, false)
+              .add("indices", DataTypes.createArrayType(DataTypes.LongType, false), false)
+              .add("values", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+    } else {
+      int n = (int) size;
+      rows =
+          lines
+              .filter(l -> l.error() == null)
+              .map(
+                  l ->
+                      RowFactory.create(
+                          l.label(), Vectors.sparse(n, ints(l.indices()), l.values())));
+      schema =
+          new StructType()
+              .add("label", DataTypes.DoubleType, false)
+              .add("features", SQLDataTypes.VectorType(), false);
+    }
     return new Result(
         spark.createDataFrame(rows, schema),
         size,
@@ -151,8 +189,16 @@ public final class LibSvm {
         tally.firstSkipped());
   }
 
+  private static int[] ints(long[] indices) {
+    int[] out = new int[indices.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (int) indices[i];
+    }
+    return out;
+  }
+
   private static Iterator<Line> parse(
-      String file, Iterator<scala.Tuple2<LongWritable, Text>> it, int numFeatures) {
+      String file, Iterator<scala.Tuple2<LongWritable, Text>> it, long numFeatures) {
     return new Iterator<>() {
       private Line next = advance();
 
@@ -200,7 +246,7 @@ public final class LibSvm {
    * Parses one line: null for a blank or comment-only line, a {@link Line} with {@code error}
    * saying what is wrong and what was expected for a malformed one. Indices come back 0-based.
    */
-  static Line parseLine(String text, int numFeatures) {
+  static Line parseLine(String text, long numFeatures) {
     int hash = text.indexOf('#');
     String body = (hash >= 0 ? text.substring(0, hash) : text).trim();
     if (body.isEmpty()) {
@@ -216,9 +262,9 @@ public final class LibSvm {
     if (!Double.isFinite(label)) {
       return error("label " + tokens[0] + " is not finite; expected a finite number");
     }
-    int[] indices = new int[tokens.length - 1];
+    long[] indices = new long[tokens.length - 1];
     double[] values = new double[tokens.length - 1];
-    int previous = 0;
+    long previous = 0;
     for (int i = 1; i < tokens.length; i++) {
       String tok = tokens[i];
       int colon = tok.indexOf(':');
@@ -232,7 +278,7 @@ public final class LibSvm {
         return error(
             "feature index '"
                 + tok.substring(0, colon)
-                + "' is not an integer; expected 1-based indices");
+                + "' is not an integer below 2^63; expected 1-based indices");
       }
       if (index < 1) {
         return error(
@@ -255,12 +301,13 @@ public final class LibSvm {
                 + " features given; expected 1 .. "
                 + numFeatures);
       }
-      if (index > Integer.MAX_VALUE - 1) {
+      if (index > MAX_FEATURES) {
         return error(
             "feature index "
                 + index
                 + " is too large; expected at most "
-                + (Integer.MAX_VALUE - 1));
+                + MAX_FEATURES
+                + " (a key is left for the intercept below 2^63)");
       }
       double value;
       try {
@@ -277,9 +324,9 @@ public final class LibSvm {
                 + index
                 + " is not finite; expected a finite number");
       }
-      indices[i - 1] = (int) index - 1;
+      indices[i - 1] = index - 1;
       values[i - 1] = value;
-      previous = (int) index;
+      previous = index;
     }
     return new Line(label, indices, values, null);
   }

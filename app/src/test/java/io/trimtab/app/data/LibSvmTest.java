@@ -66,6 +66,35 @@ class LibSvmTest {
   }
 
   @Test
+  void indicesPastAVectorsSize_comeAs64BitIndicesAndValues() throws IOException {
+    // the index a vector cannot hold, from issue 17: 99999999999 (1-based)
+    LibSvm.Result r =
+        LibSvm.read(spark, file("wide.txt", "1 5:1 99999999999:0.5\n0 3:2\n").toString(), 0, false);
+    assertThat(r.longIndices()).isTrue();
+    assertThat(r.numFeatures()).isEqualTo(99_999_999_999L);
+    assertThat(r.data().columns()).containsExactly("label", "indices", "values");
+    List<Row> rows = sorted(r.data().collectAsList());
+    assertThat(rows.get(0).getList(1)).containsExactly(2L);
+    assertThat(rows.get(1).getList(1)).containsExactly(4L, 99_999_999_998L);
+    assertThat(rows.get(1).getList(2)).containsExactly(1.0, 0.5);
+    // a vector's largest size stays a vector
+    LibSvm.Result v = LibSvm.read(spark, file("v.txt", "1 2147483646:1\n").toString(), 0, false);
+    assertThat(v.longIndices()).isFalse();
+    assertThat(v.numFeatures()).isEqualTo(Integer.MAX_VALUE - 1);
+    assertThatThrownBy(
+            () ->
+                LibSvm.read(
+                    spark, file("max.txt", "1 9223372036854775807:1\n").toString(), 0, false))
+        .hasMessageContaining(
+            "feature index 9223372036854775807 is too large; expected at most 9223372036854775806");
+    assertThatThrownBy(
+            () ->
+                LibSvm.read(
+                    spark, file("huge.txt", "1 99999999999999999999:1\n").toString(), 0, false))
+        .hasMessageContaining("is not an integer below 2^63");
+  }
+
+  @Test
   void trailingComments_areIgnored() throws IOException {
     LibSvm.Result r =
         LibSvm.read(spark, file("c.txt", "1 1:2 # why\n0 2:1#x\n").toString(), 0, false);
@@ -108,7 +137,7 @@ class LibSvmTest {
     assertThat(LibSvm.parseLine("1 -3:1", 0).error())
         .isEqualTo("feature index -3 is not positive; expected 1-based indices (>= 1)");
     assertThat(LibSvm.parseLine("1 x:1", 0).error())
-        .isEqualTo("feature index 'x' is not an integer; expected 1-based indices");
+        .isEqualTo("feature index 'x' is not an integer below 2^63; expected 1-based indices");
     assertThat(LibSvm.parseLine("1 3:1 2:1", 0).error())
         .isEqualTo("feature index 2 after 3; expected strictly ascending indices");
     assertThat(LibSvm.parseLine("1 2:1 2:1", 0).error())
@@ -117,8 +146,8 @@ class LibSvmTest {
         .isEqualTo("feature index 11 is beyond the 10 features given; expected 1 .. 10");
     assertThat(LibSvm.parseLine("1 3", 0).error()).isEqualTo("feature '3' is not index:value");
     assertThat(LibSvm.parseLine("1 3:", 0).error()).isEqualTo("feature '3:' is not index:value");
-    assertThat(LibSvm.parseLine("1 99999999999:1", 0).error())
-        .isEqualTo("feature index 99999999999 is too large; expected at most 2147483646");
+    // past a vector's indices: read as a 64-bit index (see indicesPastAVectorsSize_...)
+    assertThat(LibSvm.parseLine("1 99999999999:1", 0).error()).isNull();
     assertThat(LibSvm.parseLine("   # only a comment", 0)).isNull();
     LibSvm.Line ok = LibSvm.parseLine("-1 2:0.5 7:1e3", 0);
     assertThat(ok.error()).isNull();
@@ -163,7 +192,8 @@ class LibSvmTest {
   @Test
   void negativeNumFeatures_isRejected() {
     assertThatThrownBy(() -> LibSvm.read(spark, "whatever", -1, false))
-        .hasMessage("Invalid number of features: -1 (expected 0 to infer it, or > 0)");
+        .hasMessage(
+            "Invalid number of features: -1 (expected 0 to infer it, or 1 .. 9223372036854775806)");
   }
 
   private static List<Row> sorted(List<Row> rows) {

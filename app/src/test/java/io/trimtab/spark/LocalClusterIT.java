@@ -328,8 +328,8 @@ class LocalClusterIT {
     Evaluation test = lr.evaluate(hashed);
     System.out.println("LongFeatureHasher (2^62) + PsLogisticRegression on MovieLens: " + test);
     assertThat(test.count()).isEqualTo(split[1].count());
-    // one weight per user and per movie: about what MLlib's one-hot model reaches (0.73)
-    assertThat(test.auc()).as("held-out AUC").isGreaterThan(0.68);
+    // one weight per user and per movie (observed: AUC 0.785, log-loss 0.559)
+    assertThat(test.auc()).as("held-out AUC").isGreaterThan(0.72);
     assertThat(model.transform(split[1]).select("prediction").count()).isEqualTo(test.count());
     lr.release();
   }

@@ -267,14 +267,7 @@ public abstract class PsEstimator<S extends PsEstimator<S, M>, M extends PsModel
   public StructType transformSchema(StructType schema) {
     // a staleness and an aggregation that cannot go together fail here, as they would in epoch 1
     spec().first().resolve(1, 1);
-    if (features().longIndices() && !readsLongIndices()) {
-      throw new IllegalArgumentException(
-          getClass().getSimpleName()
-              + " reads its features from a vector column (featuresCol), not from 64-bit indices"
-              + " ("
-              + features().describe()
-              + "; expected indicesCol unset: PsLogisticRegression reads 64-bit indices)");
-    }
+    features().requireReadableBy(readsLongIndices(), getClass().getSimpleName());
     return outputSchema(schema);
   }
 

@@ -25,6 +25,10 @@ import org.apache.spark.ml.util.DefaultParamsWritable;
  * declarations, validators, defaults and getters, in one place. {@link PsEstimator} adds the
  * setters and the fit.
  *
+ * <p>Past 400 lines because it is the table of every training Param (24 of them), kept together as
+ * {@code TrimtabConf} keeps its keys: each one's name, doc, validator, default and getter side by
+ * side, so that a Param is added or changed in one place.
+ *
  * @param <M> the model the estimator fits
  */
 public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<M>

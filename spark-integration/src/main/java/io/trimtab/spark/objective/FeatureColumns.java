@@ -56,6 +56,23 @@ public record FeatureColumns(
         : "featuresCol '" + featuresCol + "'";
   }
 
+  /**
+   * Fails if the features are 64-bit indices and {@code model} cannot read them.
+   *
+   * @param readsLongIndices whether {@code model} reads 64-bit indices
+   * @param model the model, named in the message
+   */
+  public void requireReadableBy(boolean readsLongIndices, String model) {
+    if (longIndices() && !readsLongIndices) {
+      throw new IllegalArgumentException(
+          model
+              + " reads its features from a vector column (featuresCol), not from 64-bit indices"
+              + " ("
+              + describe()
+              + "; expected indicesCol unset: PsLogisticRegression reads 64-bit indices)");
+    }
+  }
+
   /** Checks the columns exist with the right types, before any job runs. */
   public void check(StructType schema, String labelCol) {
     if (longIndices()) {

@@ -57,15 +57,8 @@ public final class Trainer {
     }
     Setting initial = spec.first().resolve(ps.numShards(), ps.taskSlots());
     TrainingRun.check(ps, initial);
-    if (spec.features().longIndices() && !objective.readsLongIndices()) {
-      throw new IllegalArgumentException(
-          "The "
-              + objective.name()
-              + " model reads its features from a vector column (featuresCol), not from 64-bit"
-              + " indices ("
-              + spec.features().describe()
-              + "; expected indicesCol unset: PsLogisticRegression reads 64-bit indices)");
-    }
+    spec.features()
+        .requireReadableBy(objective.readsLongIndices(), "The " + objective.name() + " model");
     long dim = spec.features().numFeatures(data);
     UpdateRule rule = spec.rule();
     long keys = objective.dimension(dim);

@@ -167,4 +167,24 @@ class PsEstimatorParamsTest {
     assertThat(m.transformSchema(SCHEMA).fieldNames())
         .containsExactly("label", "features", "probability", "prediction");
   }
+
+  @Test
+  void longIndices_areReadByLogisticRegression_andRefusedByTheOthersNamingTheColumns() {
+    StructType wide =
+        new StructType()
+            .add("label", DataTypes.DoubleType)
+            .add("i", DataTypes.createArrayType(DataTypes.LongType))
+            .add("values", DataTypes.createArrayType(DataTypes.DoubleType));
+    assertThat(new PsLogisticRegression().setIndicesCol("i").transformSchema(wide).fieldNames())
+        .containsExactly("label", "i", "values", "probability", "prediction");
+    assertThatThrownBy(() -> new PsSoftmaxRegression().setIndicesCol("i").transformSchema(wide))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "PsSoftmaxRegression reads its features from a vector column (featuresCol), not from"
+                + " 64-bit indices (indicesCol 'i' and valuesCol 'values'; expected indicesCol unset:"
+                + " PsLogisticRegression reads 64-bit indices)");
+    assertThatThrownBy(
+            () -> new PsLogisticRegression().setIndicesCol("features").transformSchema(SCHEMA))
+        .hasMessageStartingWith("Indices column 'features' has type vector");
+  }
 }

@@ -203,7 +203,7 @@ class LocalClusterIT {
     // the same rows with 64-bit indices, spread from 2^62 to just below 2^63 in the same order:
     // the same model (a weight per key, wherever the keys are), kept on the shards as the driver
     // cannot hold 2^63 - 1 features, and every row scored alike
-    Dataset<Row> wide = withLongIndices(spam());
+    Dataset<Row> wide = withLongIndices(spam(), true);
     PsLogisticRegressionModel longKeys =
         lr.setTableLayout("auto")
             .setModelPlacement("auto")
@@ -258,10 +258,11 @@ class LocalClusterIT {
   }
 
   /**
-   * {@code data} with its vectors' indices i written as 64-bit keys {@code 2^63 - 3 - (2^18 - 1 -
-   * i) * 2^44}: ascending as i is, from about 2^62 to 2^63 - 3.
+   * {@code data} with its vectors' non-zeros as 64-bit indices and values: index i as is, or,
+   * {@code spread}, as key {@code 2^63 - 3 - (2^18 - 1 - i) * 2^44}, ascending as i is, from about
+   * 2^62 to 2^63 - 3 (for vectors of 2^18).
    */
-  private static Dataset<Row> withLongIndices(Dataset<Row> data) {
+  private static Dataset<Row> withLongIndices(Dataset<Row> data, boolean spread) {
     org.apache.spark.sql.types.StructType schema =
         new org.apache.spark.sql.types.StructType()
             .add("label", org.apache.spark.sql.types.DataTypes.DoubleType)
@@ -281,7 +282,10 @@ class LocalClusterIT {
                   org.apache.spark.ml.linalg.SparseVector v = ((Vector) r.get(1)).toSparse();
                   long[] keys = new long[v.indices().length];
                   for (int j = 0; j < keys.length; j++) {
-                    keys[j] = Long.MAX_VALUE - 2 - ((long) (v.size() - 1 - v.indices()[j]) << 44);
+                    keys[j] =
+                        spread
+                            ? Long.MAX_VALUE - 2 - ((long) (v.size() - 1 - v.indices()[j]) << 44)
+                            : v.indices()[j];
                   }
                   return org.apache.spark.sql.RowFactory.create(r.get(0), keys, v.values());
                 });
@@ -332,6 +336,31 @@ class LocalClusterIT {
     assertThat(test.auc()).as("held-out AUC").isGreaterThan(0.72);
     assertThat(model.transform(split[1]).select("prediction").count()).isEqualTo(test.count());
     lr.release();
+  }
+
+  /**
+   * A model trained on 64-bit indices that the driver can hold is gathered like any other, and
+   * scores those columns from its broadcast weights as its vector twin scores vectors: heart_scale
+   * as vectors and as indices and values, the same fit, the same probabilities.
+   */
+  @Test
+  void aSmallModelOn64BitIndices_isGathered_andScoresAsItsVectorTwin() {
+    Dataset<Row> heart = BuiltinDatasets.heartScale(spark);
+    Dataset<Row> asIndices = withLongIndices(heart, false);
+    PsLogisticRegression lr =
+        new PsLogisticRegression()
+            .setEpochs(3)
+            .setStaleness("bsp")
+            .setNumWorkers(2)
+            .setSeed(5)
+            .setTuning("off");
+    PsLogisticRegressionModel vectors = lr.fit(heart);
+    PsLogisticRegressionModel indices = lr.setIndicesCol("indices").fit(asIndices);
+    assertThat(indices.onShards()).isFalse();
+    assertThat(indices.numFeatures()).isEqualTo(13);
+    assertThat(indices.weights()).containsExactly(vectors.weights());
+    assertThat(probabilities(indices.transform(asIndices)))
+        .containsExactlyElementsOf(probabilities(vectors.transform(heart)));
   }
 
   /**

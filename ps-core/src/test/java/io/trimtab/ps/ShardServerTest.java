@@ -112,6 +112,37 @@ class ShardServerTest {
   }
 
   @Test
+  void aPullLargerThanOneAnswer_isSplitPerShard_andComesBackInOrder() {
+    // width 4096: an answer holds at most 2^26 bytes, 2,048 keys; 5,000 keys on one shard take
+    // three requests, and the pulled keys come in reverse order
+    int width = 4096;
+    TableHandle t =
+        master.createTable(
+            TableSpec.sparse("wide", width, UpdateRule.add()), PartitionerKind.HASH, 1);
+    ShardServer shard =
+        servers.stream().filter(x -> x.address().equals(t.shards().get(0))).findFirst().get();
+    int n = 5000;
+    long[] keys = new long[n];
+    double[] deltas = new double[n * width];
+    for (int i = 0; i < n; i++) {
+      keys[i] = n - 1 - i;
+      for (int j = 0; j < width; j += 1000) {
+        deltas[i * width + j] = keys[i] * 10_000.0 + j;
+      }
+    }
+    client.push(t, Push.unclocked(keys, deltas));
+    long pullsBefore = shard.metrics().pulls();
+    double[] pulled = client.pull(t, keys, ReadMode.latest()).values();
+    assertThat(shard.metrics().pulls() - pullsBefore).as("requests of one pull").isEqualTo(3);
+    // (compared by index: AssertJ's diff of 20M values would take minutes)
+    assertThat(pulled).hasSameSizeAs(deltas);
+    int firstDiff = java.util.Arrays.mismatch(pulled, deltas);
+    assertThat(firstDiff)
+        .as("first differing value (key %d)", firstDiff < 0 ? -1 : keys[firstDiff / width])
+        .isEqualTo(-1);
+  }
+
+  @Test
   void sparse_unseenKeysReadZero_andGrowOnPush() {
     TableHandle t =
         master.createTable(TableSpec.sparse("emb", 4, UpdateRule.add()), PartitionerKind.HASH);

@@ -15,6 +15,7 @@ import io.trimtab.ps.partition.KeySlices;
 import io.trimtab.ps.protocol.Request;
 import io.trimtab.ps.protocol.Response;
 import io.trimtab.ps.transport.TransportClient;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,9 @@ public final class NettyPsClient implements PsClient {
     return await(send(shard, request), what);
   }
 
+  /** Bytes of values one pull's answer carries at most: 64 MiB, far inside a message's limit. */
+  static final int PULL_ANSWER_BYTES = 1 << 26;
+
   @Override
   public CompletableFuture<Pulled> pullAsync(TableHandle table, long[] keys, ReadMode mode) {
     if (keys.length == 0) {
@@ -83,23 +87,30 @@ public final class NettyPsClient implements PsClient {
     double[] out = new double[keys.length * width];
     AtomicLong readClock = new AtomicLong(Long.MAX_VALUE);
     int waitMs = serverWaitMs();
-    CompletableFuture<?>[] parts = new CompletableFuture<?>[slices.shardCount()];
-    int n = 0;
+    // a shard's keys in requests whose answers stay well inside a message's size limit
+    int perRequest = Math.max(1, PULL_ANSWER_BYTES / (Double.BYTES * width));
+    List<CompletableFuture<?>> parts = new ArrayList<>();
     for (int s = 0; s < slices.shardCount(); s++) {
-      if (slices.keys(s).length == 0) {
-        continue;
+      long[] shardKeys = slices.keys(s);
+      for (int from = 0; from < shardKeys.length; from += perRequest) {
+        int shard = s;
+        int start = from;
+        long[] some =
+            from == 0 && shardKeys.length <= perRequest
+                ? shardKeys
+                : Arrays.copyOfRange(
+                    shardKeys, from, Math.min(shardKeys.length, from + perRequest));
+        parts.add(
+            send(table.shards().get(s), new Request.Pull(table.id(), mode, waitMs, some))
+                .thenAccept(
+                    r -> {
+                      Response.Values values = (Response.Values) r;
+                      readClock.accumulateAndGet(values.clock(), Math::min);
+                      slices.scatter(shard, start, values.values(), out, width);
+                    }));
       }
-      int shard = s;
-      parts[n++] =
-          send(table.shards().get(s), new Request.Pull(table.id(), mode, waitMs, slices.keys(s)))
-              .thenAccept(
-                  r -> {
-                    Response.Values values = (Response.Values) r;
-                    readClock.accumulateAndGet(values.clock(), Math::min);
-                    slices.scatter(shard, values.values(), out, width);
-                  });
     }
-    return CompletableFuture.allOf(Arrays.copyOf(parts, n))
+    return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
         .thenApply(x -> new Pulled(out, readClock.get()));
   }
 

@@ -81,9 +81,18 @@ public final class KeySlices {
    * their keys' places in {@code rows}.
    */
   public void scatter(int shard, double[] slice, double[] rows, int width) {
+    scatter(shard, 0, slice, rows, width);
+  }
+
+  /**
+   * As {@link #scatter(int, double[], double[], int)} for the part of {@code shard}'s keys that
+   * starts at its key {@code from} (a pull split in several requests).
+   */
+  public void scatter(int shard, int from, double[] slice, double[] rows, int width) {
     int[] pos = positions[shard];
-    for (int i = 0; i < pos.length; i++) {
-      System.arraycopy(slice, i * width, rows, pos[i] * width, width);
+    int n = slice.length / width;
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(slice, i * width, rows, pos[from + i] * width, width);
     }
   }
 }

@@ -46,9 +46,9 @@ public final class Codec {
 
   /**
    * Largest message body, in bytes (1 GiB): the transport's frame limit. Keys and values beyond it
-   * in one message are refused when the message is written, naming the count (callers split large
-   * transfers: table moves and checkpoint parts stream in chunks, a gathered model is pulled in
-   * slices).
+   * in one message are refused when the message is written, naming the count (large transfers are
+   * split: table moves and checkpoint parts stream in chunks, and the client splits a pull into
+   * answers of at most 64 MiB per request).
    */
   public static final int MAX_MESSAGE_BYTES = 1 << 30;
 

@@ -122,14 +122,7 @@ final class BatchScores {
     }
 
     void addVector(Vector v) {
-      if (v.size() != numFeatures) {
-        throw new IllegalArgumentException(
-            "Features vector of size "
-                + v.size()
-                + " (expected "
-                + numFeatures
-                + ", the model's number of features)");
-      }
+      ModelSchema.checkSize(v, numFeatures);
       if (v instanceof SparseVector sv) {
         for (int i : sv.indices()) {
           push(i);

@@ -64,7 +64,7 @@ final class ModelSchema {
   }
 
   /** Fails unless {@code v} has the model's number of features. */
-  static void checkSize(Vector v, int numFeatures) {
+  static void checkSize(Vector v, long numFeatures) {
     if (v.size() != numFeatures) {
       throw new IllegalArgumentException(
           "Features vector of size "

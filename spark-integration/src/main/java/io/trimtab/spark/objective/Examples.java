@@ -24,16 +24,8 @@ public final class Examples {
 
   /** Checks the columns exist with the right types, before any job runs. */
   public static void checkSchema(StructType schema, String labelCol, String featuresCol) {
-    StructField label = field(schema, labelCol, "label");
+    checkLabel(schema, labelCol);
     StructField features = field(schema, featuresCol, "features");
-    if (!(label.dataType() instanceof NumericType)) {
-      throw new IllegalArgumentException(
-          "Label column '"
-              + labelCol
-              + "' has type "
-              + label.dataType().simpleString()
-              + " (expected a numeric type)");
-    }
     DataType ft = features.dataType();
     if (!(ft instanceof VectorUDT)) {
       throw new IllegalArgumentException(
@@ -42,6 +34,18 @@ public final class Examples {
               + "' has type "
               + ft.simpleString()
               + " (expected an org.apache.spark.ml.linalg.Vector column, as Spark's libsvm source or VectorAssembler give)");
+    }
+  }
+
+  private static void checkLabel(StructType schema, String labelCol) {
+    StructField label = field(schema, labelCol, "label");
+    if (!(label.dataType() instanceof NumericType)) {
+      throw new IllegalArgumentException(
+          "Label column '"
+              + labelCol
+              + "' has type "
+              + label.dataType().simpleString()
+              + " (expected a numeric type)");
     }
   }
 
@@ -130,15 +134,7 @@ public final class Examples {
   /** Checks the label and 64-bit feature columns exist with the right types. */
   static void checkLongSchema(
       StructType schema, String labelCol, String indicesCol, String valuesCol) {
-    StructField label = field(schema, labelCol, "label");
-    if (!(label.dataType() instanceof NumericType)) {
-      throw new IllegalArgumentException(
-          "Label column '"
-              + labelCol
-              + "' has type "
-              + label.dataType().simpleString()
-              + " (expected a numeric type)");
-    }
+    checkLabel(schema, labelCol);
     DataType it = field(schema, indicesCol, "indices").dataType();
     if (!(it instanceof ArrayType a
         && (a.elementType() instanceof LongType || a.elementType() instanceof IntegerType))) {

@@ -33,9 +33,6 @@ final class TrainingRun implements AutoCloseable {
   private final Faults faults;
   private final DriverTreeMemory treeMemory;
 
-  /** Keys a gathered model is pulled in, per request. */
-  private static final int PULL_SLICE = 1 << 20;
-
   /** Keys of the model (a sparse table has no dimension of its own). */
   private final long keys;
 
@@ -271,21 +268,9 @@ final class TrainingRun implements AutoCloseable {
    * applied.
    */
   double[] values() {
-    int width = table.spec().width();
-    double[] out = new double[Math.toIntExact(keys * width)];
-    // in slices of at most 2^20 keys, each well inside a message's size limit
-    for (long from = 0; from < keys; from += PULL_SLICE) {
-      int n = (int) Math.min(PULL_SLICE, keys - from);
-      long[] slice = new long[n];
-      for (int i = 0; i < n; i++) {
-        slice[i] = from + i;
-      }
-      // every worker pushes every clock of an epoch, so the table clock reaches `clock` in every
-      // mode
-      double[] v = ps.client().pull(table, slice, ReadMode.atLeast(clock)).values();
-      System.arraycopy(v, 0, out, (int) (from * width), v.length);
-    }
-    return out;
+    // every worker pushes every clock of an epoch, so the table clock reaches `clock` in every mode
+    // (the client splits a pull this large into answers well inside a message's limit)
+    return ps.client().pull(table, Trainer.allKeys(keys), ReadMode.atLeast(clock)).values();
   }
 
   /**

@@ -3,7 +3,7 @@ package io.trimtab.app;
 import io.trimtab.spark.tune.SettingSchedule;
 
 /** The application's {@code --switch-shards EPOCH:N}: a schedule that moves to N shards. */
-final class ShardSwitch {
+public final class ShardSwitch {
   private ShardSwitch() {}
 
   /**
@@ -31,6 +31,11 @@ final class ShardSwitch {
               + spec
               + "' (expected an epoch >= 1 and a shard count >= 1)");
     }
+    return from(epoch, shards);
+  }
+
+  /** A schedule that moves to {@code shards} shards from epoch {@code epoch} on. */
+  public static SettingSchedule from(int epoch, int shards) {
     return (e, current, history) -> e >= epoch ? current.withShards(shards) : current;
   }
 }

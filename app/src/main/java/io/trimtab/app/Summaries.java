@@ -8,7 +8,7 @@ import java.lang.management.MemoryType;
 import java.util.Locale;
 
 /** The application's one-line summaries: the tuning, where the model lives, the driver's heap. */
-final class Summaries {
+public final class Summaries {
   private Summaries() {}
 
   static String tuning(TuningResult t) {
@@ -39,17 +39,22 @@ final class Summaries {
    * The sum of the heap pools' peak usage (an upper bound of the peak heap: the pools peak at
    * different times) and the maximum heap.
    */
-  static String driverHeap() {
+  public static String driverHeap() {
+    return String.format(
+        Locale.ROOT,
+        "driver: heap peak at most %.0f MiB of %.0f MiB",
+        heapPeakBytes() / 1048576.0,
+        Runtime.getRuntime().maxMemory() / 1048576.0);
+  }
+
+  /** The sum of this JVM's heap pools' peak usage, in bytes: an upper bound of its peak heap. */
+  public static long heapPeakBytes() {
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
         peak += pool.getPeakUsage().getUsed();
       }
     }
-    return String.format(
-        Locale.ROOT,
-        "driver: heap peak at most %.0f MiB of %.0f MiB",
-        peak / 1048576.0,
-        Runtime.getRuntime().maxMemory() / 1048576.0);
+    return peak;
   }
 }

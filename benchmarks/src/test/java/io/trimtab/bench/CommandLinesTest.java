@@ -269,6 +269,60 @@ class CommandLinesTest {
         .contains("repeats, rows, test, bits, mllib, epochs");
   }
 
+  // ---------------------------------------------------------------- scale
+
+  @Test
+  void scale_defaults_andTheCommandsRunScaleGives() {
+    ScaleOptions o = Cli.parse(new ScaleOptions(), "train");
+    assertThat(o.rows).isEqualTo(10_000_000);
+    assertThat(o.validation).isEqualTo(500_000);
+    assertThat(o.test).isEqualTo(500_000);
+    assertThat(o.bits).isEqualTo(28);
+    assertThat(o.nnz).isEqualTo(16);
+    assertThat(o.zipf).isEqualTo(1.05);
+    assertThat(o.epochs).isEqualTo(3);
+    assertThat(o.grid.values()).containsExactly(1e-4, 1e-5, 1e-6, 0);
+    assertThat(o.selectRows).isEqualTo(1_000_000);
+    assertThat(o.switchAt).isEqualTo(3);
+    assertThat(o.mllibIter.lengths()).containsExactly(5, 10, 20);
+    assertThat(o.target).isNaN();
+    assertThat(o.master).isEqualTo("local-cluster[2,1,6144]");
+    assertThat(o.data()).isEqualTo(new WideFrames.Spec(28, 16, 1L << 28, 1.05, 11));
+    // what run-scale passes to its later phases
+    ScaleOptions mllib = Cli.parse(new ScaleOptions(), "mllib", "target=0.512345");
+    assertThat(mllib.target).isEqualTo(0.512345);
+    ScaleOptions dense =
+        Cli.parse(
+            new ScaleOptions(), "dense", "bits=27", "rows=2000000", "epochs=1", "grid=1.00000e-06");
+    assertThat(dense.bits).isEqualTo(27);
+    assertThat(dense.rows).isEqualTo(2_000_000);
+    assertThat(dense.grid.values()).containsExactly(1e-6);
+  }
+
+  @Test
+  void scale_badInput() {
+    assertThat(error(new ScaleOptions(), "serve"))
+        .isEqualTo(
+            "Invalid value for positional parameter at index 0 (<phase>): expected one of train,"
+                + " load, mllib, dense but was 'serve'");
+    assertThat(error(new ScaleOptions(), "train", "grid=1e-4,-1"))
+        .isEqualTo(
+            "Invalid value for option 'grid': expected a comma list of finite numbers >= 0 (e.g."
+                + " 1e-4,1e-5,0) but was '1e-4,-1'");
+    assertThat(error(new ScaleOptions(), "train", "grid=x")).contains("but was 'x'");
+    assertThat(error(new ScaleOptions(), "mllib", "bits=31"))
+        .isEqualTo("bits must be <= 30 for MLlib, whose vectors have int indices, got 31");
+    assertThat(error(new ScaleOptions(), "train", "bits=63"))
+        .isEqualTo("bits must be in [10, 62], got 63");
+    assertThat(error(new ScaleOptions(), "train", "rows=1000", "selectRows=2000"))
+        .isEqualTo("selectRows must be at most rows (1000), got 2000");
+    assertThat(error(new ScaleOptions(), "train", "rows=0")).isEqualTo("rows must be >= 1, got 0");
+    assertThat(error(new ScaleOptions(), "train", "zipf=1"))
+        .isEqualTo("Invalid Zipf exponent: 1.0 (expected > 0 and not 1)");
+    assertThat(error(new ScaleOptions(), "train", "step=0"))
+        .isEqualTo("step must be a finite number > 0, got 0.0");
+  }
+
   // ---------------------------------------------------------------- soak, foundation
 
   @Test

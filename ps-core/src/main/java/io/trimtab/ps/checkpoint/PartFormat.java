@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -40,6 +41,12 @@ public final class PartFormat {
     private long maxKey = -1;
 
     /**
+     * Whole keys, encoded, on their way to {@link #d}: the CRC is updated per block, not per 8
+     * bytes (per-value writes spent more time in the CRC than in the disk).
+     */
+    private final ByteBuffer block;
+
+    /**
      * @param out where the part goes (closed by {@link #finish} or {@link #close})
      * @param file the part's name, for its {@link PartInfo} and errors
      * @param keys how many keys will follow
@@ -55,6 +62,8 @@ public final class PartFormat {
       this.stateWidth = stateWidth;
       this.declared = keys;
       this.file = file;
+      this.block =
+          ByteBuffer.allocate(blockKeys(width, stateWidth) * recordBytes(width, stateWidth));
       d.writeLong(MAGIC);
       d.writeInt(VERSION);
       d.writeInt(width);
@@ -66,16 +75,24 @@ public final class PartFormat {
     /** One key: {@code width} values from {@code values[vOff..]}, its state from {@code state}. */
     public void key(long key, double[] values, int vOff, double[] state, int sOff)
         throws IOException {
-      d.writeLong(key);
+      if (block.remaining() < recordBytes(width, stateWidth)) {
+        drain();
+      }
+      block.putLong(key);
       for (int j = 0; j < width; j++) {
-        d.writeDouble(values[vOff + j]);
+        block.putDouble(values[vOff + j]);
       }
       for (int j = 0; j < stateWidth; j++) {
-        d.writeDouble(state[sOff + j]);
+        block.putDouble(state[sOff + j]);
       }
       written++;
       minKey = Math.min(minKey, key);
       maxKey = Math.max(maxKey, key);
+    }
+
+    private void drain() throws IOException {
+      d.write(block.array(), 0, block.position());
+      block.clear();
     }
 
     /** Writes the checksum and closes the stream. */
@@ -84,6 +101,7 @@ public final class PartFormat {
         throw new IllegalStateException(
             "Part " + file + ": " + written + " keys written, " + declared + " declared");
       }
+      drain();
       d.flush();
       long crc = checked.getChecksum().getValue();
       d.writeLong(crc);
@@ -158,15 +176,24 @@ public final class PartFormat {
       }
       double[] values = new double[width];
       double[] state = new double[stateWidth];
-      for (long i = 0; i < n; i++) {
-        long key = d.readLong();
-        for (int j = 0; j < width; j++) {
-          values[j] = d.readDouble();
+      int record = recordBytes(width, stateWidth);
+      int perBlock = blockKeys(width, stateWidth);
+      ByteBuffer block = ByteBuffer.allocate(perBlock * record);
+      for (long i = 0; i < n; ) {
+        int keys = (int) Math.min(perBlock, n - i);
+        d.readFully(block.array(), 0, keys * record);
+        block.clear();
+        for (int k = 0; k < keys; k++) {
+          long key = block.getLong();
+          for (int j = 0; j < width; j++) {
+            values[j] = block.getDouble();
+          }
+          for (int j = 0; j < stateWidth; j++) {
+            state[j] = block.getDouble();
+          }
+          consumer.accept(key, values, state);
         }
-        for (int j = 0; j < stateWidth; j++) {
-          state[j] = d.readDouble();
-        }
-        consumer.accept(key, values, state);
+        i += keys;
       }
       long computed = checked.getChecksum().getValue();
       long stored = d.readLong();
@@ -186,6 +213,16 @@ public final class PartFormat {
               + " interrupted or the file cut)",
           e);
     }
+  }
+
+  /** Keys a block holds while written or read: 64 KiB of records, at least one. */
+  private static int blockKeys(int width, int stateWidth) {
+    return Math.max(1, (1 << 16) / recordBytes(width, stateWidth));
+  }
+
+  /** Bytes of one key's record: the key, its values, its state. */
+  private static int recordBytes(int width, int stateWidth) {
+    return 8 * (1 + width + stateWidth);
   }
 
   private static final class CountingOutputStream extends java.io.FilterOutputStream {

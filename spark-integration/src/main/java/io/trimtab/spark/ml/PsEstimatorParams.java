@@ -170,7 +170,8 @@ public abstract class PsEstimatorParams<M extends PsModel<M>> extends Estimator<
             this,
             "tableLayout",
             "how the shards store the model: dense (every key), sparse (the keys the data touch), or auto "
-                + "(sparse above 2^24 keys unless the model starts from values for every key)",
+                + "(sparse above 2^24 keys unless the model starts from values for every key or the data"
+                + " touch so many keys that a dense table is smaller and fits the shards)",
             Valid.<String>of(TableLayout::parse));
     modelPlacement =
         new Param<>(

@@ -55,7 +55,7 @@ public final class PsLogisticRegressionModel extends PsModel<PsLogisticRegressio
         weights.length,
         1,
         withIntercept(weights, intercept),
-        new FitSummary(epochs, trainingRows, tuning, 0, 0, List.of()));
+        new FitSummary(epochs, trainingRows, tuning, 0, 0, List.of(), Double.NaN, List.of()));
   }
 
   /**

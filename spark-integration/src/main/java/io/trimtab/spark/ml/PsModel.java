@@ -1,5 +1,7 @@
 package io.trimtab.spark.ml;
 
+import io.trimtab.ps.TableStats;
+import io.trimtab.spark.Trimtab;
 import io.trimtab.spark.objective.FeatureColumns;
 import io.trimtab.spark.objective.Objective;
 import io.trimtab.spark.serve.ServedTable;
@@ -16,6 +18,7 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
@@ -31,6 +34,9 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Saved and loaded by {@link PsModelIo}, as MLlib saves its models; a model kept on the shards
  * has its shards write and read its table.
+ *
+ * <p>Past 400 lines: it is the one Spark ML {@code Model} every Trimtab model extends, and Spark ML
+ * wants Params, schema checks, copy and save glue on the model class itself.
  *
  * @param <M> the concrete model (setters and {@code copy} return it)
  */
@@ -310,6 +316,19 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
   }
 
   /**
+   * The model's table as its shards hold it (keys, bytes of values and optimizer state by
+   * capacity), asked from every shard; empty for a model in the driver.
+   *
+   * @throws IllegalStateException if the model was released
+   */
+  public java.util.Optional<TableStats> tableStats() {
+    return served == null
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(
+            served.requireLive().stats(Trimtab.parameterServer(SparkSession.active())));
+  }
+
+  /**
    * The trained table's values, as the objective lays them out (not copied: do not modify).
    *
    * @throws IllegalStateException if the model is kept on the shards
@@ -340,7 +359,11 @@ public abstract class PsModel<M extends PsModel<M>> extends Model<M> implements 
     return width;
   }
 
-  final FitSummary summary() {
+  /**
+   * What training did: the epochs, rows, tuning, recoveries, the data cut's and each checkpoint's
+   * time (a loaded model has its rows only).
+   */
+  public final FitSummary summary() {
     return summary;
   }
 

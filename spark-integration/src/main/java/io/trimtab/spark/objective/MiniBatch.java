@@ -2,7 +2,6 @@ package io.trimtab.spark.objective;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -76,34 +75,23 @@ public record MiniBatch(
       System.arraycopy(idx, 0, all, k, idx.length);
       k += idx.length;
     }
-    long[] sorted = all.clone();
-    Arrays.sort(sorted);
-    int distinct = 0;
-    for (int i = 0; i < sorted.length; i++) {
-      if (i == 0 || sorted[i] != sorted[i - 1]) {
-        sorted[distinct++] = sorted[i];
-      }
-    }
+    int[] positions = new int[nnz];
+    long[] sorted = KeyRanks.of(all, positions);
+    int distinct = sorted.length;
     long[] keys = new long[hi > lo ? distinct + extraKeys.length : 0];
-    for (int i = 0; i < distinct; i++) {
-      keys[i] = sorted[i];
-    }
+    System.arraycopy(sorted, 0, keys, 0, distinct);
     if (hi > lo) {
       System.arraycopy(extraKeys, 0, keys, distinct, extraKeys.length);
     }
     int[] rowStart = new int[hi - lo + 1];
-    int[] positions = new int[nnz];
     double[] values = new double[nnz];
     double[] labels = new double[hi - lo];
     k = 0;
     for (int i = lo; i < hi; i++) {
       Example e = rows[i];
-      long[] idx = e.indices();
-      System.arraycopy(e.values(), 0, values, k, idx.length);
-      for (int j = 0; j < idx.length; j++) {
-        positions[k + j] = Arrays.binarySearch(sorted, 0, distinct, idx[j]);
-      }
-      k += idx.length;
+      int len = e.indices().length;
+      System.arraycopy(e.values(), 0, values, k, len);
+      k += len;
       labels[i - lo] = e.label();
       rowStart[i - lo + 1] = k;
     }

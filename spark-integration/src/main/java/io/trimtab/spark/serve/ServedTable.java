@@ -5,6 +5,7 @@ import io.trimtab.ps.PsException;
 import io.trimtab.ps.ReadMode;
 import io.trimtab.ps.TableHandle;
 import io.trimtab.ps.TableSpec;
+import io.trimtab.ps.TableStats;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.spark.ParameterServer;
 import io.trimtab.spark.checkpoint.Checkpoints;
@@ -111,6 +112,11 @@ public final class ServedTable implements Serializable {
    */
   public void save(ParameterServer ps, String uri, Configuration hadoop) {
     Checkpoints.writeTo(ps.master(), table, 0, uri, hadoop);
+  }
+
+  /** The table as its shards hold it: keys and bytes, summed over the shards. */
+  public TableStats stats(ParameterServer ps) {
+    return ps.master().stats(table);
   }
 
   /** Drops the table from the shards now; the model can no longer score. */

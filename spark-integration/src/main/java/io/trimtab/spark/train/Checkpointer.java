@@ -3,6 +3,8 @@ package io.trimtab.spark.train;
 import io.trimtab.spark.TrimtabConf;
 import io.trimtab.spark.checkpoint.Checkpoints;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
@@ -23,6 +25,7 @@ final class Checkpointer {
   private long lastWriteNanos = System.nanoTime();
   private String lastWritten;
   private int lastWrittenEpoch;
+  private final List<Double> writeSeconds = new ArrayList<>();
 
   private Checkpointer(Checkpoints checkpoints, Configuration hadoop, TrimtabConf conf) {
     this.checkpoints = checkpoints;
@@ -51,6 +54,7 @@ final class Checkpointer {
     lastWritten = run.checkpoint(checkpoints, epoch);
     lastWrittenEpoch = epoch;
     lastWriteNanos = System.nanoTime();
+    writeSeconds.add((lastWriteNanos - t0) / 1e9);
     LOG.info(
         String.format(
             Locale.ROOT,
@@ -59,6 +63,11 @@ final class Checkpointer {
             run.clock(),
             lastWritten,
             (lastWriteNanos - t0) / 1e9));
+  }
+
+  /** Wall time of each checkpoint written, in order. */
+  List<Double> writeSeconds() {
+    return List.copyOf(writeSeconds);
   }
 
   /** Whether a checkpoint was written, to recover from. */

@@ -42,6 +42,7 @@ final class DataCuts implements AutoCloseable {
   private final long seed;
   private final Map<Integer, JavaRDD<MiniBatch>> cuts = new HashMap<>();
   private long rows;
+  private long distinctKeys;
   private double firstCutSeconds = Double.NaN;
 
   DataCuts(
@@ -66,7 +67,9 @@ final class DataCuts implements AutoCloseable {
     if (cut == null) {
       long start = System.nanoTime();
       cut = prepare(workers).persist(StorageLevel.MEMORY_AND_DISK());
-      rows = count(cut, workers);
+      CutCount counted = count(cut, workers);
+      rows = counted.rows();
+      distinctKeys = counted.keys().estimate();
       cuts.put(workers, cut);
       if (Double.isNaN(firstCutSeconds)) {
         firstCutSeconds = (System.nanoTime() - start) / 1e9;
@@ -78,6 +81,11 @@ final class DataCuts implements AutoCloseable {
   /** Rows of the data (as of the last cut made). */
   long rows() {
     return rows;
+  }
+
+  /** Distinct keys the mini-batches touch, estimated (as of the last cut made). */
+  long distinctKeys() {
+    return distinctKeys;
   }
 
   /** Seconds the first cut took (the tuner's prior for the cost of a new worker count). */
@@ -112,7 +120,7 @@ final class DataCuts implements AutoCloseable {
         .mapPartitions(
             it -> {
               List<Example> rows = new ArrayList<>();
-              it.forEachRemaining(row -> rows.add(row._2()));
+              it.forEachRemaining(row -> rows.add(ExampleBytes.decode(row._2())));
               return MiniBatch.prepare(rows, b, s, extraKeys).iterator();
             },
             true);
@@ -121,8 +129,11 @@ final class DataCuts implements AutoCloseable {
   /** Bits of a position that hold the row's index within its input partition. */
   private static final int ROW_BITS = 40;
 
-  /** Each row of input partition {@code p} keyed by its position: {@code p} and its index. */
-  private static Iterator<Tuple2<Long, Example>> positioned(int p, Iterator<Example> rows) {
+  /**
+   * Each row of input partition {@code p} keyed by its position ({@code p} and its index), as bytes
+   * for the shuffle ({@link ExampleBytes}).
+   */
+  private static Iterator<Tuple2<Long, byte[]>> positioned(int p, Iterator<Example> rows) {
     long base = (long) p << ROW_BITS;
     return new Iterator<>() {
       private long i;
@@ -133,12 +144,12 @@ final class DataCuts implements AutoCloseable {
       }
 
       @Override
-      public Tuple2<Long, Example> next() {
+      public Tuple2<Long, byte[]> next() {
         if (i >= 1L << ROW_BITS) {
           throw new IllegalStateException(
               "More than 2^" + ROW_BITS + " rows in input partition " + p);
         }
-        return new Tuple2<>(base | i++, rows.next());
+        return new Tuple2<>(base | i++, ExampleBytes.encode(rows.next()));
       }
     };
   }
@@ -178,36 +189,56 @@ final class DataCuts implements AutoCloseable {
     }
   }
 
-  private long count(JavaRDD<MiniBatch> cut, int workers) {
+  /** A cut's rows and the keys its mini-batches touch. */
+  record CutCount(long rows, DistinctKeys keys) implements Serializable {
+    CutCount plus(CutCount o) {
+      return new CutCount(rows + o.rows, keys.merge(o.keys));
+    }
+  }
+
+  private CutCount count(JavaRDD<MiniBatch> cut, int workers) {
+    CountRows counter = new CountRows();
     if (workers > ps.taskSlots()) {
-      return UserErrors.unwrap(() -> cut.map(MiniBatch::rows).fold(0, Integer::sum).longValue());
+      return UserErrors.unwrap(
+          () ->
+              cut.mapPartitions(
+                      it ->
+                          scala.collection.JavaConverters.asJavaIterator(
+                              counter.apply(scala.collection.JavaConverters.asScalaIterator(it))))
+                  .reduce(CutCount::plus));
     }
     return UserErrors.unwrap(
             () ->
                 cut.rdd()
                     .barrier()
-                    .mapPartitions(new CountRows(), false, ClassTag$.MODULE$.apply(Long.class))
+                    .mapPartitions(counter, false, ClassTag$.MODULE$.apply(CutCount.class))
                     .toJavaRDD()
                     .collect())
         .stream()
-        .mapToLong(Long::longValue)
-        .sum();
+        .reduce(CutCount::plus)
+        .orElseThrow();
   }
 
-  /** A partition's row count (the barrier job that materializes a cut). */
+  /** A partition's rows and keys (the barrier job that materializes a cut). */
   private static final class CountRows
       extends scala.runtime.AbstractFunction1<
-          scala.collection.Iterator<MiniBatch>, scala.collection.Iterator<Long>>
+          scala.collection.Iterator<MiniBatch>, scala.collection.Iterator<CutCount>>
       implements Serializable {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public scala.collection.Iterator<Long> apply(scala.collection.Iterator<MiniBatch> it) {
+    public scala.collection.Iterator<CutCount> apply(scala.collection.Iterator<MiniBatch> it) {
       long n = 0;
+      DistinctKeys keys = new DistinctKeys();
       while (it.hasNext()) {
-        n += it.next().rows();
+        MiniBatch b = it.next();
+        n += b.rows();
+        for (long k : b.keys()) {
+          keys.add(k);
+        }
       }
-      return scala.collection.JavaConverters.asScalaIterator(List.of(n).iterator());
+      return scala.collection.JavaConverters.asScalaIterator(
+          List.of(new CutCount(n, keys)).iterator());
     }
   }
 }

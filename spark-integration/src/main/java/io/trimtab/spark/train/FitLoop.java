@@ -36,6 +36,7 @@ final class FitLoop {
   private final TuningSession session;
   private final TrainingHooks hooks;
   private final Checkpointer checkpoints;
+  private final double dataCutSeconds;
   private final List<EpochMetrics> history = new ArrayList<>();
   private final List<String> recoveries = new ArrayList<>();
   private long replayedClocks;
@@ -44,6 +45,7 @@ final class FitLoop {
    * @param epochs the last epoch
    * @param target the training loss that ends training (NaN: none)
    * @param session the tuner's session, or null when untuned
+   * @param dataCutSeconds how long the data cut before the first epoch took
    */
   FitLoop(
       ParameterServer ps,
@@ -52,7 +54,8 @@ final class FitLoop {
       double target,
       TuningSession session,
       TrainingHooks hooks,
-      Checkpointer checkpoints) {
+      Checkpointer checkpoints,
+      double dataCutSeconds) {
     this.ps = ps;
     this.run = run;
     this.epochs = epochs;
@@ -60,6 +63,7 @@ final class FitLoop {
     this.session = session;
     this.hooks = hooks;
     this.checkpoints = checkpoints;
+    this.dataCutSeconds = dataCutSeconds;
   }
 
   /**
@@ -93,7 +97,15 @@ final class FitLoop {
           repeated);
     }
     TuningResult tuned = session != null ? session.finish() : null;
-    return new FitSummary(history, run.rows(), tuned, repeated, replayedClocks, recoveries);
+    return new FitSummary(
+        history,
+        run.rows(),
+        tuned,
+        repeated,
+        replayedClocks,
+        recoveries,
+        dataCutSeconds,
+        checkpoints.writeSeconds());
   }
 
   /** Runs epoch {@code e}; returns whether it is the last one. */

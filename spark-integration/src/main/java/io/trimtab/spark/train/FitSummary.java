@@ -15,6 +15,9 @@ import java.util.List;
  *     dropped
  * @param replayedClocks clocks trained again after shards were lost
  * @param recoveries one line per recovery from a lost shard
+ * @param dataCutSeconds wall time of cutting the data into mini-batches before the first epoch (NaN
+ *     for a loaded model)
+ * @param checkpointSeconds wall time of each checkpoint the fit wrote, in order
  */
 public record FitSummary(
     List<EpochMetrics> epochs,
@@ -22,15 +25,18 @@ public record FitSummary(
     TuningResult tuning,
     long repeatedPushes,
     long replayedClocks,
-    List<String> recoveries)
+    List<String> recoveries,
+    double dataCutSeconds,
+    List<Double> checkpointSeconds)
     implements Serializable {
   public FitSummary {
     epochs = List.copyOf(epochs);
     recoveries = List.copyOf(recoveries);
+    checkpointSeconds = List.copyOf(checkpointSeconds);
   }
 
   /** The summary of a model read back from disk: only its training rows are saved. */
   public static FitSummary loaded(long rows) {
-    return new FitSummary(List.of(), rows, null, 0, 0, List.of());
+    return new FitSummary(List.of(), rows, null, 0, 0, List.of(), Double.NaN, List.of());
   }
 }

@@ -65,11 +65,6 @@ public final class Trainer {
     // the parameters and the optimizer's state of a key
     int doublesPerKey = objective.width() * (1 + rule.stateWidth());
     long executorHeap = SparkChecks.executorHeapBytes(spark.sparkContext().getConf());
-    boolean sparse = spec.layout().sparse(keys, objective.startsFromValues(), initial);
-    // a sparse table's size follows the keys the data touch, unknown before the data are cut
-    if (!sparse) {
-      SparkChecks.requireShardsFit(keys, doublesPerKey, initial.shards(), executorHeap);
-    }
     // the driver holds a trained model's weights only when it is gathered there
     boolean onShards =
         spec.placement()
@@ -78,8 +73,6 @@ public final class Trainer {
                     keys, objective.width(), Runtime.getRuntime().maxMemory()),
                 servable,
                 "the " + objective.name() + " model");
-    int minShards =
-        sparse ? 1 : SparkChecks.minShards(keys, doublesPerKey, executorHeap, ps.numShards());
     // task slots per executor, one shard per executor
     int executorCores = Math.max(1, (ps.taskSlots() + ps.numShards() - 1) / ps.numShards());
     DriverTreeMemory treeMemory =
@@ -92,6 +85,32 @@ public final class Trainer {
             executorCores);
     treeMemory.require(initial);
     DataCuts cuts = new DataCuts(ps, data, spec, dim, objective);
+    boolean sparse;
+    int minShards;
+    try {
+      // auto may look at the data: the keys its first cut touches
+      sparse =
+          spec.layout()
+              .sparse(
+                  keys,
+                  objective.startsFromValues(),
+                  initial,
+                  doublesPerKey,
+                  SparkChecks.minShards(keys, doublesPerKey, executorHeap, initial.shards()) > 0,
+                  () -> {
+                    cuts.cut(initial.workers());
+                    return cuts.distinctKeys();
+                  });
+      // a sparse table's size follows the keys the data touch
+      if (!sparse) {
+        SparkChecks.requireShardsFit(keys, doublesPerKey, initial.shards(), executorHeap);
+      }
+      minShards =
+          sparse ? 1 : SparkChecks.minShards(keys, doublesPerKey, executorHeap, ps.numShards());
+    } catch (RuntimeException e) {
+      cuts.close();
+      throw e;
+    }
     String name = objective.name() + "-" + UUID.randomUUID();
     TableHandle table =
         ps.createTable(
@@ -156,7 +175,9 @@ public final class Trainer {
           session.dataCutSeconds(cuts.firstCutSeconds());
         }
       }
-      FitLoop loop = new FitLoop(ps, run, spec.epochs(), target, session, hooks, checkpoints);
+      FitLoop loop =
+          new FitLoop(
+              ps, run, spec.epochs(), target, session, hooks, checkpoints, cuts.firstCutSeconds());
       FitSummary summary = loop.run(firstEpoch);
       if (onShards) {
         return Fitted.served(ServedTable.keep(ps, run.keepTable(), keys), dim, summary);

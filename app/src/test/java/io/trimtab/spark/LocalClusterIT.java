@@ -230,6 +230,19 @@ class LocalClusterIT {
     assertThat(longKeys.evaluate(wide).auc()).isCloseTo(gathered.auc(), within(1e-12));
     longKeys.release();
 
+    // 2^25 features, whose dense table the shards could hold, of which spam touches under 2^18:
+    // auto counts the keys the cut touches and keeps the table sparse; the same model
+    PsLogisticRegressionModel counted =
+        lr.setModelPlacement("shards")
+            .setIndicesCol("indices")
+            .setNumFeatures(1L << 25)
+            .fit(withLongIndices(spam(), false));
+    lr.clear(lr.indicesCol());
+    assertThat(counted.tableStats().orElseThrow().numKeys()).isLessThan(1L << 18);
+    assertThat(counted.epochs().get(1).trainLoss()).isEqualTo(dense.epochs().get(1).trainLoss());
+    assertThat(counted.intercept()).isEqualTo(dense.intercept());
+    counted.release();
+
     String saved = dir.resolve("served").toUri().toString();
     sparse.write().save(saved);
     assertThat(dir.resolve("served/table/_manifest")).exists();

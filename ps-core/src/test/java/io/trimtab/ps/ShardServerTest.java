@@ -273,6 +273,53 @@ class ShardServerTest {
   }
 
   @Test
+  void sparseClocks_withNewAndRepeatedKeysEachClock_sumExactly() throws Exception {
+    // each clock's sums are found by slot and reused from clock to clock: keys pushed at one clock
+    // and not the next, and keys first seen late (slots beyond what the sums knew), sum exactly
+    TableHandle t =
+        master.createTable(TableSpec.sparse("grow", 2, UpdateRule.add()), PartitionerKind.HASH);
+    int workers = 2;
+    master.setWorkers(t, workers);
+    java.util.Map<Long, double[]> expected = new java.util.TreeMap<>();
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+    for (int clock = 0; clock < 8; clock++) {
+      List<CompletableFuture<Void>> acks = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        long[] keys =
+            rnd.longs(200 + 300L * clock, 0, 500 + 2000L * clock).distinct().sorted().toArray();
+        double[] d = rnd.doubles(keys.length * 2L, -1, 1).toArray();
+        for (int i = 0; i < keys.length; i++) {
+          double[] e = expected.computeIfAbsent(keys[i] * 0x9E3779B97F4A7C15L, k -> new double[2]);
+          e[0] += d[2 * i];
+          e[1] += d[2 * i + 1];
+          keys[i] *= 0x9E3779B97F4A7C15L;
+        }
+        long[] sorted = keys.clone();
+        java.util.Arrays.sort(sorted);
+        double[] ds = new double[d.length];
+        for (int i = 0; i < keys.length; i++) {
+          int at = java.util.Arrays.binarySearch(sorted, keys[i]);
+          ds[2 * at] = d[2 * i];
+          ds[2 * at + 1] = d[2 * i + 1];
+        }
+        acks.add(client.pushAsync(t, Push.atClock(w, clock, 0, sorted, ds)));
+      }
+      for (CompletableFuture<Void> a : acks) {
+        a.get(10, TimeUnit.SECONDS);
+      }
+    }
+    long[] keys = expected.keySet().stream().mapToLong(Long::longValue).toArray();
+    double[] got = client.pull(t, keys, ReadMode.atLeast(8)).values();
+    for (int i = 0; i < keys.length; i++) {
+      double[] e = expected.get(keys[i]);
+      // the same two deltas summed in the order the workers' pushes were applied
+      assertThat(got[2 * i]).isCloseTo(e[0], org.assertj.core.api.Assertions.within(1e-12));
+      assertThat(got[2 * i + 1]).isCloseTo(e[1], org.assertj.core.api.Assertions.within(1e-12));
+    }
+    assertThat(master.stats(t).numKeys()).isEqualTo(keys.length);
+  }
+
+  @Test
   void sspPushes_applyOnArrival_andReadsWaitOnlyBeyondTheBound() throws Exception {
     TableHandle t =
         master.createTable(TableSpec.dense("ssp", 4, 1, UpdateRule.add()), PartitionerKind.RANGE);

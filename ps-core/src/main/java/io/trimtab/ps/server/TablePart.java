@@ -42,6 +42,7 @@ final class TablePart {
 
   private final TreeMap<Long, ClockStep> steps = new TreeMap<>();
   private final ArrayDeque<ClockStep.FlatSums> sumsPool = new ArrayDeque<>();
+  private final ArrayDeque<ClockStep.SlotSums> slotSumsPool = new ArrayDeque<>();
   private final double[] grad;
 
   TablePart(int tableId, TableSpec spec, int shard, KeyPartitioner partitioner) {
@@ -382,15 +383,18 @@ final class TablePart {
   private ClockStep newStep() {
     int slots = storage.fixedSlots();
     if (slots == 0 || (long) slots * width > ClockStep.MAX_FLAT_SLOTS) {
-      return new ClockStep(null);
+      ClockStep.SlotSums b = slotSumsPool.poll();
+      return new ClockStep(null, b != null ? b : new ClockStep.SlotSums(width));
     }
     ClockStep.FlatSums d = sumsPool.poll();
-    return new ClockStep(d != null ? d : new ClockStep.FlatSums(slots, width));
+    return new ClockStep(d != null ? d : new ClockStep.FlatSums(slots, width), null);
   }
 
   private void release(ClockStep s) {
     if (s.flat != null) {
       sumsPool.push(s.flat);
+    } else {
+      slotSumsPool.push(s.bySlot);
     }
   }
 }

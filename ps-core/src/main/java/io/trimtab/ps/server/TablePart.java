@@ -42,7 +42,6 @@ final class TablePart {
 
   private final TreeMap<Long, ClockStep> steps = new TreeMap<>();
   private final ArrayDeque<ClockStep.FlatSums> sumsPool = new ArrayDeque<>();
-  private final ArrayDeque<ClockStep.SlotSums> slotSumsPool = new ArrayDeque<>();
   private final double[] grad;
 
   TablePart(int tableId, TableSpec spec, int shard, KeyPartitioner partitioner) {
@@ -383,18 +382,15 @@ final class TablePart {
   private ClockStep newStep() {
     int slots = storage.fixedSlots();
     if (slots == 0 || (long) slots * width > ClockStep.MAX_FLAT_SLOTS) {
-      ClockStep.SlotSums b = slotSumsPool.poll();
-      return new ClockStep(null, b != null ? b : new ClockStep.SlotSums(width));
+      return new ClockStep(null);
     }
     ClockStep.FlatSums d = sumsPool.poll();
-    return new ClockStep(d != null ? d : new ClockStep.FlatSums(slots, width), null);
+    return new ClockStep(d != null ? d : new ClockStep.FlatSums(slots, width));
   }
 
   private void release(ClockStep s) {
     if (s.flat != null) {
       sumsPool.push(s.flat);
-    } else {
-      slotSumsPool.push(s.bySlot);
     }
   }
 }

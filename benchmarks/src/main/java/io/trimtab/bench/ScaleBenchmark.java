@@ -130,9 +130,8 @@ public final class ScaleBenchmark {
     double reg = chooseTrimtabReg(spark, o, dense);
     long base = ExecutorHeaps.measure(spark).total();
     PsLogisticRegression lr = trimtab(o, o.epochs, reg, dense);
-    String ck = o.dir + (dense ? "/dense-ck" : "/ck");
     if (!dense) {
-      lr.setCheckpointDir(ck).setSchedule(ShardSwitch.from(o.switchAt, 1));
+      lr.setCheckpointDir(o.dir + "/ck").setSchedule(ShardSwitch.from(o.switchAt, 1));
     }
     lr.setEpochListener(m -> System.out.println(m.format(o.epochs)));
     long t0 = System.nanoTime();

@@ -87,6 +87,7 @@ public final class Trainer {
     DataCuts cuts = new DataCuts(ps, data, spec, dim, objective);
     boolean sparse;
     int minShards;
+    TableHandle table;
     try {
       // auto may look at the data: the keys its first cut touches
       sparse =
@@ -107,18 +108,19 @@ public final class Trainer {
       }
       minShards =
           sparse ? 1 : SparkChecks.minShards(keys, doublesPerKey, executorHeap, ps.numShards());
+      String name = objective.name() + "-" + UUID.randomUUID();
+      table =
+          ps.createTable(
+              sparse
+                  ? TableSpec.sparse(name, objective.width(), rule)
+                  : TableSpec.dense(name, keys, objective.width(), rule),
+              initial.partitioner(),
+              initial.shards());
     } catch (RuntimeException e) {
+      // the data may have been cut to choose the layout
       cuts.close();
       throw e;
     }
-    String name = objective.name() + "-" + UUID.randomUUID();
-    TableHandle table =
-        ps.createTable(
-            sparse
-                ? TableSpec.sparse(name, objective.width(), rule)
-                : TableSpec.dense(name, keys, objective.width(), rule),
-            initial.partitioner(),
-            initial.shards());
     Checkpoints.Stored resumed = null;
     TrainingRun run;
     try {

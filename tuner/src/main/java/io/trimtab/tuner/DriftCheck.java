@@ -6,8 +6,8 @@ import org.apache.commons.math3.stat.regression.SimpleRegression;
 
 /**
  * Whether the exploited setting drifted: its iteration time grew (a slowed or lost executor, a
- * competing load) or its loss falls slower than the whole-job fit predicted one epoch ahead, for
- * {@code epochs} epochs in a row. Package-private, mutable, driver-side only.
+ * competing load), its loss falls slower than the whole-job fit predicted one epoch ahead, or its
+ * loss rises, for {@code epochs} epochs in a row. Package-private, mutable, driver-side only.
  */
 final class DriftCheck {
   /** Epochs checked against the curve before a slowed convergence counts as drift. */
@@ -99,29 +99,40 @@ final class DriftCheck {
               "iteration time drifted: %.4f s vs %.4f s when chosen",
               o.secondsPerIteration(),
               referenceSpi);
-    } else if (predicted != null && m.points() >= 2 * o.iterations()) {
-      // one step ahead: the slope of log-loss over the last two epochs against the slope the fit
-      // before this epoch predicted; drift only if slower beyond the tolerance and beyond three
-      // standard errors of the observed slope (one epoch's progress can be within the noise)
+    } else if (m.points() >= 2 * o.iterations()) {
+      // the slope of log-loss over the last two epochs, and its standard error (one epoch's
+      // progress can be within the noise)
       double[] it = m.iterations();
       double[] loss = m.losses();
       SimpleRegression r = new SimpleRegression();
       for (int i = it.length - 2 * o.iterations(); i < it.length; i++) {
         r.addData(it[i], Math.log(loss[i]));
       }
-      double expected =
-          calibration
-              * (Math.log(predicted.lossAt(o.iterations())) - Math.log(before))
-              / o.iterations();
       double observed = r.getSlope();
-      if (expected < 0
-          && observed > expected / (1 + tolerance)
-          && observed - expected > 3 * r.getSlopeStdErr()) {
+      if (observed > 0 && observed > 3 * r.getSlopeStdErr()) {
+        // a loss that rises under the kept setting is drift whatever the curve predicted: a fit
+        // of a rising loss predicts no progress at all, and nothing else would ever re-decide
         why =
             String.format(
                 Locale.ROOT,
-                "convergence slowed: the loss falls %.0f%% as fast as predicted",
-                100 * Math.max(observed / expected, 0));
+                "the loss rises under it: %+.1f%% an epoch over the last two epochs",
+                100 * Math.expm1(observed * o.iterations()));
+      } else if (predicted != null) {
+        // one step ahead: the observed slope against the slope the fit before this epoch
+        // predicted; drift only if slower beyond the tolerance and beyond three standard errors
+        double expected =
+            calibration
+                * (Math.log(predicted.lossAt(o.iterations())) - Math.log(before))
+                / o.iterations();
+        if (expected < 0
+            && observed > expected / (1 + tolerance)
+            && observed - expected > 3 * r.getSlopeStdErr()) {
+          why =
+              String.format(
+                  Locale.ROOT,
+                  "convergence slowed: the loss falls %.0f%% as fast as predicted",
+                  100 * Math.max(observed / expected, 0));
+        }
       }
     }
     count = why == null ? 0 : count + 1;

@@ -27,6 +27,24 @@ final class SimulatedJob {
   final double lossNoise;
   private final SplittableRandom rnd;
 
+  /**
+   * The clock loss under a setting, from the true curve's value: the true curve itself unless a
+   * test shapes it into one the tuner's families do not fit (a plateau, a loss that rises under
+   * some settings).
+   */
+  private LossShape shape = (trueLoss, s, epochsUnder) -> trueLoss;
+
+  /** Shapes the true loss: {@code epochsUnder} counts the epochs run under {@code s} so far. */
+  interface LossShape {
+    double loss(double trueLoss, Setting s, int epochsUnder);
+  }
+
+  /** This job with its clock losses shaped by {@code shape}. */
+  SimulatedJob shaped(LossShape shape) {
+    this.shape = shape;
+    return this;
+  }
+
   /** Seconds to switch between two settings. */
   interface SwitchCost {
     double seconds(Setting from, Setting to);
@@ -74,13 +92,16 @@ final class SimulatedJob {
     r.decisions.add(d);
     Setting prev = null;
     double progress = 0;
+    java.util.Map<Setting, Integer> under = new java.util.HashMap<>();
     for (int e = 1; e <= maxEpochs; e++) {
       Setting s = d.setting();
       double sw = prev == null || prev.equals(s) ? 0 : switchCost.seconds(prev, s);
       double[] losses = new double[clocks];
       for (int c = 0; c < clocks; c++) {
         progress += efficiency.applyAsDouble(s);
-        losses[c] = loss(progress) * (1 + lossNoise * rnd.nextGaussian());
+        losses[c] =
+            shape.loss(loss(progress), s, under.getOrDefault(s, 0))
+                * (1 + lossNoise * rnd.nextGaussian());
       }
       double seconds =
           clocks
@@ -93,6 +114,7 @@ final class SimulatedJob {
         r.switches++;
       }
       prev = s;
+      under.merge(s, 1, Integer::sum);
       r.epochs = e;
       // as a Trimtab job: it stops after the first epoch whose mean training loss is at the target
       if (java.util.Arrays.stream(losses).average().orElseThrow() <= target) {

@@ -273,6 +273,40 @@ class TunerTest {
   }
 
   @Test
+  void onAPlateau_aSlowerSettingWhoseLossRises_isNotKept() {
+    // issue 18: the loss plateaus and every other setting is twice as slow, its loss rising 2% an
+    // epoch under it (a curve none of the tuner's families fits). A setting chosen on the strength
+    // of its first epoch was kept to the end while its loss rose
+    for (long seed = 1; seed <= 5; seed++) {
+      SimulatedJob job =
+          new SimulatedJob(
+                  10,
+                  s -> s.equals(DEFAULT) ? 0.05 : 0.10,
+                  s -> 1.0,
+                  (a, b) -> 0.05,
+                  0.03,
+                  0.01,
+                  seed)
+              .shaped(
+                  (loss, s, under) ->
+                      Math.max(loss, 0.85) * (s.equals(DEFAULT) ? 1 : 1 + 0.02 * under));
+      Tuner t =
+          tuner(
+              TunerConfig.defaults(Target.convergence(1e-3, 10)).withSeed(seed).withGuard(0.1),
+              List.of());
+      SimulatedJob.Run run = job.run(t, 0, 60);
+      // the last 10 epochs: at most a trial's worth off the default
+      long off =
+          run.settings.subList(run.settings.size() - 10, run.settings.size()).stream()
+              .filter(s -> !s.equals(DEFAULT))
+              .count();
+      assertThat(off)
+          .as("seed %d: epochs of the last 10 not under the default", seed)
+          .isLessThanOrEqualTo(2);
+    }
+  }
+
+  @Test
   void withoutATargetLoss_tunesTowardsConvergence() {
     int faster = 0;
     double tunedTotal = 0;

@@ -11,14 +11,12 @@ import io.trimtab.spark.tune.SettingSchedule;
 import io.trimtab.tuner.Aggregation;
 import io.trimtab.tuner.Setting;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,18 +35,6 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SoakBenchmark {
   private SoakBenchmark() {}
-
-  /** One process's figures after a full GC: heap in use, live threads, open file descriptors. */
-  record Sample(long pid, long heapBytes, int threads, int fds) implements java.io.Serializable {
-    static Sample here() {
-      System.gc();
-      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-      int threads = ManagementFactory.getThreadMXBean().getThreadCount();
-      String[] fds = new java.io.File("/proc/self/fd").list();
-      return new Sample(
-          ProcessHandle.current().pid(), heap, threads, fds == null ? -1 : fds.length);
-    }
-  }
 
   public static void main(String[] args) throws IOException {
     SoakOptions opt = Cli.parseOrExit(new SoakOptions(), args);
@@ -116,19 +102,12 @@ public final class SoakBenchmark {
       while (true) {
         long now = System.nanoTime();
         if (now >= nextSample) {
-          Sample d = Sample.here();
-          Map<Long, Sample> exec = new TreeMap<>();
-          for (Sample s :
-              jsc.parallelize(
-                      java.util.stream.IntStream.range(0, slots * 4).boxed().toList(), slots * 4)
-                  .map(i -> Sample.here())
-                  .collect()) {
-            exec.put(s.pid(), s);
-          }
+          ProcessSample d = ProcessSample.here();
+          Map<Long, ProcessSample> exec = ProcessSample.everyExecutor(jsc, slots * 4);
           int tables = ps.shardInfo().stream().mapToInt(ShardInfo::tables).sum();
-          long execHeap = exec.values().stream().mapToLong(Sample::heapBytes).sum();
-          int execThreads = exec.values().stream().mapToInt(Sample::threads).sum();
-          int execFds = exec.values().stream().mapToInt(Sample::fds).sum();
+          long execHeap = exec.values().stream().mapToLong(ProcessSample::heapBytes).sum();
+          int execThreads = exec.values().stream().mapToInt(ProcessSample::threads).sum();
+          int execFds = exec.values().stream().mapToInt(ProcessSample::fds).sum();
           String row =
               String.format(
                   Locale.ROOT,

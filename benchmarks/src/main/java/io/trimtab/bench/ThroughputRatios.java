@@ -8,6 +8,8 @@ import io.trimtab.ps.TableSpec;
 import io.trimtab.ps.UpdateRule;
 import io.trimtab.ps.partition.PartitionerKind;
 import io.trimtab.spark.ParameterServer;
+import io.trimtab.spark.Trimtab;
+import io.trimtab.spark.tune.EpochMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +19,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.apache.commons.math3.stat.descriptive.rank.Median;
@@ -31,6 +34,47 @@ import org.apache.spark.sql.SparkSession;
  */
 final class ThroughputRatios {
   private ThroughputRatios() {}
+
+  /**
+   * P4 (a worker's examples/s per core in the second epoch, against the bare loop) and P5 (the
+   * parameter server's bytes/s against raw loopback TCP), measured after the fit.
+   */
+  static void print(SparkSession spark, ScaleOptions o, List<EpochMetrics> epochs) {
+    int slots = Trimtab.parameterServer(spark).taskSlots();
+    EpochMetrics steady = epochs.get(Math.min(1, epochs.size() - 1));
+    double perCore = steady.examplesPerSecond() / slots;
+    if (o.bits <= 30) {
+      double bare = ThroughputRatios.bareExamplesPerSecond(spark, o.data(), o.bareRows);
+      System.out.printf(
+          Locale.ROOT,
+          "P4: epoch %d at %,.0f examples/s on %d task slots (%,.0f per core) against a bare"
+              + " single-threaded SGD loop over a dense array of 2^%d weights on %,d of the rows,"
+              + " in an executor: %,.0f examples/s; P4 = %.3f%n",
+          steady.epoch(),
+          steady.examplesPerSecond(),
+          slots,
+          perCore,
+          o.bits,
+          o.bareRows,
+          bare,
+          perCore / bare);
+    }
+    for (boolean sparse : new boolean[] {true, false}) {
+      ThroughputRatios.Wire w =
+          ThroughputRatios.wire(Trimtab.parameterServer(spark), o.wireKeys, 9, sparse);
+      System.out.printf(
+          Locale.ROOT,
+          "P5 (%s table): push then pull of %,d keys from the driver to %d shards: %.0f MiB/s of"
+              + " payload against %.0f MiB/s over one raw loopback socket (medians of 9 rounds);"
+              + " P5 = %.3f%n",
+          sparse ? "sparse, hashed keys" : "dense, keys 0 .. n-1",
+          w.keys(),
+          Trimtab.parameterServer(spark).numShards(),
+          w.psBytesPerSecond() / 1048576.0,
+          w.tcpBytesPerSecond() / 1048576.0,
+          w.ratio());
+    }
+  }
 
   /**
    * Examples per second of {@link FoundationBenchmark#bare} (its first epoch a warm-up) on rows

@@ -10,6 +10,7 @@ import io.trimtab.spark.ml.PsLogisticRegression;
 import io.trimtab.spark.ml.PsLogisticRegressionModel;
 import io.trimtab.spark.tune.EpochMetrics;
 import io.trimtab.spark.tune.TuningResult;
+import io.trimtab.tuner.Setting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -153,5 +154,154 @@ class TunerIT {
     JsonNode first = JSON.readTree(Files.readAllLines(Path.of(t.decisionLog())).get(0));
     assertThat(first.get("reason").asText()).startsWith("warm start");
     assertThat(first.at("/decision/setting").asText()).isEqualTo(seen.get(0).setting().toString());
+  }
+
+  /** Seconds per iteration of each epoch of {@code seen} in [from, to) (1-based epochs). */
+  private static double meanSpi(List<EpochMetrics> seen, int from, int to) {
+    return seen.subList(from - 1, to - 1).stream()
+        .mapToDouble(m -> m.seconds() / 10)
+        .average()
+        .orElseThrow();
+  }
+
+  /**
+   * The RETUNE decisions of a decision log: each as {epoch observed, reason}, the observed epoch
+   * being the last one before the re-tune.
+   */
+  private static List<String[]> retunes(TuningResult t) throws Exception {
+    List<String[]> out = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of(t.decisionLog()))) {
+      JsonNode n = JSON.readTree(line);
+      if (n.at("/decision/action").asText().equals("RETUNE")) {
+        out.add(new String[] {n.at("/observation/epoch").asText(), n.get("reason").asText()});
+      }
+    }
+    return out;
+  }
+
+  @Test
+  @Order(3)
+  void aWorkerSlowedMidRun_isNoticedWithinTwoEpochs_andTheTunerReDecides() throws Exception {
+    // worker 1 sleeps 60 ms before each of its mini-batches from epoch 15 on (table clock 140): a
+    // straggler every clock waits for, as an executor slowed by a noisy neighbour. Only the workers
+    // knob is tuned, so exploration ends well before
+    int from = 15;
+    spark.conf().set("spark.trimtab.test.slowWorker", "1:60:" + (from - 1) * 10);
+    List<EpochMetrics> seen = new ArrayList<>();
+    TuningResult t;
+    try {
+      t = trainer(seen).setEpochs(28).setTuning("workers").fit(train).tuning().orElseThrow();
+    } finally {
+      spark.conf().unset("spark.trimtab.test.slowWorker");
+    }
+    seen.forEach(m -> System.out.println(m.format(28)));
+    List<String[]> retunes = retunes(t);
+    retunes.forEach(r -> System.out.println("RETUNE after epoch " + r[0] + ": " + r[1]));
+    assertThat(seen.subList(from - 3, from - 1))
+        .as("the two epochs before the slowdown are exploiting")
+        .allSatisfy(m -> assertThat(m.tuning()).startsWith("KEEP"));
+    assertThat(retunes).as("re-tunes").isNotEmpty();
+    int noticed = Integer.parseInt(retunes.get(0)[0]);
+    assertThat(noticed).as("epoch after which the drift was noticed").isBetween(from, from + 1);
+    assertThat(retunes.get(0)[1]).startsWith("iteration time drifted");
+    String report = Files.readString(Path.of(t.report()));
+    assertThat(report).contains("RETUNE").contains("iteration time drifted");
+    System.out.printf(
+        "slowed worker: %.4f s/iteration before, %.4f s at the slowdown, %.4f s at the end (%s)%n",
+        meanSpi(seen, from - 4, from),
+        meanSpi(seen, from, from + 2),
+        meanSpi(seen, 25, 29),
+        seen.get(seen.size() - 1).setting());
+    assertReDecided(t, noticed, seen.get(noticed - 1).setting());
+  }
+
+  /**
+   * After the re-tune noticed after epoch {@code noticed}: the setting it ran ({@code current}) is
+   * re-measured, and exploration ends with a decision whose reason compares the settings as
+   * measured since.
+   */
+  private static void assertReDecided(TuningResult t, int noticed, Setting current)
+      throws Exception {
+    List<String> trials = new ArrayList<>();
+    String exploit = null;
+    for (String line : Files.readAllLines(Path.of(t.decisionLog()))) {
+      JsonNode n = JSON.readTree(line);
+      if (n.at("/observation/epoch").asInt() > noticed && exploit == null) {
+        String action = n.at("/decision/action").asText();
+        if (action.equals("TRIAL") || action.equals("CONTROL")) {
+          trials.add(n.at("/decision/setting").asText());
+        } else if (action.equals("EXPLOIT")) {
+          exploit = n.get("reason").asText();
+        }
+      }
+    }
+    System.out.println("after the re-tune: " + trials + ", then " + exploit);
+    assertThat(trials).as("settings run after the re-tune").contains(current.toString());
+    // the re-decision weighs the settings as measured under the change (trying another only if
+    // one is expected to gain more than the noise: a load on every core slows them all)
+    assertThat(exploit).as("the re-decision").isNotNull().contains("best measured");
+  }
+
+  @Test
+  @Order(4)
+  void aCompetingCpuLoadMidRun_isNoticedWithinTwoEpochs_andTheTunerReDecides() throws Exception {
+    // from the first epoch at or after 12 that the tuner exploits, four busy threads in this JVM
+    // (the driver's) compete for the machine's cores with the executors'
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    int[] started = {0};
+    List<EpochMetrics> seen = new ArrayList<>();
+    List<Thread> load = new ArrayList<>();
+    TuningResult t;
+    try {
+      t =
+          trainer(seen)
+              .setEpochs(24)
+              .setEpochListener(
+                  m -> {
+                    seen.add(m);
+                    if (started[0] == 0 && seen.size() >= 12 && m.tuning().startsWith("KEEP")) {
+                      started[0] = seen.size() + 1;
+                      for (int i = 0; i < 4; i++) {
+                        Thread busy =
+                            new Thread(
+                                () -> {
+                                  long x = 0;
+                                  while (!stop.get()) {
+                                    x += System.nanoTime() % 7;
+                                  }
+                                  if (x == 42) {
+                                    System.out.println();
+                                  }
+                                });
+                        busy.setDaemon(true);
+                        busy.start();
+                        load.add(busy);
+                      }
+                    }
+                  })
+              .fit(train)
+              .tuning()
+              .orElseThrow();
+    } finally {
+      stop.set(true);
+    }
+    for (Thread busy : load) {
+      busy.join();
+    }
+    seen.forEach(m -> System.out.println(m.format(24)));
+    List<String[]> retunes = retunes(t);
+    retunes.forEach(r -> System.out.println("RETUNE after epoch " + r[0] + ": " + r[1]));
+    int from = started[0];
+    assertThat(from).as("first epoch under the load").isBetween(13, 20);
+    System.out.printf(
+        "cpu load from epoch %d: %.4f s/iteration before, %.4f s under it%n",
+        from, meanSpi(seen, from - 3, from), meanSpi(seen, from, from + 2));
+    assertThat(retunes).as("re-tunes").isNotEmpty();
+    int noticed = Integer.parseInt(retunes.get(0)[0]);
+    assertThat(noticed).as("epoch after which the drift was noticed").isBetween(from, from + 1);
+    assertThat(retunes.get(0)[1]).startsWith("iteration time drifted");
+    assertThat(Files.readString(Path.of(t.report()))).contains("iteration time drifted");
+    assertReDecided(t, noticed, seen.get(noticed - 1).setting());
   }
 }

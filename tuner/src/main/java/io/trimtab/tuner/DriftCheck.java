@@ -1,7 +1,10 @@
 package io.trimtab.tuner;
 
 import io.trimtab.tuner.progress.ProgressFit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.regression.SimpleRegression;
 
 /**
@@ -19,6 +22,9 @@ final class DriftCheck {
   private double referenceSpi = Double.NaN;
   private double referenceNoise;
   private int count;
+
+  /** Seconds per iteration of the epochs checked since the reset that did not look drifted. */
+  private final List<Double> normal = new ArrayList<>();
 
   DriftCheck(double drift, int epochs) {
     this.drift = drift;
@@ -38,6 +44,7 @@ final class DriftCheck {
     count = 0;
     referenceSpi = m == null ? Double.NaN : m.secondsPerIteration();
     referenceNoise = m == null ? 0 : m.timeNoise();
+    normal.clear();
   }
 
   /**
@@ -83,10 +90,6 @@ final class DriftCheck {
       }
       return null;
     }
-    // the reference follows the setting's median time per iteration (robust to single slow epochs,
-    // and it takes in the speed-up of JVMs warming up after the choice)
-    referenceSpi = m.secondsPerIteration();
-    referenceNoise = Math.max(referenceNoise, m.timeNoise());
     double timeRatio = o.secondsPerIteration() / referenceSpi;
     // beyond the threshold and beyond three times the setting's own epoch-to-epoch spread; only a
     // slowdown re-tunes (a faster current setting stays the one to keep)
@@ -136,6 +139,19 @@ final class DriftCheck {
       }
     }
     count = why == null ? 0 : count + 1;
+    if (why == null) {
+      // the reference follows the median time per iteration and the spread of the epochs that did
+      // not look drifted: it takes in the speed-up of JVMs warming up after the choice, but not the
+      // first epochs of a slowdown, which would raise the bar the next ones must clear (on
+      // local-cluster a competing load was noticed 5 epochs late)
+      normal.add(o.secondsPerIteration());
+      if (normal.size() >= 2) {
+        double[] spi = normal.stream().mapToDouble(Double::doubleValue).toArray();
+        referenceSpi = StatUtils.percentile(spi, 50);
+        referenceNoise =
+            Math.max(referenceNoise, Math.sqrt(StatUtils.variance(spi)) / StatUtils.mean(spi));
+      }
+    }
     if (count < epochs) {
       return null;
     }

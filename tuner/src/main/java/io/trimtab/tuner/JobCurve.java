@@ -250,6 +250,11 @@ final class JobCurve {
     if (fit == null || i == null || i >= fitted) {
       return Double.NaN;
     }
+    if (!target.hasLoss() && scoring.hasLoss() && loss <= scoring.loss()) {
+      // the loss passed the one compared at since the last fit (fits are periodic while the tuner
+      // keeps a setting): compare at one further below, or every prediction reads 0 s left
+      scoring = scoringTarget(loss);
+    }
     return fit.remainingIterations(i, loss, scoring) / calibration;
   }
 
@@ -288,6 +293,11 @@ final class JobCurve {
    * The target settings are compared at. Without a target loss, "converged" (relative improvement
    * below a threshold per window) comes sooner for a slower setting, at a worse loss; so the
    * settings are compared by their time to the loss at which the fastest-progressing one converges.
+   * On a plateau that loss is the current one (the fitted curve has already "converged"), which
+   * would score every setting that makes any progress, or none, at 0 s: a stall would read as
+   * convergence. The loss compared at is therefore at least one window of the fastest setting's
+   * progress below the current one, and with no setting progressing there is no loss target: every
+   * prediction is then infinite, and the tuner falls back on its first setting.
    */
   private Target scoringTarget(double now) {
     if (target.hasLoss() || fit == null || !Double.isFinite(now)) {
@@ -303,7 +313,10 @@ final class JobCurve {
       return target;
     }
     double k = fit.remainingIterations(fastest, now, target);
-    double loss = Double.isFinite(k) ? fit.view(fastest, now).lossAt(k) : Double.NaN;
-    return loss > 0 && Double.isFinite(loss) && loss > fit.floor() ? Target.loss(loss) : target;
+    ProgressFit view = fit.view(fastest, now);
+    double loss = view.lossAt(Double.isFinite(k) ? Math.max(k, target.window()) : target.window());
+    return loss > 0 && Double.isFinite(loss) && loss > fit.floor() && loss < now
+        ? Target.loss(loss)
+        : target;
   }
 }

@@ -167,8 +167,10 @@ final class PhaseMachine {
         return window != null ? window : nextTrial(next, p);
       case EXPLOIT:
       default:
-        String drift =
-            driftCheck.check(o, m, before, board.eta(m, p), p.epochSeconds(), p.current(), curve);
+        // a job without a target loss runs its every epoch: its time left is the epoch budget's,
+        // however flat the curve (a plateau reads as a few epochs from "converged")
+        double left = config.target().hasLoss() ? board.eta(m, p) : board.horizon(p);
+        String drift = driftCheck.check(o, m, before, left, p.epochSeconds(), p.current(), curve);
         if (drift != null) {
           return retune(next, drift, m, p);
         }
@@ -205,7 +207,8 @@ final class PhaseMachine {
               lag.seconds(),
               lag.budget()),
           cands,
-          p);
+          p,
+          true);
     }
     // only once predictions have been checked against what happened: a curve fitted on the first
     // epochs is optimistic
@@ -287,57 +290,23 @@ final class PhaseMachine {
   }
 
   private Decision exploit(int next, String why, List<Candidate> cands, JobPosition p) {
-    Setting current = p.current();
+    return exploit(next, why, cands, p, false);
+  }
+
+  /** Stops exploring and keeps the setting {@link ExploitChoice} picks. */
+  private Decision exploit(
+      int next, String why, List<Candidate> cands, JobPosition p, boolean guard) {
     phase = Phase.EXPLOIT;
     lastComparison = board.scores(p.loss());
-    Candidate best =
-        cands.stream()
-            .filter(c -> c.measured())
-            .min(Comparator.comparingDouble(Candidate::predictedSeconds))
-            .orElse(null);
-    Measured cur = board.get(current);
-    double curR =
-        cur == null || cur.stale()
-            ? Double.POSITIVE_INFINITY
-            : board.remainingSeconds(cur, p.loss());
-    Setting pick = current;
-    String reason = why + "; keeping " + current;
-    if (best != null && !best.setting().equals(current)) {
-      double margin =
-          config.noise() * Math.min(curR, best.predictedSeconds())
-              + (cur == null ? 0 : cur.timeNoise()) * best.predictedSeconds();
-      if (curR - best.predictedSeconds() > margin) {
-        pick = best.setting();
-        reason =
-            String.format(
-                Locale.ROOT,
-                "%s; switching to the best measured %s: predicted %.2f s vs %.2f s "
-                    + "(switch cost included), gain above the noise margin %.2f s",
-                why,
-                pick,
-                best.predictedSeconds(),
-                curR,
-                margin);
-      } else {
-        reason =
-            String.format(
-                Locale.ROOT,
-                "%s; keeping %s: the best measured %s gains %.2f s, not more than the "
-                    + "noise margin %.2f s",
-                why,
-                current,
-                best.setting(),
-                curR - best.predictedSeconds(),
-                margin);
-      }
-    }
-    Measured pm = board.get(pick);
+    ExploitChoice choice =
+        ExploitChoice.choose(why, cands, p, lag.anchor(), guard, board, config.noise());
+    Measured pm = board.get(choice.pick());
     driftCheck.reset(pm);
     return new Decision(
         next,
-        pick,
+        choice.pick(),
         Decision.Action.EXPLOIT,
-        reason,
+        choice.reason(),
         board.eta(pm, p),
         p.loss(),
         Scoreboard.reported(cands),

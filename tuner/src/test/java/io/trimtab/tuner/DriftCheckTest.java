@@ -44,4 +44,31 @@ class DriftCheckTest {
   void aFlatNoisyLoss_isNotDrift() {
     assertThat(run(0, 0.01, 30)).containsOnlyNulls();
   }
+
+  @Test
+  void aSlowdown_isDriftOnItsSecondEpoch_thoughItsFirstWouldRaiseTheNoise() {
+    // the seconds per iteration of a kept setting on local-cluster (TunerIT, epochs 4-17), a
+    // competing CPU load starting at the 10th of them: the plain coefficient of variation, updated
+    // with each epoch, grew with the hiccup and the slow epochs themselves to a bar they could not
+    // clear, and the load was noticed after its 5th epoch
+    double[] spi = {
+      0.0070, 0.0074, 0.0075, 0.0077, 0.0076, 0.0123, 0.0072, 0.0068, 0.0076, 0.0202, 0.0183,
+      0.0148, 0.0222, 0.0233
+    };
+    DriftCheck check = new DriftCheck(0.3, 2);
+    Measured m = new Measured(A);
+    List<String> whys = new ArrayList<>();
+    for (int e = 1; e <= spi.length; e++) {
+      double[] l = new double[10];
+      java.util.Arrays.fill(l, 0.5 / e);
+      EpochObservation o = new EpochObservation(e, A, 10 * spi[e - 1], 0, l);
+      m.add(o, 10L * (e - 1), true);
+      if (e == 1) {
+        check.reset(m);
+      }
+      whys.add(check.check(o, m, null, 1.0, 0.5 / Math.max(1, e - 1)));
+    }
+    assertThat(whys.subList(0, 10)).containsOnlyNulls();
+    assertThat(whys.get(10)).startsWith("iteration time drifted: 0.0183 s vs 0.007");
+  }
 }

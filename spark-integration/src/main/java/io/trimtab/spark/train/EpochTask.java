@@ -103,11 +103,11 @@ final class EpochTask extends AbstractFunction1<Iterator<MiniBatch>, Iterator<Ta
     long taskStart = System.nanoTime();
     CompletableFuture<Void> lastPush = CompletableFuture.completedFuture(null);
     for (int b = 0; b < order.length; b++) {
-      if (worker == faults.slowWorker() && faults.slowMillis() > 0) {
+      long clock = baseClock + b;
+      if (faults.slows(worker, clock)) {
         sleep(faults.slowMillis());
       }
       MiniBatch batch = batches.get(order[b]);
-      long clock = baseClock + b;
       long t0 = System.nanoTime();
       if (batch.rows() == 0) {
         await(lastPush, context, () -> pushWhat(worker, clock - 1));

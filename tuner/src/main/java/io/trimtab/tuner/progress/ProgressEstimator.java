@@ -210,6 +210,9 @@ public final class ProgressEstimator {
   private static boolean converged(ProgressFit fit, double k, double threshold, int window) {
     double before = fit.lossAt(k - window);
     double now = fit.lossAt(k);
+    if (Double.isNaN(before) || Double.isNaN(now)) {
+      return false; // a curve that cannot say where it is has not shown convergence
+    }
     if (!(before > 0)) {
       return true; // the curve has reached zero: nothing left to improve
     }

@@ -84,6 +84,9 @@ public final class Trainer {
             executorHeap,
             executorCores);
     treeMemory.require(initial);
+    if (hooks.schedule() == null) {
+      Tuning.warmUp(ps, ps.conf(), spec.tuning(), initial);
+    }
     DataCuts cuts = new DataCuts(ps, data, spec, dim, objective);
     boolean sparse;
     int minShards;

@@ -12,28 +12,40 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The tuner's decision log: one JSON object per line and per decision, with the observation it was
  * made on, the candidates weighed (with their predicted remaining time), the decision and its
  * reason. Flushed after every line, so a running job's log can be followed with {@code tail -f}.
- * Driver-side; not thread-safe.
+ *
+ * <p>Lines are made and written on a thread of their own: between two epochs the driver waits for
+ * the tuner's decision, and the JSON (with Jackson's start-up in a fresh driver JVM) would add to
+ * that wait. A write that fails is reported by the next write or by {@link #close}, which waits for
+ * every line. Driver-side; one thread writes at a time.
  */
 public final class DecisionLog implements AutoCloseable {
-  private final ObjectMapper json = new ObjectMapper();
   private final Path file;
-  private final BufferedWriter out;
+  private BufferedWriter out;
+  private final ExecutorService writer =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "trimtab-decision-log");
+            t.setDaemon(true);
+            return t;
+          });
+  private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+  private ObjectMapper json;
 
-  /** Creates (or truncates) {@code file}, creating its directory. */
+  /**
+   * A log to {@code file}, created (or truncated), with its directory, by the first write: a file
+   * that cannot be written is reported by the write after, or by {@link #close}.
+   */
   public DecisionLog(Path file) {
     this.file = file;
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot write the tuner's decision log " + file.toAbsolutePath() + ": " + e, e);
-    }
   }
 
   public Path file() {
@@ -47,6 +59,31 @@ public final class DecisionLog implements AutoCloseable {
    * @param elapsedSeconds job time so far (epochs and switches)
    */
   public void write(EpochObservation observation, Decision decision, double elapsedSeconds) {
+    RuntimeException failed = failure.get();
+    if (failed != null) {
+      throw failed;
+    }
+    writer.execute(
+        () -> {
+          try {
+            writeNow(observation, decision, elapsedSeconds);
+          } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+          }
+        });
+  }
+
+  private void writeNow(EpochObservation observation, Decision decision, double elapsedSeconds) {
+    if (json == null) {
+      try {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "Cannot write the tuner's decision log " + file.toAbsolutePath() + ": " + e, e);
+      }
+      json = new ObjectMapper();
+    }
     ObjectNode line = json.createObjectNode();
     if (observation == null) {
       line.putNull("observation");
@@ -88,13 +125,31 @@ public final class DecisionLog implements AutoCloseable {
     }
   }
 
+  /** Waits for every line, then closes the file; throws if a write failed. Idempotent. */
   @Override
   public void close() {
+    writer.shutdown();
     try {
-      out.close();
+      if (!writer.awaitTermination(1, TimeUnit.MINUTES)) {
+        throw new IllegalStateException(
+            "The tuner's decision log " + file.toAbsolutePath() + " was not written in a minute");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          "Interrupted while writing the tuner's decision log " + file.toAbsolutePath(), e);
+    }
+    try {
+      if (out != null) {
+        out.close();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot close the tuner's decision log " + file.toAbsolutePath() + ": " + e, e);
+    }
+    RuntimeException failed = failure.get();
+    if (failed != null) {
+      throw failed;
     }
   }
 }

@@ -49,6 +49,24 @@ public final class Tuning {
   }
 
   /**
+   * Starts {@link TunerWarmUp} when the fit will be tuned ({@code spec}, else the session's
+   * setting, names a knob): called as a fit starts, it runs while the data are cut, before the
+   * tuner's first decision.
+   */
+  public static void warmUp(ParameterServer ps, TrimtabConf conf, String spec, Setting initial) {
+    Set<Knob> knobs = knobs(spec != null ? spec : conf.tuning());
+    if (knobs.isEmpty()) {
+      return;
+    }
+    TunerWarmUp.start(
+        TunerConfig.defaults(Target.convergence(conf.convergence(), 10)).withKnobs(knobs),
+        SearchSpace.of(
+            initial, knobs, ps.numShards(), ps.taskSlots(), SearchSpace.defaultStaleness()),
+        initial,
+        10);
+  }
+
+  /**
    * A tuning session for one fit, or null when tuning is off (no knob to tune).
    *
    * @param minShards the fewest shards whose share of the model fits in an executor

@@ -96,6 +96,17 @@ public final class TuningSession implements AutoCloseable {
     long t0 = System.nanoTime();
     log.write(o, d, elapsed);
     steps.add(new TuningReport.Step(o, start, d));
+    if (LOG.isInfoEnabled()) {
+      logDecision(m, o, d);
+    }
+    next = d.setting();
+    instrumentation += (System.nanoTime() - t0) / 1e9;
+    return m.withTuner(
+        new EpochMetrics.TunerNote(
+            d.etaSeconds(), d.action() + " " + d.setting(), d.tunerSeconds()));
+  }
+
+  private void logDecision(EpochMetrics m, EpochObservation o, Decision d) {
     String note =
         d.action()
             + " "
@@ -113,11 +124,6 @@ public final class TuningSession implements AutoCloseable {
                 ? String.format(Locale.ROOT, "%.1f s", d.etaSeconds())
                 : "unknown",
             note));
-    next = d.setting();
-    instrumentation += (System.nanoTime() - t0) / 1e9;
-    return m.withTuner(
-        new EpochMetrics.TunerNote(
-            d.etaSeconds(), d.action() + " " + d.setting(), d.tunerSeconds()));
   }
 
   /** Writes the report and the history; returns what the tuner did. */

@@ -246,7 +246,8 @@ class TunerIT {
   @Order(4)
   void aCompetingCpuLoadMidRun_isNoticedWithinTwoEpochs_andTheTunerReDecides() throws Exception {
     // from the first epoch at or after 12 that the tuner exploits, four busy threads in this JVM
-    // (the driver's) compete for the machine's cores with the executors'
+    // (the driver's) compete for the machine's cores with the executors'. Only the staleness knob
+    // is tuned, so exploration ends early and the re-decision has the job's last epochs
     java.util.concurrent.atomic.AtomicBoolean stop =
         new java.util.concurrent.atomic.AtomicBoolean();
     int[] started = {0};
@@ -256,7 +257,8 @@ class TunerIT {
     try {
       t =
           trainer(seen)
-              .setEpochs(24)
+              .setEpochs(30)
+              .setTuning("staleness")
               .setEpochListener(
                   m -> {
                     seen.add(m);
@@ -289,11 +291,11 @@ class TunerIT {
     for (Thread busy : load) {
       busy.join();
     }
-    seen.forEach(m -> System.out.println(m.format(24)));
+    seen.forEach(m -> System.out.println(m.format(30)));
     List<String[]> retunes = retunes(t);
     retunes.forEach(r -> System.out.println("RETUNE after epoch " + r[0] + ": " + r[1]));
     int from = started[0];
-    assertThat(from).as("first epoch under the load").isBetween(13, 20);
+    assertThat(from).as("first epoch under the load").isBetween(13, 18);
     System.out.printf(
         "cpu load from epoch %d: %.4f s/iteration before, %.4f s under it%n",
         from, meanSpi(seen, from - 3, from), meanSpi(seen, from, from + 2));

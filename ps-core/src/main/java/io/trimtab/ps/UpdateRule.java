@@ -12,10 +12,8 @@ import java.util.TreeMap;
  * The rule a shard applies, where the parameters live, to the aggregated delta g of one key in one
  * update step, named with its parameters so that the protocol and checkpoints carry any rule {@link
  * Updaters} knows. Pushes carry sums of per-example gradients plus the number of examples they sum
- * over. A push applied as it arrives (SSP, ASP), or at the end of a BSP clock under a stateful rule
- * (Adagrad), is one step of its sums over its examples times the workers pushing apart from it; a
- * stateless rule's BSP clock is one step of the clock's sums over its total example count (a count
- * of 0 counts as 1). L2 is applied lazily, to the keys a step touches.
+ * over; the shard divides by the total example count of the step (or by 1 when the count is 0)
+ * before applying the rule. L2 is applied lazily, to the keys a step touches.
  *
  * <ul>
  *   <li>{@code add}: w += g (raw increments; counters, tests).

@@ -272,31 +272,6 @@ class ShardServerTest {
     assertThat(master.stats(t).clock()).isEqualTo(6);
   }
 
-  @ParameterizedTest
-  @EnumSource(TableKind.class)
-  void bspAdagrad_takesOneStepPerPush_inWorkerOrder_whateverTheArrivalOrder(TableKind kind)
-      throws Exception {
-    // two workers, one key: worker 1's push (delta 3 over 1 example) arrives before worker 0's
-    // (delta 1 over 1 example). Each push is a step of its delta over its examples times the two
-    // workers, worker 0's first: g = 0.5, a = 0.25, w = -0.1 * 0.5 / 0.5 = -0.1; then g = 1.5,
-    // a = 2.5, w = -0.1 - 0.1 * 1.5 / sqrt(2.5). One step of the clock's mean (g = 2, a = 4) would
-    // give w = -0.1
-    TableSpec spec =
-        kind == TableKind.DENSE
-            ? TableSpec.dense("a", 10, 1, UpdateRule.adagrad(0.1, 0))
-            : TableSpec.sparse("a", 1, UpdateRule.adagrad(0.1, 0));
-    TableHandle t = master.createTable(spec, PartitionerKind.HASH);
-    master.setWorkers(t, 2);
-    long[] key = {7};
-    client.pushAsync(t, Push.atClock(1, 0, 1, key, new double[] {3})).get(10, TimeUnit.SECONDS);
-    client.pushAsync(t, Push.atClock(0, 0, 1, key, new double[] {1})).get(10, TimeUnit.SECONDS);
-    double a = 0.25;
-    double w = -0.1 * 0.5 / (Math.sqrt(a) + 1e-8);
-    a += 1.5 * 1.5;
-    w -= 0.1 * 1.5 / (Math.sqrt(a) + 1e-8);
-    assertThat(client.pull(t, key, ReadMode.atLeast(1)).values()).containsExactly(w);
-  }
-
   @Test
   void sparseClocks_withNewAndRepeatedKeysEachClock_sumExactly() throws Exception {
     // each clock's pushes are merged by slot when it is applied: keys pushed at one clock and not

@@ -6,18 +6,13 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * One clock of one table part: the workers' pushes and which workers have pushed, applied when
- * every worker has pushed. A stateful rule (Adagrad) takes one step per push, in the order of the
- * pushing workers, each of the push's deltas over its examples times the workers pushing apart from
- * it (the step SSP and ASP take as each push arrives): one step of the clock's mean, as a stateless
- * rule takes, grew Adagrad's accumulators so much faster that BSP needed 1.3-1.9x the epochs of
- * SSP(1) to a training loss (docs/design-notes.md, "BSP steps per push"). A stateless rule takes
- * one step of each slot's summed deltas over the clock's total example count, the same step up to
- * the order of the additions. Dense parts of up to {@link #MAX_FLAT_SLOTS} values sum into {@link
- * FlatSums} as pushes arrive (paged, indexed by slot, reused from clock to clock). Sparse and
- * larger parts keep each push as it arrives, its keys turned into slots and sorted by slot (with
- * its deltas), and merge the pushes by slot when the clock is applied, each slot's deltas summed in
- * the order the pushes arrived, as the flat sums do.
+ * One clock of one table part: the workers' pushes and which workers have pushed. Applied once,
+ * when every worker has pushed, by dividing each slot's summed deltas by the clock's total example
+ * count. Dense parts of up to {@link #MAX_FLAT_SLOTS} values sum into {@link FlatSums} as pushes
+ * arrive (paged, indexed by slot, reused from clock to clock). Sparse and larger parts keep each
+ * push as it arrives, its keys turned into slots and sorted by slot (with its deltas), and merge
+ * the pushes by slot when the clock is applied, each slot's deltas summed in the order the pushes
+ * arrived, as the flat sums do.
  *
  * <p>Measured on a fit of 13.6M keys (benchmarks/run-scale): a hash map from slot to position made
  * anew each clock took 7% of the executors' time; an array from slot to position was faster but
@@ -34,63 +29,18 @@ final class ClockStep {
 
   final BitSet pushed = new BitSet();
   final FlatSums flat;
-  private final boolean perPush;
   private final List<int[]> slotLists = new ArrayList<>();
   private final List<double[]> deltaLists = new ArrayList<>();
   private double count;
 
-  /** Per push (with {@link #perPush}): its first worker, its index and its norm. */
-  private final List<double[]> pushes = new ArrayList<>();
-
   /** A step summing into {@code flat} (dense parts), or, if null, merging its pushes by slot. */
   ClockStep(FlatSums flat) {
-    this(flat, false);
-  }
-
-  /**
-   * A step taking one step per push in worker order ({@code perPush}, stateful rules; {@code flat}
-   * must then be null), or summing its pushes.
-   */
-  ClockStep(FlatSums flat, boolean perPush) {
-    if (perPush && flat != null) {
-      throw new IllegalArgumentException("A step per push keeps its pushes: no flat sums");
-    }
     this.flat = flat;
-    this.perPush = perPush;
   }
 
-  /** Adds a push of one worker of one ({@code deltas}: the part's width per key). */
+  /** Adds a push ({@code deltas}: the part's width per key). */
   void add(TablePart part, double n, long[] keys, double[] deltas) {
-    add(part, n, keys, deltas, 0, 1, 1);
-  }
-
-  /**
-   * Adds a push ({@code deltas}: the part's width per key) of {@code workersInPush} of the clock's
-   * {@code numWorkers} workers, the first of them {@code firstWorker}.
-   */
-  void add(
-      TablePart part,
-      double n,
-      long[] keys,
-      double[] deltas,
-      int firstWorker,
-      int workersInPush,
-      int numWorkers) {
     int w = part.width;
-    if (perPush) {
-      // kept as pushed (a key listed twice is updated twice, in order, as SSP does)
-      int[] slots = new int[keys.length];
-      for (int i = 0; i < keys.length; i++) {
-        slots[i] = part.slotForWrite(keys[i]);
-      }
-      pushes.add(
-          new double[] {
-            firstWorker, slotLists.size(), n > 0 ? n * numWorkers / workersInPush : 1.0
-          });
-      slotLists.add(slots);
-      deltaLists.add(deltas.clone());
-      return;
-    }
     count += n;
     if (flat != null) {
       for (int i = 0; i < keys.length; i++) {
@@ -149,22 +99,6 @@ final class ClockStep {
   }
 
   void applyTo(TablePart part) {
-    if (perPush) {
-      // the workers' order, not the arrival's: a clock's result does not depend on timing
-      pushes.sort((a, b) -> Double.compare(a[0], b[0]));
-      int w = part.width;
-      for (double[] p : pushes) {
-        int[] slots = slotLists.get((int) p[1]);
-        double[] d = deltaLists.get((int) p[1]);
-        for (int i = 0; i < slots.length; i++) {
-          part.update(slots[i], d, i * w, p[2]);
-        }
-      }
-      pushes.clear();
-      slotLists.clear();
-      deltaLists.clear();
-      return;
-    }
     double norm = count > 0 ? count : 1.0;
     if (flat != null) {
       flat.drainInto(part, norm);

@@ -221,7 +221,7 @@ final class TablePart {
     for (int w : all) {
       s.pushed.set(w);
     }
-    s.add(this, count, keys, deltas, minimum(all), all.length, clocks.numWorkers());
+    s.add(this, count, keys, deltas);
     while (!steps.isEmpty()
         && steps.firstKey() == clocks.clock()
         && steps.firstEntry().getValue().pushed.cardinality() == clocks.numWorkers()) {
@@ -379,18 +379,7 @@ final class TablePart {
     }
   }
 
-  private static int minimum(int[] workers) {
-    int min = Integer.MAX_VALUE;
-    for (int w : workers) {
-      min = Math.min(min, w);
-    }
-    return min;
-  }
-
   private ClockStep newStep() {
-    if (updater.stateWidth() > 0) {
-      return new ClockStep(null, true);
-    }
     int slots = storage.fixedSlots();
     if (slots == 0 || (long) slots * width > ClockStep.MAX_FLAT_SLOTS) {
       return new ClockStep(null);

@@ -23,6 +23,9 @@ final class DriftCheck {
   private double referenceNoise;
   private int count;
 
+  /** Epochs checked without drift before a slower iteration time can count as drift. */
+  static final int MIN_NORMAL_EPOCHS = 3;
+
   /** Seconds per iteration of the epochs checked since the reset that did not look drifted. */
   private final List<Double> normal = new ArrayList<>();
 
@@ -95,7 +98,9 @@ final class DriftCheck {
     // slowdown re-tunes (a faster current setting stays the one to keep)
     double hi = 1 + Math.max(drift, 3 * referenceNoise);
     String why = null;
-    if (timeRatio > hi) {
+    // only once a few epochs under the kept setting give its spread: a setting chosen after one or
+    // two epochs has none, and two noisy epochs of a short job (JIT, GC) read as a slowdown
+    if (timeRatio > hi && normal.size() >= MIN_NORMAL_EPOCHS) {
       why =
           String.format(
               Locale.ROOT,

@@ -187,9 +187,18 @@ public final class TuningSession implements AutoCloseable {
     return r;
   }
 
+  /**
+   * Closes the decision log (after {@link #finish}, or when the fit failed): a log that could not
+   * be written is only logged here, where it would otherwise hide the fit's own failure ({@link
+   * #finish} throws it).
+   */
   @Override
   public void close() {
-    log.close();
+    try {
+      log.close();
+    } catch (RuntimeException e) {
+      LOG.warn("The tuner's decision log was not fully written: {}", e.getMessage());
+    }
   }
 
   /** The epoch's clock losses, a clock without examples taking the loss of the clock before. */

@@ -43,6 +43,7 @@ final class DataCuts implements AutoCloseable {
   private final Map<Integer, JavaRDD<MiniBatch>> cuts = new HashMap<>();
   private long rows;
   private long distinctKeys;
+  private double clockKeys = Double.NaN;
   private double firstCutSeconds = Double.NaN;
 
   DataCuts(
@@ -70,6 +71,8 @@ final class DataCuts implements AutoCloseable {
       CutCount counted = count(cut, workers);
       rows = counted.rows();
       distinctKeys = counted.keys().estimate();
+      clockKeys =
+          counted.batches() == 0 ? 0 : (double) counted.batchKeys() / counted.batches() * workers;
       cuts.put(workers, cut);
       if (Double.isNaN(firstCutSeconds)) {
         firstCutSeconds = (System.nanoTime() - start) / 1e9;
@@ -86,6 +89,14 @@ final class DataCuts implements AutoCloseable {
   /** Distinct keys the mini-batches touch, estimated (as of the last cut made). */
   long distinctKeys() {
     return distinctKeys;
+  }
+
+  /**
+   * Keys a clock's pushes carry, all workers together: the mean distinct keys of a mini-batch times
+   * the workers (as of the last cut made; NaN before one).
+   */
+  double clockKeys() {
+    return clockKeys;
   }
 
   /** Seconds the first cut took (the tuner's prior for the cost of a new worker count). */
@@ -189,10 +200,15 @@ final class DataCuts implements AutoCloseable {
     }
   }
 
-  /** A cut's rows and the keys its mini-batches touch. */
-  record CutCount(long rows, DistinctKeys keys) implements Serializable {
+  /**
+   * A cut's rows, the keys its mini-batches touch, and its mini-batches with the sum of their
+   * distinct keys.
+   */
+  record CutCount(long rows, DistinctKeys keys, long batches, long batchKeys)
+      implements Serializable {
     CutCount plus(CutCount o) {
-      return new CutCount(rows + o.rows, keys.merge(o.keys));
+      return new CutCount(
+          rows + o.rows, keys.merge(o.keys), batches + o.batches, batchKeys + o.batchKeys);
     }
   }
 
@@ -229,16 +245,20 @@ final class DataCuts implements AutoCloseable {
     @Override
     public scala.collection.Iterator<CutCount> apply(scala.collection.Iterator<MiniBatch> it) {
       long n = 0;
+      long batches = 0;
+      long batchKeys = 0;
       DistinctKeys keys = new DistinctKeys();
       while (it.hasNext()) {
         MiniBatch b = it.next();
         n += b.rows();
+        batches++;
+        batchKeys += b.keys().length;
         for (long k : b.keys()) {
           keys.add(k);
         }
       }
       return scala.collection.JavaConverters.asScalaIterator(
-          List.of(new CutCount(n, keys)).iterator());
+          List.of(new CutCount(n, keys, batches, batchKeys)).iterator());
     }
   }
 }

@@ -175,7 +175,8 @@ public final class Trainer {
                 spec.seed(),
                 spec.epochs(),
                 minShards,
-                s -> run.problem(s) == null);
+                s -> run.problem(s) == null,
+                cuts.clockKeys());
         if (session != null) {
           session.dataCutSeconds(cuts.firstCutSeconds());
         }

@@ -3,6 +3,7 @@ package io.trimtab.spark.tune;
 import io.trimtab.spark.ParameterServer;
 import io.trimtab.spark.TrimtabConf;
 import io.trimtab.spark.objective.Objective;
+import io.trimtab.tuner.Aggregation;
 import io.trimtab.tuner.Knob;
 import io.trimtab.tuner.SearchSpace;
 import io.trimtab.tuner.Setting;
@@ -67,10 +68,27 @@ public final class Tuning {
   }
 
   /**
+   * Whether driver-tree aggregation is worth a trial for a model of {@code modelKeys} keys whose
+   * clocks push {@code clockKeys} keys (all workers together; NaN if unknown: then it is). It sums
+   * every key's gradient each clock and broadcasts the whole model (MLlib's treeAggregate), where
+   * direct aggregation moves the keys the clock touches: with a model more than {@value
+   * #DRIVER_TREE_RATIO} times those keys it moves more data each clock and cannot be faster. It was
+   * the slowest setting of every recorded grid (click, spam, Fashion), and one epoch of its trial
+   * took 1 s of a 1.7 s cold spam job (benchmarks/run-tuner spam).
+   */
+  static boolean driverTreeCanPay(long modelKeys, double clockKeys) {
+    return !(modelKeys > DRIVER_TREE_RATIO * clockKeys);
+  }
+
+  /** Model keys over keys a clock pushes beyond which driver-tree is not tried. */
+  static final double DRIVER_TREE_RATIO = 4;
+
+  /**
    * A tuning session for one fit, or null when tuning is off (no knob to tune).
    *
    * @param minShards the fewest shards whose share of the model fits in an executor
    * @param fits the settings whose aggregation fits in memory (the tuner tries no other)
+   * @param clockKeys keys a clock's pushes carry, all workers together (NaN if unknown)
    */
   public static TuningSession start(
       SparkSession spark,
@@ -86,7 +104,8 @@ public final class Tuning {
       long seed,
       int epochs,
       int minShards,
-      java.util.function.Predicate<Setting> fits) {
+      java.util.function.Predicate<Setting> fits,
+      double clockKeys) {
     Set<Knob> knobs = knobs(spec != null ? spec : conf.tuning());
     if (knobs.isEmpty()) {
       return null;
@@ -108,7 +127,13 @@ public final class Tuning {
         SearchSpace.of(
                 initial, knobs, ps.numShards(), ps.taskSlots(), SearchSpace.defaultStaleness())
             .withMinShards(minShards)
-            .retain(fits, "its aggregation does not fit in memory");
+            .retain(fits, "its aggregation does not fit in memory")
+            .retain(
+                s ->
+                    s.aggregation() != Aggregation.DRIVER_TREE
+                        || initial.aggregation() == Aggregation.DRIVER_TREE
+                        || driverTreeCanPay(objective.dimension(dim), clockKeys),
+                "driver-tree moves the whole model every clock");
     String job =
         objective.name()
             + "-"

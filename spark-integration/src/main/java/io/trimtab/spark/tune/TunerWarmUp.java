@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * Runs a throwaway {@link Tuner} through a few made-up epochs on a background thread when a tuned
  * fit starts, so that the first real decisions do not pay for loading and first running the tuner's
  * code (curve fits, the Gaussian process): in a fresh driver JVM those made the first two decisions
- * take about 40 ms each, a few percent of a short fit, while the driver only waits for the
- * cluster's first epoch. The throwaway tuner shares nothing with the job's.
+ * take about 40 ms each, a few percent of a short fit. It runs while the data are cut, when the
+ * driver only waits for the cluster. The throwaway tuner shares nothing with the job's.
  */
 final class TunerWarmUp {
   private static final Logger LOG = LoggerFactory.getLogger(TunerWarmUp.class);
@@ -28,13 +28,12 @@ final class TunerWarmUp {
 
   private TunerWarmUp() {}
 
-  /** Starts the warm-up on a daemon thread; returns it (tests join it). */
-  static Thread start(TunerConfig config, SearchSpace space, Setting first, int clocks) {
+  /** Starts the warm-up on a daemon thread of the lowest priority. */
+  static void start(TunerConfig config, SearchSpace space, Setting first, int clocks) {
     Thread t = new Thread(() -> run(config, space, first, clocks), "trimtab-tuner-warm-up");
     t.setDaemon(true);
     t.setPriority(Thread.MIN_PRIORITY);
     t.start();
-    return t;
   }
 
   private static void run(TunerConfig config, SearchSpace space, Setting first, int clocks) {

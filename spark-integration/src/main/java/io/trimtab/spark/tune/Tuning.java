@@ -17,9 +17,12 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Turns configuration into a {@link TuningSession}. */
 public final class Tuning {
+  private static final Logger LOG = LoggerFactory.getLogger(Tuning.class);
   private static final AtomicInteger JOBS = new AtomicInteger();
 
   private Tuning() {}
@@ -59,12 +62,17 @@ public final class Tuning {
     if (knobs.isEmpty()) {
       return;
     }
-    TunerWarmUp.start(
-        TunerConfig.defaults(Target.convergence(conf.convergence(), 10)).withKnobs(knobs),
-        SearchSpace.of(
-            initial, knobs, ps.numShards(), ps.taskSlots(), SearchSpace.defaultStaleness()),
-        initial,
-        10);
+    try {
+      TunerWarmUp.start(
+          TunerConfig.defaults(Target.convergence(conf.convergence(), 10)).withKnobs(knobs),
+          SearchSpace.of(
+              initial, knobs, ps.numShards(), ps.taskSlots(), SearchSpace.defaultStaleness()),
+          initial,
+          10);
+    } catch (RuntimeException e) {
+      // a warm-up only saves time: the fit's own tuner meets and reports whatever stopped it
+      LOG.debug("No tuner warm-up: {}", e.toString());
+    }
   }
 
   /**

@@ -30,6 +30,27 @@ class DriftCheckTest {
     return out;
   }
 
+  /**
+   * The drift check's answer after each epoch of a setting kept from epoch 1 whose seconds per
+   * iteration are {@code spi} (10 clocks an epoch, the loss falling as 1/epoch).
+   */
+  private static List<String> replay(double[] spi) {
+    DriftCheck check = new DriftCheck(0.3, 2);
+    Measured m = new Measured(A);
+    List<String> whys = new ArrayList<>();
+    for (int e = 1; e <= spi.length; e++) {
+      double[] l = new double[10];
+      java.util.Arrays.fill(l, 0.5 / e);
+      EpochObservation o = new EpochObservation(e, A, 10 * spi[e - 1], 0, l);
+      m.add(o, 10L * (e - 1), true);
+      if (e == 1) {
+        check.reset(m);
+      }
+      whys.add(check.check(o, m, null, 1.0, 0.5 / Math.max(1, e - 1)));
+    }
+    return whys;
+  }
+
   @Test
   void aLossRisingUnderTheKeptSetting_isDrift_afterTwoEpochsInARow() {
     List<String> whys = run(0.02, 0.001, 5);
@@ -55,19 +76,7 @@ class DriftCheckTest {
       0.0070, 0.0074, 0.0075, 0.0077, 0.0076, 0.0123, 0.0072, 0.0068, 0.0076, 0.0202, 0.0183,
       0.0148, 0.0222, 0.0233
     };
-    DriftCheck check = new DriftCheck(0.3, 2);
-    Measured m = new Measured(A);
-    List<String> whys = new ArrayList<>();
-    for (int e = 1; e <= spi.length; e++) {
-      double[] l = new double[10];
-      java.util.Arrays.fill(l, 0.5 / e);
-      EpochObservation o = new EpochObservation(e, A, 10 * spi[e - 1], 0, l);
-      m.add(o, 10L * (e - 1), true);
-      if (e == 1) {
-        check.reset(m);
-      }
-      whys.add(check.check(o, m, null, 1.0, 0.5 / Math.max(1, e - 1)));
-    }
+    List<String> whys = replay(spi);
     assertThat(whys.subList(0, 10)).containsOnlyNulls();
     assertThat(whys.get(10)).startsWith("iteration time drifted: 0.0183 s vs 0.007");
   }
@@ -77,19 +86,7 @@ class DriftCheckTest {
     // a warm start kept its setting after one epoch, and on local-cluster epochs 3 and 4 then ran
     // 1.36x its first epoch's time (0.0129 vs 0.0095 s an iteration): a re-tune there was noise
     double[] spi = {0.0095, 0.0096, 0.0129, 0.0130, 0.0097, 0.0096, 0.0099};
-    DriftCheck check = new DriftCheck(0.3, 2);
-    Measured m = new Measured(A);
-    List<String> whys = new ArrayList<>();
-    for (int e = 1; e <= spi.length; e++) {
-      double[] l = new double[10];
-      java.util.Arrays.fill(l, 0.5 / e);
-      EpochObservation o = new EpochObservation(e, A, 10 * spi[e - 1], 0, l);
-      m.add(o, 10L * (e - 1), true);
-      if (e == 1) {
-        check.reset(m);
-      }
-      whys.add(check.check(o, m, null, 1.0, 0.5 / Math.max(1, e - 1)));
-    }
+    List<String> whys = replay(spi);
     assertThat(whys).containsOnlyNulls();
   }
 }
